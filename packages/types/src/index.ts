@@ -1,0 +1,11 @@
+/**
+ * @miyabi/types: the public API of the domain's schemas, ids and errors.
+ * Import from "@miyabi/types" only; internal paths are not part of the API.
+ */
+export * as Ids from "./Ids.js"
+export * from "./Ids.js"
+export * as Money from "./Money.js"
+export { MicroUsd } from "./Money.js"
+export * from "./Errors.js"
+export * from "./Decode.js"
+export * from "./Task.js"
