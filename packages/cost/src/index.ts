@@ -1,0 +1,7 @@
+/**
+ * @miyabi/cost: the public API. Cost lines from CUR files (DuckDB), the
+ * allocation engine, the fleet cost model, cost per task and budgets.
+ * Import from "@miyabi/cost" only; internal paths are not part of the API.
+ */
+export { allocate, AllocationError } from "./Allocation.js"
+export * as Apportion from "./Apportion.js"
