@@ -1,0 +1,132 @@
+/**
+ * Starting and stopping a sandbox. `start` is a scoped Effect: the HTTP
+ * server, dynalite and every in-flight request live in the scope and are
+ * released with it.
+ */
+import { Effect, Exit, Scope } from "effect"
+import { type ChangeLog, makeChangeLog } from "./ChangeLog.js"
+import { makeClock, type SandboxClock } from "./Clock.js"
+import { makeCredentialStore } from "./Credentials.js"
+import { startDynamo } from "./Dynamo.js"
+import { type Estate, minimalEstate } from "./EstateContract.js"
+import { type FaultConfig, type FaultControl, makeFaults } from "./Faults.js"
+import { makeRouter } from "./Router.js"
+import { serve } from "./Server.js"
+import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
+import { estateServices } from "./services/index.js"
+import { makeStsService } from "./services/sts/StsService.js"
+
+export interface SandboxOptions<E extends Estate = Estate> {
+  /** Default 127.0.0.1. */
+  readonly host?: string
+  /** Default 0 (a free port). */
+  readonly port?: number
+  /** Region reported to clients that sign none; default us-east-1. */
+  readonly region?: string
+  /** The data to serve; default a minimal two-member organization. */
+  readonly estate?: E
+  /** Services added to (and overriding, by signing name) the built-in ones. */
+  readonly services?: ReadonlyArray<ServiceFactory<E>>
+  /** Faults at start; change them at runtime with `sandbox.faults`. */
+  readonly faults?: FaultConfig
+  /** Run dynalite for DynamoDB (default true). */
+  readonly dynamodb?: boolean
+}
+
+export interface SandboxHandle<E extends Estate = Estate> {
+  /** `http://127.0.0.1:<port>`: give it to clients as `endpoint` or `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string
+  readonly port: number
+  readonly region: string
+  /** The management account's keys. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** The management account id. */
+  readonly accountId: string
+  readonly estate: E
+  readonly faults: FaultControl
+  readonly log: ChangeLog
+  readonly clock: SandboxClock
+  /** Keys acting for `accountId` as if from AssumeRole into `roleName` (default OrganizationAccountAccessRole). */
+  readonly credentialsFor: (accountId: string, roleName?: string) => { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken: string }
+  /** The environment a shell or a child process needs to use this sandbox. */
+  readonly env: Readonly<Record<string, string>>
+}
+
+/** Starts a sandbox in the current scope. */
+export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}): Effect.Effect<SandboxHandle<E>, Error, Scope.Scope> =>
+  Effect.gen(function* () {
+    const estate = options.estate ?? (minimalEstate() as E)
+    const region = options.region ?? "us-east-1"
+    const clock = makeClock()
+    const faults = makeFaults({
+      ...options.faults,
+      deniedAccounts: [...(options.faults?.deniedAccounts ?? []), ...(estate.organization.deniedAccounts ?? [])]
+    })
+    const log = makeChangeLog()
+    const org = estate.organization
+    const credentials = makeCredentialStore(org.managementAccount.id)
+    const knownAccounts = new Set([org.managementAccount.id, ...org.members.map((a) => a.id)])
+    const env = { estate, now: clock.now }
+    const core: Array<ServiceHandler> = [
+      makeStsService({ credentials, faults, accountExists: (id) => knownAccounts.has(id) })(env)
+    ]
+    const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
+    const bySigning = new Map<string, ServiceHandler>()
+    for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
+    const dynamo = options.dynamodb === false ? undefined : yield* startDynamo
+    let endpoint = ""
+    const router = makeRouter({
+      services: [...bySigning.values()],
+      faults,
+      log,
+      credentials,
+      estate,
+      now: clock.now,
+      endpoint: () => endpoint,
+      defaultRegion: region,
+      ...(dynamo === undefined ? {} : { dynamo })
+    })
+    const server = yield* serve(router.handle, {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port })
+    })
+    endpoint = server.url
+    const handle: SandboxHandle<E> = {
+      endpoint,
+      port: server.port,
+      region,
+      credentials: credentials.management,
+      accountId: org.managementAccount.id,
+      estate,
+      faults,
+      log,
+      clock,
+      credentialsFor: (accountId, roleName = "OrganizationAccountAccessRole") => {
+        const issued = credentials.issue(accountId, roleName, "sandbox")
+        return { accessKeyId: issued.accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken }
+      },
+      env: {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: credentials.management.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.management.secretAccessKey,
+        AWS_REGION: region
+      }
+    }
+    return handle
+  })
+
+/** A started sandbox for Promise-based callers (tools, scripts); call `stop` when done. */
+export interface RunningSandbox<E extends Estate = Estate> extends SandboxHandle<E> {
+  readonly stop: () => Promise<void>
+}
+
+/** Starts a sandbox outside Effect. The edge of the library: it owns its scope. */
+export const startSandbox = async <E extends Estate = Estate>(options: SandboxOptions<E> = {}): Promise<RunningSandbox<E>> => {
+  const scope = Effect.runSync(Scope.make())
+  const exit = await Effect.runPromiseExit(Scope.extend(start(options), scope))
+  if (Exit.isFailure(exit)) {
+    await Effect.runPromise(Scope.close(scope, exit))
+    throw new Error(`sandbox failed to start: ${String(exit.cause)}`)
+  }
+  return { ...exit.value, stop: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
