@@ -1,0 +1,116 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { MetricQuery } from "../EstateContract.js"
+import { changeInstanceType, stopInstance } from "./EstateChanges.js"
+import { estateMetrics } from "./EstateMetrics.js"
+import { generateEstate } from "./GenerateEstate.js"
+import { findInstanceType } from "./InstanceCatalog.js"
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+const cpuQuery = (instance: { id: string; accountId: string; region: string }, start: number, end: number, stat = "Average"): MetricQuery => ({
+  accountId: instance.accountId,
+  region: instance.region,
+  namespace: "AWS/EC2",
+  metricName: "CPUUtilization",
+  dimensions: [{ name: "InstanceId", value: instance.id }],
+  start: new Date(start),
+  end: new Date(end),
+  period: 3600,
+  stat
+})
+
+const mean = (values: ReadonlyArray<number>): number => values.reduce((a, b) => a + b, 0) / values.length
+
+describe("estateMetrics", () => {
+  const estate = generateEstate({ seed: 21, size: "small" })
+  const metrics = estateMetrics(estate)
+  const start = estate.asOf - 7 * DAY
+
+  it("serves the same series for the same query, shaped by the profile", () => {
+    const running = estate.instances.filter((i) => i.state === "running")
+    const idle = running.find((i) => i.profile === "idle")
+    const steady = running.find((i) => i.profile === "steady" && i.instanceType === i.baselineInstanceType)
+    expect(idle).toBeDefined()
+    expect(steady).toBeDefined()
+    if (idle === undefined || steady === undefined) return
+    const idlePoints = metrics.points(cpuQuery(idle, start, estate.asOf))
+    expect(idlePoints).toHaveLength(7 * 24)
+    expect(metrics.points(cpuQuery(idle, start, estate.asOf))).toEqual(idlePoints)
+    expect(Math.max(...idlePoints.map((p) => p.value))).toBeLessThan(3)
+    const steadyAverage = mean(metrics.points(cpuQuery(steady, start, estate.asOf)).map((p) => p.value))
+    expect(steadyAverage).toBeGreaterThan(25)
+    expect(steadyAverage).toBeLessThan(60)
+    expect(idlePoints[1]?.timestamp.getTime()).toBe(start + HOUR)
+  })
+
+  it("answers nothing for another account or an unknown instance", () => {
+    const instance = estate.instances.find((i) => i.state === "running")
+    if (instance === undefined) throw new Error("no running instance")
+    expect(metrics.points({ ...cpuQuery(instance, start, estate.asOf), accountId: "000000000000" })).toEqual([])
+    expect(metrics.points({ ...cpuQuery(instance, start, estate.asOf), dimensions: [{ name: "InstanceId", value: "i-0" }] })).toEqual([])
+  })
+
+  it("raises CPU in proportion when an instance is downsized, from the change onwards", () => {
+    const data = generateEstate({ seed: 21, size: "small" })
+    const source = estateMetrics(data)
+    const instance = data.instances.find((i) => i.state === "running" && i.profile === "overProvisioned" && (findInstanceType(i.instanceType)?.vcpus ?? 0) >= 4)
+    if (instance === undefined) throw new Error("no over-provisioned instance")
+    const family = instance.instanceType.split(".")[0]
+    const smaller = ["large", "xlarge"].map((s) => `${family}.${s}`).find((t) => (findInstanceType(t)?.vcpus ?? 0) * 2 === findInstanceType(instance.instanceType)?.vcpus)
+    if (smaller === undefined) throw new Error(`no half size for ${instance.instanceType}`)
+    const before = mean(source.points(cpuQuery(instance, data.asOf, data.asOf + 2 * DAY)).map((p) => p.value))
+    stopInstance(instance, data.asOf - HOUR)
+    changeInstanceType(instance, smaller, data.asOf - HOUR / 2)
+    instance.history.push({ at: data.asOf, instanceType: smaller, running: true })
+    const after = mean(source.points(cpuQuery(instance, data.asOf, data.asOf + 2 * DAY)).map((p) => p.value))
+    expect(after / before).toBeCloseTo(2, 5)
+    // The past keeps its old values; the stopped half hour has no data.
+    expect(source.points(cpuQuery(instance, data.asOf - 7 * DAY, data.asOf - 2 * HOUR))).toEqual(metrics.points(cpuQuery(instance, data.asOf - 7 * DAY, data.asOf - 2 * HOUR)))
+    expect(source.points({ ...cpuQuery(instance, data.asOf - HOUR, data.asOf), period: 300 })).toEqual([])
+  })
+
+  it("serves Lambda invocations as counts that sum over the period", () => {
+    const fn = estate.functions.find((f) => f.profile === "steady" && f.invocationsPerHour >= 120)
+    if (fn === undefined) throw new Error("no busy function")
+    const base = { accountId: fn.accountId, region: fn.region, namespace: "AWS/Lambda", metricName: "Invocations", dimensions: [{ name: "FunctionName", value: fn.name }], start: new Date(start), end: new Date(start + DAY) }
+    const daily = metrics.points({ ...base, period: 86_400, stat: "Sum" })
+    const hourly = metrics.points({ ...base, period: 3600, stat: "Sum" })
+    expect(daily).toHaveLength(1)
+    expect(hourly).toHaveLength(24)
+    const hourlyTotal = hourly.reduce((a, p) => a + p.value, 0)
+    expect(Math.abs((daily[0]?.value ?? 0) - hourlyTotal) / hourlyTotal).toBeLessThan(0.15)
+    expect(metrics.unit?.("AWS/Lambda", "Invocations")).toBe("Count")
+  })
+
+  it("serves ECS service CPU and RDS CPU", () => {
+    const service = estate.services.find((s) => s.desiredCount > 0)
+    const db = estate.dbInstances[0]
+    if (service === undefined || db === undefined) throw new Error("estate lacks ECS or RDS")
+    const ecs = metrics.points({
+      accountId: service.accountId,
+      region: service.region,
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: [{ name: "ClusterName", value: service.clusterName }, { name: "ServiceName", value: service.name }],
+      start: new Date(start),
+      end: new Date(start + DAY),
+      period: 3600,
+      stat: "Maximum"
+    })
+    expect(ecs).toHaveLength(24)
+    const rds = metrics.points({
+      accountId: db.accountId,
+      region: db.region,
+      namespace: "AWS/RDS",
+      metricName: "CPUUtilization",
+      dimensions: [{ name: "DBInstanceIdentifier", value: db.identifier }],
+      start: new Date(start),
+      end: new Date(start + DAY),
+      period: 3600,
+      stat: "p95"
+    })
+    expect(rds).toHaveLength(24)
+    for (const p of [...ecs, ...rds]) expect(p.value).toBeGreaterThanOrEqual(0)
+  })
+})

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "@effect/vitest"
+import { generateEstate, resourceCount, sizePlans } from "./GenerateEstate.js"
+import { findInstanceType } from "./InstanceCatalog.js"
+import { findingsOf } from "./Truth.js"
+
+describe("generateEstate", () => {
+  it("gives deep-equal estates for one seed and different ones for another", () => {
+    const a = generateEstate({ seed: 42, size: "small" })
+    const b = generateEstate({ seed: 42, size: "small" })
+    const c = generateEstate({ seed: 43, size: "small" })
+    expect(a).toEqual(b)
+    expect(c).not.toEqual(a)
+    expect(c.instances.map((i) => i.id)).not.toEqual(a.instances.map((i) => i.id))
+  })
+
+  it("builds the reference organization with unique 12-digit account ids", () => {
+    const estate = generateEstate({ seed: 3, size: "medium" })
+    const org = estate.organization
+    expect(org.units.map((u) => u.name)).toEqual(["Security", "Infrastructure", "Production", "Non-Production", "Staging", "Development", "Sandbox", "Workloads", "Pools", "VIP"])
+    const byName = new Map(org.units.map((u) => [u.name, u]))
+    expect(byName.get("Staging")?.parentId).toBe(byName.get("Non-Production")?.id)
+    expect(byName.get("VIP")?.parentId).toBe(byName.get("Workloads")?.id)
+    expect(byName.get("Security")?.parentId).toBe(org.rootId)
+    const ids = org.accounts.map((a) => a.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(id).toMatch(/^\d{12}$/)
+    expect(org.accounts.length).toBe(sizePlans.medium.accounts + 1)
+    expect(org.accounts.filter((a) => a.role === "silo").every((a) => a.customerId !== undefined)).toBe(true)
+  })
+
+  it("reaches the requested size, 10,000 resources for benchmarks", () => {
+    expect(resourceCount(generateEstate({ seed: 1, size: "tiny" }))).toBeGreaterThanOrEqual(50)
+    expect(resourceCount(generateEstate({ seed: 1, size: "tiny" }))).toBeLessThan(90)
+    const large = generateEstate({ seed: 1, resources: 10_000 })
+    expect(resourceCount(large)).toBeGreaterThanOrEqual(10_000)
+    expect(resourceCount(large)).toBeLessThan(10_100)
+  })
+
+  it("draws realistic instance types, including previous generations", () => {
+    const estate = generateEstate({ seed: 9, size: "medium" })
+    for (const i of estate.instances) expect(findInstanceType(i.instanceType)).toBeDefined()
+    const families = new Set(estate.instances.map((i) => i.instanceType.split(".")[0]))
+    expect([...families].some((f) => f === "m4" || f === "t2" || f === "c4" || f === "r4")).toBe(true)
+    expect(families.size).toBeGreaterThan(8)
+  })
+
+  it("tags customer resources with the customer id as CostCenter and leaves some untagged", () => {
+    const estate = generateEstate({ seed: 5, size: "medium" })
+    const customerIds = new Set(estate.customers.map((c) => c.id))
+    const silo = estate.organization.accounts.find((a) => a.role === "silo")
+    const siloTagged = estate.instances.filter((i) => i.accountId === silo?.id && i.tags["CostCenter"] !== undefined)
+    expect(siloTagged.every((i) => i.tags["CostCenter"] === silo?.customerId)).toBe(true)
+    expect(estate.instances.some((i) => customerIds.has(i.tags["CostCenter"] ?? ""))).toBe(true)
+    expect(estate.instances.some((i) => Object.keys(i.tags).length === 0)).toBe(true)
+    expect(estate.instances.every((i) => ["prod", "staging", "dev", undefined].includes(i.tags["Environment"]))).toBe(true)
+  })
+
+  it("records every kind of waste and risk, even in a tiny estate, and the truth matches the state", () => {
+    for (const seed of [1, 2, 3]) {
+      const estate = generateEstate({ seed, size: "tiny" })
+      const reasons = new Set(estate.truth.map((f) => f.reason))
+      for (const reason of [
+        "idle",
+        "overProvisioned",
+        "unattachedVolume",
+        "unassociatedAddress",
+        "gp2Volume",
+        "previousGeneration",
+        "stoppedWithVolumes",
+        "bucketWithoutLifecycle",
+        "publicBucket",
+        "unencryptedVolume",
+        "unencryptedBucket",
+        "unencryptedDatabase",
+        "publicDatabase",
+        "openSecurityGroup"
+      ] as const) {
+        expect(reasons, `seed ${seed}: ${reason}`).toContain(reason)
+      }
+      expect(findingsOf(estate)).toEqual(estate.truth)
+    }
+  })
+
+  it("keeps each truth entry true to the resource it names", () => {
+    const estate = generateEstate({ seed: 11, size: "small" })
+    for (const f of estate.truth) {
+      if (f.reason === "unattachedVolume") expect(estate.volumes.find((v) => v.id === f.resourceId)?.attachment).toBeUndefined()
+      if (f.reason === "unassociatedAddress") expect(estate.addresses.find((a) => a.allocationId === f.resourceId)?.associationId).toBeUndefined()
+      if (f.reason === "publicDatabase") expect(estate.dbInstances.find((d) => d.identifier === f.resourceId)?.publiclyAccessible).toBe(true)
+      if (f.reason === "idle" && f.kind === "ec2:instance") expect(estate.instances.find((i) => i.id === f.resourceId)?.state).toBe("running")
+    }
+  })
+})
