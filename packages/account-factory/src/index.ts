@@ -1,0 +1,7 @@
+/**
+ * @miyabi/account-factory: the public API. AWS Organizations as code (spec,
+ * SCP lint, plan), tenancy placement and account vending.
+ */
+export * from "./spec/OrgSpec.js"
+export * from "./spec/SpecDocument.js"
+export * from "./spec/SpecLoader.js"
