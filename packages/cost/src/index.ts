@@ -5,3 +5,6 @@
  */
 export { allocate, AllocationError } from "./Allocation.js"
 export * as Apportion from "./Apportion.js"
+export * as FleetModel from "./FleetModel.js"
+export * as CostPerTask from "./CostPerTask.js"
+export * as Budgets from "./Budgets.js"

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Budget, MicroUsd } from "@miyabi/types"
+import { type DailyCost, forecastBudgets, forecastCustomer } from "./Budgets.js"
+
+const usd = (n: number) => MicroUsd.make(Math.round(n * 1_000_000))
+const days = (customer: string, month: string, costs: ReadonlyArray<number>): Array<DailyCost> =>
+  costs.map((c, i) => ({ customer, date: `${month}-${String(i + 1).padStart(2, "0")}`, cost: usd(c) }))
+
+describe("Budgets", () => {
+  it("projects linearly with fewer than 14 days", () => {
+    // 2026-11 has 30 days; 10 days at $10 -> $100 to date, $300 at month end
+    const [acme] = forecastBudgets("2026-11", "2026-11-10", days("acme", "2026-11", Array(10).fill(10)), [
+      new Budget({ customer: "acme", monthlyLimit: usd(250) })
+    ])
+    expect(acme).toMatchObject({ method: "linear", monthToDate: usd(100), forecast: usd(300), daysObserved: 10, daysInMonth: 30, alert: true })
+  })
+
+  it("does not alert when the forecast stays within the budget", () => {
+    const [acme] = forecastBudgets("2026-11", "2026-11-10", days("acme", "2026-11", Array(10).fill(10)), [
+      new Budget({ customer: "acme", monthlyLimit: usd(300) })
+    ])
+    expect(acme?.alert).toBe(false)
+  })
+
+  it("uses weekday seasonality from 14 days on", () => {
+    // 2026-11-01 is a Sunday. Weekdays cost $10, weekends $1.
+    const costs = Array.from({ length: 14 }, (_, i) => ([0, 6].includes(new Date(Date.UTC(2026, 10, i + 1)).getUTCDay()) ? 1 : 10))
+    const forecast = forecastCustomer("acme", "2026-11", 14, new Map(costs.map((c, i) => [i + 1, c * 1_000_000])))
+    // Days 15-30: 16 days, of which Sun 15, Sat 21, Sun 22, Sat 28, Sun 29 are weekend -> 11 x $10 + 5 x $1
+    expect(forecast.method).toBe("weekday-seasonal")
+    expect(forecast.monthToDate).toBe(usd(10 * 10 + 4 * 1))
+    expect(forecast.forecast).toBe(usd(104 + 11 * 10 + 5 * 1))
+    // Linear would have said 104 / 14 x 30 = 222.86
+    expect(forecastCustomer("acme", "2026-11", 13, new Map(costs.map((c, i) => [i + 1, c * 1_000_000]))).method).toBe("linear")
+  })
+
+  it("counts missing days as zero, ignores later days and other months, and lists budgets without cost", () => {
+    const costs = [...days("acme", "2026-11", [4, 0, 0, 0]), { customer: "acme", date: "2026-11-20", cost: usd(999) }, { customer: "acme", date: "2026-10-31", cost: usd(999) }]
+    const result = forecastBudgets("2026-11", "2026-11-04", costs, [new Budget({ customer: "globex", monthlyLimit: usd(1) })])
+    expect(result.map((f) => [f.customer, f.monthToDate, f.forecast, f.alert])).toEqual([
+      ["acme", usd(4), usd(30), false],
+      ["globex", 0, 0, false]
+    ])
+  })
+
+  it("handles February and a month already over", () => {
+    const [f] = forecastBudgets("2028-02", "2028-03-05", days("a", "2028-02", Array(29).fill(1)), [])
+    expect(f).toMatchObject({ daysInMonth: 29, daysObserved: 29, forecast: usd(29), monthToDate: usd(29) })
+  })
+})
