@@ -14,6 +14,8 @@ import { makeRouter } from "./Router.js"
 import { serve } from "./Server.js"
 import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
 import { estateServices } from "./services/index.js"
+import { makeOrganizationsService, type OrganizationsOptions } from "./services/organizations/OrganizationsService.js"
+import { makeOrgState, type OrgState } from "./services/organizations/OrgState.js"
 import { makeStsService } from "./services/sts/StsService.js"
 
 export interface SandboxOptions<E extends Estate = Estate> {
@@ -29,6 +31,8 @@ export interface SandboxOptions<E extends Estate = Estate> {
   readonly services?: ReadonlyArray<ServiceFactory<E>>
   /** Faults at start; change them at runtime with `sandbox.faults`. */
   readonly faults?: FaultConfig
+  /** CreateAccount timing and failure injection. */
+  readonly organizations?: OrganizationsOptions
   /** Run dynalite for DynamoDB (default true). */
   readonly dynamodb?: boolean
 }
@@ -43,6 +47,8 @@ export interface SandboxHandle<E extends Estate = Estate> {
   /** The management account id. */
   readonly accountId: string
   readonly estate: E
+  /** The live organization (accounts, OUs, policies, CreateAccount requests). */
+  readonly organization: OrgState
   readonly faults: FaultControl
   readonly log: ChangeLog
   readonly clock: SandboxClock
@@ -65,10 +71,11 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const log = makeChangeLog()
     const org = estate.organization
     const credentials = makeCredentialStore(org.managementAccount.id)
-    const knownAccounts = new Set([org.managementAccount.id, ...org.members.map((a) => a.id)])
+    const organization = makeOrgState(org)
     const env = { estate, now: clock.now }
     const core: Array<ServiceHandler> = [
-      makeStsService({ credentials, faults, accountExists: (id) => knownAccounts.has(id) })(env)
+      makeStsService({ credentials, faults, accountExists: (id) => organization.accounts.has(id) })(env),
+      makeOrganizationsService(organization, options.organizations)(env)
     ]
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
@@ -98,6 +105,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       credentials: credentials.management,
       accountId: org.managementAccount.id,
       estate,
+      organization,
       faults,
       log,
       clock,
