@@ -1,0 +1,179 @@
+/**
+ * Elastic IPs (DescribeAddresses, ReleaseAddress), security groups
+ * (DescribeSecurityGroups), DescribeRegions and CreateTags on any EC2
+ * resource of the estate.
+ */
+import { Effect } from "effect"
+import type { EstateData, IpPermission, Tags } from "../../estate/Model.js"
+import { awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
+import { inScope } from "./Ec2Instances.js"
+import { filtersOf, matcher, page, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
+
+const ADDRESS_FILTERS = new Set(["allocation-id", "association-id", "instance-id", "public-ip", "private-ip-address", "domain", "tag-key", "tag-value"])
+const GROUP_FILTERS = new Set(["group-id", "group-name", "vpc-id", "description", "ip-permission.cidr", "ip-permission.from-port", "ip-permission.to-port", "ip-permission.protocol", "owner-id", "tag-key", "tag-value"])
+
+const permissionXml = (p: IpPermission) => ({
+  ipProtocol: p.protocol,
+  fromPort: p.fromPort,
+  toPort: p.toPort,
+  groups: [],
+  ipRanges: p.cidrs.map((cidrIp) => ({ cidrIp })),
+  ipv6Ranges: [],
+  prefixListIds: []
+})
+
+export const makeNetworkOperations = (data: EstateData): Record<string, Operation> => {
+  const liveAddresses = (ctx: RequestContext) => data.addresses.filter((a) => a.releasedAt === undefined && inScope(a, ctx))
+
+  /** Where CreateTags finds a resource's tags, by id prefix; AWS names the not-found error per type. */
+  const taggable = (id: string, ctx: RequestContext): { tags: () => Tags; set: (tags: Tags) => void } | string => {
+    const holder =
+      id.startsWith("i-") ? data.instances.find((i) => i.id === id && inScope(i, ctx))
+      : id.startsWith("vol-") ? data.volumes.find((v) => v.id === id && v.deletedAt === undefined && inScope(v, ctx))
+      : id.startsWith("sg-") ? data.securityGroups.find((g) => g.id === id && inScope(g, ctx))
+      : id.startsWith("eipalloc-") ? liveAddresses(ctx).find((a) => a.allocationId === id)
+      : id.startsWith("snap-") ? data.snapshots.find((s) => s.id === id && inScope(s, ctx))
+      : undefined
+    if (holder !== undefined) return { tags: () => holder.tags, set: (tags) => (holder.tags = tags) }
+    if (id.startsWith("i-")) return "InvalidInstanceID.NotFound"
+    if (id.startsWith("vol-")) return "InvalidVolume.NotFound"
+    if (id.startsWith("sg-")) return "InvalidGroup.NotFound"
+    if (id.startsWith("eipalloc-")) return "InvalidAllocationID.NotFound"
+    if (id.startsWith("snap-")) return "InvalidSnapshot.NotFound"
+    return "InvalidID"
+  }
+
+  return {
+    DescribeAddresses: (input, ctx) =>
+      Effect.gen(function* () {
+        const match = yield* matcher(filtersOf(input), ADDRESS_FILTERS)
+        const ids = strings(input["AllocationId"])
+        const ips = strings(input["PublicIp"])
+        const scoped = liveAddresses(ctx)
+        const missing = ids.find((id) => !scoped.some((a) => a.allocationId === id))
+        if (missing !== undefined) return yield* Effect.fail(awsError("InvalidAllocationID.NotFound", `The allocation ID '${missing}' does not exist`))
+        const missingIp = ips.find((ip) => !scoped.some((a) => a.publicIp === ip))
+        if (missingIp !== undefined) return yield* Effect.fail(awsError("InvalidAddress.NotFound", `Address '${missingIp}' not found.`))
+        const selected = scoped.filter(
+          (a) =>
+            (ids.length === 0 || ids.includes(a.allocationId)) &&
+            (ips.length === 0 || ips.includes(a.publicIp)) &&
+            match({
+              "allocation-id": [a.allocationId],
+              "association-id": [a.associationId],
+              "instance-id": [a.instanceId],
+              "public-ip": [a.publicIp],
+              "private-ip-address": [a.privateIpAddress],
+              domain: ["vpc"],
+              ...tagAttributes(a.tags)
+            })
+        )
+        return {
+          addressesSet: selected.map((a) => ({
+            publicIp: a.publicIp,
+            allocationId: a.allocationId,
+            domain: "vpc",
+            instanceId: a.instanceId,
+            associationId: a.associationId,
+            networkInterfaceOwnerId: a.associationId === undefined ? undefined : a.accountId,
+            privateIpAddress: a.privateIpAddress,
+            tagSet: tagSet(a.tags),
+            publicIpv4Pool: "amazon",
+            networkBorderGroup: a.region
+          }))
+        }
+      }),
+
+    ReleaseAddress: (input, ctx) =>
+      Effect.gen(function* () {
+        const id = str(input["AllocationId"])
+        const ip = str(input["PublicIp"])
+        const address = liveAddresses(ctx).find((a) => (id !== undefined ? a.allocationId === id : a.publicIp === ip))
+        if (address === undefined) {
+          return yield* Effect.fail(
+            id !== undefined
+              ? awsError("InvalidAllocationID.NotFound", `The allocation ID '${id}' does not exist`)
+              : awsError("AuthFailure", `You do not have permission to access the specified resource.`)
+          )
+        }
+        if (address.associationId !== undefined) return yield* Effect.fail(awsError("InvalidIPAddress.InUse", `Address ${address.publicIp} is in use.`))
+        address.releasedAt = ctx.now.getTime()
+        return { return: true }
+      }),
+
+    DescribeSecurityGroups: (input, ctx) =>
+      Effect.gen(function* () {
+        const match = yield* matcher(filtersOf(input), GROUP_FILTERS)
+        const ids = strings(input["GroupId"])
+        const names = strings(input["GroupName"])
+        const scoped = data.securityGroups.filter((g) => inScope(g, ctx))
+        const missing = ids.find((id) => !scoped.some((g) => g.id === id))
+        if (missing !== undefined) return yield* Effect.fail(awsError("InvalidGroup.NotFound", `The security group '${missing}' does not exist`))
+        const selected = scoped.filter(
+          (g) =>
+            (ids.length === 0 || ids.includes(g.id)) &&
+            (names.length === 0 || names.includes(g.name)) &&
+            match({
+              "group-id": [g.id],
+              "group-name": [g.name],
+              "vpc-id": [g.vpcId],
+              description: [g.description],
+              "owner-id": [g.accountId],
+              "ip-permission.cidr": g.ingress.flatMap((p) => p.cidrs),
+              "ip-permission.from-port": g.ingress.map((p) => (p.fromPort === undefined ? undefined : String(p.fromPort))),
+              "ip-permission.to-port": g.ingress.map((p) => (p.toPort === undefined ? undefined : String(p.toPort))),
+              "ip-permission.protocol": g.ingress.map((p) => p.protocol),
+              ...tagAttributes(g.tags)
+            })
+        )
+        const { items, nextToken } = yield* page(selected, input, { min: 5, max: 1000 })
+        return {
+          securityGroupInfo: items.map((g) => ({
+            groupId: g.id,
+            groupName: g.name,
+            groupDescription: g.description,
+            ownerId: g.accountId,
+            vpcId: g.vpcId,
+            securityGroupArn: `arn:aws:ec2:${g.region}:${g.accountId}:security-group/${g.id}`,
+            ipPermissions: g.ingress.map(permissionXml),
+            ipPermissionsEgress: g.egress.map(permissionXml),
+            tagSet: tagSet(g.tags)
+          })),
+          nextToken
+        }
+      }),
+
+    DescribeRegions: (input) =>
+      Effect.gen(function* () {
+        const names = strings(input["RegionName"])
+        const unknown = names.find((n) => !data.regions.includes(n))
+        if (unknown !== undefined) return yield* Effect.fail(awsError("InvalidParameterValue", `Invalid region: ${unknown}`))
+        const match = yield* matcher(filtersOf(input), new Set(["region-name", "endpoint", "opt-in-status"]))
+        return {
+          regionInfo: data.regions
+            .filter((r) => (names.length === 0 || names.includes(r)) && match({ "region-name": [r], endpoint: [`ec2.${r}.amazonaws.com`], "opt-in-status": ["opt-in-not-required"] }))
+            .map((r) => ({ regionName: r, regionEndpoint: `ec2.${r}.amazonaws.com`, optInStatus: "opt-in-not-required" }))
+        }
+      }),
+
+    CreateTags: (input, ctx) =>
+      Effect.gen(function* () {
+        const ids = strings(input["ResourceId"])
+        const tags = records(input["Tag"]).map((t) => [str(t["Key"]) ?? "", str(t["Value"]) ?? ""] as const)
+        if (ids.length === 0) return yield* Effect.fail(awsError("MissingParameter", "The request must contain the parameter resourceIdSet"))
+        if (tags.some(([key]) => key === "" || key.startsWith("aws:"))) {
+          return yield* Effect.fail(awsError("InvalidParameterValue", "Tag keys must be non-empty and must not start with 'aws:'"))
+        }
+        const targets = ids.map((id) => [id, taggable(id, ctx)] as const)
+        const missing = targets.find(([, t]) => typeof t === "string")
+        if (missing !== undefined && typeof missing[1] === "string") {
+          return yield* Effect.fail(awsError(missing[1], `The ID '${missing[0]}' does not exist`))
+        }
+        for (const [, target] of targets) {
+          if (typeof target === "string") continue
+          target.set({ ...target.tags(), ...Object.fromEntries(tags) })
+        }
+        return { return: true }
+      })
+  }
+}
