@@ -51,6 +51,34 @@ export const changeDbInstanceClass = (db: DbInstance, instanceClass: string, now
   db.history.push({ at: now, instanceClass })
 }
 
+/** Applies a pending class change whose time has come; the history records when it took effect. */
+export const settleDbInstance = (db: DbInstance, now: number): void => {
+  if (db.pendingInstanceClass === undefined || db.pendingApplyAt === undefined || now < db.pendingApplyAt) return
+  changeDbInstanceClass(db, db.pendingInstanceClass, db.pendingApplyAt)
+  if (db.status === "modifying") db.status = "available"
+  delete db.pendingInstanceClass
+  delete db.pendingApplyAt
+}
+
+/**
+ * ModifyDBInstance of the class: with ApplyImmediately the instance is
+ * `modifying` for a moment, otherwise the change waits for the weekly
+ * maintenance window (the sandbox's is Sunday 05:00 UTC).
+ */
+export const requestDbInstanceClass = (db: DbInstance, instanceClass: string, applyImmediately: boolean, now: number): void => {
+  db.pendingInstanceClass = instanceClass
+  if (applyImmediately) {
+    db.status = "modifying"
+    db.pendingApplyAt = now + TRANSITION_MS
+  } else {
+    const date = new Date(now)
+    const daysToSunday = (7 - date.getUTCDay()) % 7
+    let window = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + daysToSunday, 5)
+    if (window <= now) window += 7 * 86_400_000
+    db.pendingApplyAt = window
+  }
+}
+
 export const modifyVolume = (volume: Volume, change: { readonly volumeType?: VolumeType; readonly sizeGiB?: number; readonly iops?: number; readonly throughput?: number }): void => {
   if (change.volumeType !== undefined) volume.volumeType = change.volumeType
   if (change.sizeGiB !== undefined) volume.sizeGiB = change.sizeGiB

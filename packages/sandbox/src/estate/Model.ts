@@ -194,7 +194,9 @@ export interface DbInstance {
   readonly engine: "postgres" | "mysql"
   readonly engineVersion: string
   status: "available" | "modifying" | "stopped"
-  statusSettlesAt?: number
+  /** A class change not yet applied: at `pendingApplyAt` (now + a moment, or the next maintenance window). */
+  pendingInstanceClass?: string
+  pendingApplyAt?: number
   readonly allocatedStorage: number
   readonly storageType: "gp2" | "gp3"
   publiclyAccessible: boolean
