@@ -16,6 +16,7 @@ import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
 import { estateServices } from "./services/index.js"
 import { makeOrganizationsService, type OrganizationsOptions } from "./services/organizations/OrganizationsService.js"
 import { makeOrgState, type OrgState } from "./services/organizations/OrgState.js"
+import { makeSqs, type SqsOptions } from "./services/sqs/SqsService.js"
 import { makeStsService } from "./services/sts/StsService.js"
 
 export interface SandboxOptions<E extends Estate = Estate> {
@@ -33,6 +34,7 @@ export interface SandboxOptions<E extends Estate = Estate> {
   readonly faults?: FaultConfig
   /** CreateAccount timing and failure injection. */
   readonly organizations?: OrganizationsOptions
+  readonly sqs?: SqsOptions
   /** Run dynalite for DynamoDB (default true). */
   readonly dynamodb?: boolean
 }
@@ -73,9 +75,11 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const credentials = makeCredentialStore(org.managementAccount.id)
     const organization = makeOrgState(org)
     const env = { estate, now: clock.now }
+    const sqs = makeSqs(options.sqs)
     const core: Array<ServiceHandler> = [
       makeStsService({ credentials, faults, accountExists: (id) => organization.accounts.has(id) })(env),
-      makeOrganizationsService(organization, options.organizations)(env)
+      makeOrganizationsService(organization, options.organizations)(env),
+      sqs.factory(env)
     ]
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()

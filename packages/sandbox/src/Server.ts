@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Effect, FiberSet, type Scope } from "effect"
+import { Clock, Effect, FiberSet, type Scope } from "effect"
 import type { RawRequest, RawResponse } from "./ServiceHandler.js"
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -51,19 +51,22 @@ export const serve = (
 ): Effect.Effect<RunningServer, Error, Scope.Scope> =>
   Effect.gen(function* () {
     const run = yield* FiberSet.makeRuntimePromise<never>()
+    // Requests run on wall time even when the caller's scope uses a TestClock
+    // (e.g. @effect/vitest's it.scoped): latency faults and long polls must elapse.
+    const liveClock = Clock.make()
     const host = options.host ?? "127.0.0.1"
     const server: HttpServer = createServer((req, res) => {
       readBody(req)
         .then((body) => {
           const url = new URL(req.url ?? "/", "http://sandbox")
           return run(
-            handle({
+            Effect.withClock(liveClock)(handle({
               method: req.method ?? "GET",
               path: url.pathname,
               query: url.searchParams,
               headers: flattenHeaders(req),
               body
-            })
+            }))
           )
         })
         .then((response) => {
