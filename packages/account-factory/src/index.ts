@@ -5,3 +5,6 @@
 export * from "./spec/OrgSpec.js"
 export * from "./spec/SpecDocument.js"
 export * from "./spec/SpecLoader.js"
+export * from "./scp/ActionPattern.js"
+export * from "./scp/PolicyFinding.js"
+export * from "./scp/ScpLint.js"
