@@ -226,7 +226,7 @@ export interface LambdaFunction {
   readonly baselineDurationMs: number
   /** Mean invocations per hour. */
   readonly invocationsPerHour: number
-  readonly revisionId: string
+  revisionId: string
   tags: Tags
 }
 
