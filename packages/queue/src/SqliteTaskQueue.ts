@@ -104,6 +104,8 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
 
       claim: (options) =>
         sql("claim", (now) => {
+          // An empty list of kinds means the worker can run nothing, not everything.
+          if (options.kinds !== undefined && options.kinds.length === 0) return Option.none()
           const row = store.claim(now, options.workerId, newLeaseToken(), options.leaseMs, options.kinds ?? [])
           if (row === undefined) return Option.none()
           const task = toTask(row)
