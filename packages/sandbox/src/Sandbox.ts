@@ -16,6 +16,8 @@ import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
 import { estateServices } from "./services/index.js"
 import { makeOrganizationsService, type OrganizationsOptions } from "./services/organizations/OrganizationsService.js"
 import { makeOrgState, type OrgState } from "./services/organizations/OrgState.js"
+import { makeCloudWatchService } from "./services/cloudwatch/CloudWatchService.js"
+import { makeMetricStore, type MetricStore } from "./services/cloudwatch/MetricStore.js"
 import { makeSqs, type SqsOptions } from "./services/sqs/SqsService.js"
 import { makeStsService } from "./services/sts/StsService.js"
 
@@ -51,6 +53,8 @@ export interface SandboxHandle<E extends Estate = Estate> {
   readonly estate: E
   /** The live organization (accounts, OUs, policies, CreateAccount requests). */
   readonly organization: OrgState
+  /** CloudWatch's data: estate sources, SQS gauges and PutMetricData. */
+  readonly metrics: MetricStore
   readonly faults: FaultControl
   readonly log: ChangeLog
   readonly clock: SandboxClock
@@ -76,10 +80,12 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const organization = makeOrgState(org)
     const env = { estate, now: clock.now }
     const sqs = makeSqs(options.sqs)
+    const metrics = makeMetricStore([estate.metrics, sqs.metrics])
     const core: Array<ServiceHandler> = [
       makeStsService({ credentials, faults, accountExists: (id) => organization.accounts.has(id) })(env),
       makeOrganizationsService(organization, options.organizations)(env),
-      sqs.factory(env)
+      sqs.factory(env),
+      makeCloudWatchService(metrics)(env)
     ]
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
@@ -110,6 +116,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       accountId: org.managementAccount.id,
       estate,
       organization,
+      metrics,
       faults,
       log,
       clock,

@@ -1,0 +1,141 @@
+import {
+  CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, InvalidParameterCombinationException,
+  paginateDescribeAlarms, paginateGetMetricData, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFound, InvalidParameterValueException
+} from "@aws-sdk/client-cloudwatch"
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { type Estate, type MetricSource, minimalEstate } from "../../EstateContract.js"
+import { type SandboxHandle, start } from "../../Sandbox.js"
+
+const call = <T>(f: () => Promise<T>) => Effect.promise(f)
+const failure = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => { throw new Error("expected a failure") }, (e: unknown) => e))
+const clientOf = (sandbox: SandboxHandle) => new CloudWatchClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 })
+
+/** CPU of instance i-idle is 2% every period, of i-busy 90%; hour-aligned to keep counts exact. */
+const cpu: MetricSource = {
+  points: (q) => {
+    if (q.namespace !== "AWS/EC2" || q.metricName !== "CPUUtilization") return []
+    const id = q.dimensions.find((d) => d.name === "InstanceId")?.value
+    const level = id === "i-idle" ? 2 : id === "i-busy" ? 90 : undefined
+    if (level === undefined) return []
+    const step = q.period * 1000
+    const out = []
+    for (let t = Math.ceil(q.start.getTime() / step) * step; t < q.end.getTime() && out.length < 10_000; t += step) out.push({ timestamp: new Date(t), value: q.stat === "Maximum" ? level + 5 : level })
+    return out
+  },
+  unit: () => "Percent"
+}
+const estate: Estate = { ...minimalEstate(), metrics: cpu }
+const end = new Date("2026-11-01T00:00:00Z")
+const start24h = new Date(end.getTime() - 24 * 3600 * 1000)
+const metric = (id: string) => ({ Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId", Value: id }] })
+
+describe("CloudWatch", () => {
+  it.scoped("serves estate series through GetMetricData with paging and ScanBy", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, estate })
+      const cw = clientOf(sandbox)
+      const queries = [
+        { Id: "idle", MetricStat: { Metric: metric("i-idle"), Period: 3600, Stat: "Average" } },
+        { Id: "busy", MetricStat: { Metric: metric("i-busy"), Period: 3600, Stat: "Maximum" } },
+        { Id: "none", MetricStat: { Metric: metric("i-none"), Period: 3600, Stat: "Average" }, Label: "missing" }
+      ]
+      const one = yield* call(() => cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start24h, EndTime: end, ScanBy: "TimestampAscending" })))
+      expect(one.MetricDataResults?.map((r) => [r.Id, r.Values?.length, r.StatusCode])).toEqual([["idle", 24, "Complete"], ["busy", 24, "Complete"], ["none", 0, "Complete"]])
+      expect(one.MetricDataResults?.[0]?.Timestamps?.[0]).toEqual(start24h)
+      expect(one.MetricDataResults?.[1]?.Values?.[0]).toBe(95)
+      expect(one.MetricDataResults?.[2]?.Label).toBe("missing")
+      const byId = new Map<string, number>()
+      let pages = 0
+      yield* call(async () => {
+        for await (const page of paginateGetMetricData({ client: cw }, { MetricDataQueries: queries, StartTime: start24h, EndTime: end, MaxDatapoints: 10 })) {
+          pages += 1
+          for (const r of page.MetricDataResults ?? []) byId.set(r.Id ?? "", (byId.get(r.Id ?? "") ?? 0) + (r.Values?.length ?? 0))
+        }
+      })
+      expect(pages).toBe(5)
+      expect(byId.get("idle")).toBe(24)
+      expect(byId.get("busy")).toBe(24)
+      const desc = yield* call(() => cw.send(new GetMetricDataCommand({ MetricDataQueries: queries.slice(0, 1), StartTime: start24h, EndTime: end })))
+      const ts = desc.MetricDataResults?.[0]?.Timestamps ?? []
+      expect((ts[0]?.getTime() ?? 0) > (ts[1]?.getTime() ?? 0)).toBe(true)
+      const tooMany = yield* failure(() =>
+        cw.send(new GetMetricDataCommand({ MetricDataQueries: Array.from({ length: 501 }, (_, i) => ({ Id: `q${i}`, MetricStat: { Metric: metric("i-idle"), Period: 60, Stat: "Average" } })), StartTime: start24h, EndTime: end }))
+      )
+      expect((tooMany as Error).name).toBe("ValidationException")
+      expect((tooMany as { Code?: string }).Code).toBe("ValidationError")
+    }))
+
+  it.scoped("GetMetricStatistics answers datapoints with units and enforces 1,440 points", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, estate })
+      const cw = clientOf(sandbox)
+      const stats = yield* call(() => cw.send(new GetMetricStatisticsCommand({ ...metric("i-busy"), StartTime: start24h, EndTime: end, Period: 3600, Statistics: ["Average", "Maximum"] })))
+      expect(stats.Label).toBe("CPUUtilization")
+      expect(stats.Datapoints?.length).toBe(24)
+      expect(stats.Datapoints?.[0]).toMatchObject({ Average: 90, Maximum: 95, Unit: "Percent" })
+      expect(stats.Datapoints?.[0]?.Timestamp).toBeInstanceOf(Date)
+      const tooMany = yield* failure(() => cw.send(new GetMetricStatisticsCommand({ ...metric("i-busy"), StartTime: new Date(start24h.getTime() - 60_000), EndTime: end, Period: 60, Statistics: ["Average"] })))
+      expect(tooMany).toBeInstanceOf(InvalidParameterCombinationException)
+    }))
+
+  it.scoped("stores PutMetricData and aggregates it per period", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const cw = clientOf(sandbox)
+      const t0 = new Date("2026-11-01T10:00:00Z")
+      yield* call(() =>
+        cw.send(new PutMetricDataCommand({
+          Namespace: "Miyabi/Worker",
+          MetricData: [
+            { MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "tasks" }], Timestamp: t0, Value: 4, Unit: "Count" },
+            { MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "tasks" }], Timestamp: new Date(t0.getTime() + 10_000), Values: [8, 2], Counts: [1, 2], Unit: "Count" }
+          ]
+        }))
+      )
+      const read = yield* call(() =>
+        cw.send(new GetMetricStatisticsCommand({ Namespace: "Miyabi/Worker", MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "tasks" }], StartTime: t0, EndTime: new Date(t0.getTime() + 60_000), Period: 60, Statistics: ["Sum", "SampleCount", "Maximum", "Average"] }))
+      )
+      expect(read.Datapoints?.[0]).toMatchObject({ Sum: 16, SampleCount: 4, Maximum: 8, Average: 4, Unit: "Count" })
+      const reserved = yield* failure(() => cw.send(new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "x", Value: 1 }] })))
+      expect(reserved).toBeInstanceOf(InvalidParameterValueException)
+    }))
+
+  it.scoped("evaluates alarms against the series, pages DescribeAlarms and deletes", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, estate })
+      const cw = clientOf(sandbox)
+      sandbox.clock.advance(0)
+      for (const [name, id] of [["idle-cpu", "i-idle"], ["busy-cpu", "i-busy"], ["ghost-cpu", "i-none"]] as const) {
+        yield* call(() =>
+          cw.send(new PutMetricAlarmCommand({ AlarmName: name, ...metric(id), Statistic: "Average", Period: 300, EvaluationPeriods: 3, Threshold: 50, ComparisonOperator: "GreaterThanThreshold" }))
+        )
+      }
+      const names: Array<[string, string]> = []
+      yield* call(async () => {
+        for await (const page of paginateDescribeAlarms({ client: cw, pageSize: 2 }, {})) for (const a of page.MetricAlarms ?? []) names.push([a.AlarmName ?? "", a.StateValue ?? ""])
+      })
+      expect(names).toEqual([["busy-cpu", "ALARM"], ["ghost-cpu", "INSUFFICIENT_DATA"], ["idle-cpu", "OK"]])
+      const inAlarm = yield* call(() => cw.send(new DescribeAlarmsCommand({ StateValue: "ALARM" })))
+      expect(inAlarm.MetricAlarms?.[0]?.AlarmArn).toBe(`arn:aws:cloudwatch:us-east-1:${sandbox.accountId}:alarm:busy-cpu`)
+      yield* call(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: ["busy-cpu"] })))
+      const missing = yield* failure(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: ["busy-cpu"] })))
+      expect(missing).toBeInstanceOf(ResourceNotFound)
+    }))
+
+  it.scoped("reports SQS queue depth and age of the oldest message", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const sqs = new SQSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials })
+      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth" })))
+      for (let i = 0; i < 3; i++) yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` })))
+      const now = Date.now()
+      const q = (id: string, name: string) => ({ Id: id, MetricStat: { Metric: { Namespace: "AWS/SQS", MetricName: name, Dimensions: [{ Name: "QueueName", Value: "depth" }] }, Period: 60, Stat: "Maximum" } })
+      const got = yield* call(() =>
+        clientOf(sandbox).send(new GetMetricDataCommand({ MetricDataQueries: [q("visible", "ApproximateNumberOfMessagesVisible"), q("age", "ApproximateAgeOfOldestMessage")], StartTime: new Date(now - 600_000), EndTime: new Date(now + 60_000) }))
+      )
+      expect(got.MetricDataResults?.[0]?.Values).toEqual([3])
+      expect(got.MetricDataResults?.[1]?.Values?.[0]).toBeGreaterThanOrEqual(0)
+    }))
+})

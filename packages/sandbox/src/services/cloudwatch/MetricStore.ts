@@ -1,0 +1,116 @@
+/**
+ * CloudWatch's data: points put with PutMetricData, aggregated per period
+ * and statistic on read, merged with the pluggable sources (the estate's
+ * utilization profiles, SQS's live gauges). Stored raw points are bounded
+ * per series so a chatty test cannot grow memory without limit.
+ */
+import type { MetricPoint, MetricQuery, MetricSource } from "../../EstateContract.js"
+
+interface RawPoint {
+  readonly t: number
+  readonly sum: number
+  readonly count: number
+  readonly min: number
+  readonly max: number
+  readonly values: ReadonlyArray<number>
+}
+
+export interface PutDatum {
+  readonly accountId: string
+  readonly region: string
+  readonly namespace: string
+  readonly metricName: string
+  readonly dimensions: ReadonlyArray<{ readonly name: string; readonly value: string }>
+  readonly timestamp: Date
+  readonly unit?: string
+  /** Raw values (Value, or Values repeated by Counts). */
+  readonly values?: ReadonlyArray<number>
+  readonly statistics?: { readonly sum: number; readonly count: number; readonly min: number; readonly max: number }
+}
+
+const MAX_POINTS_PER_SERIES = 100_000
+
+const seriesKey = (q: { accountId: string; region: string; namespace: string; metricName: string; dimensions: ReadonlyArray<{ name: string; value: string }> }): string =>
+  [q.accountId, q.region, q.namespace, q.metricName, ...[...q.dimensions].sort((a, b) => a.name.localeCompare(b.name)).map((d) => `${d.name}=${d.value}`)].join("|")
+
+const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
+  if (sorted.length === 0) return 0
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[rank] ?? 0
+}
+
+/** One statistic over the raw points of one period; undefined when it cannot be computed. */
+export const statistic = (points: ReadonlyArray<RawPoint>, stat: string): number | undefined => {
+  if (points.length === 0) return undefined
+  const sum = points.reduce((s, p) => s + p.sum, 0)
+  const count = points.reduce((s, p) => s + p.count, 0)
+  switch (stat) {
+    case "Sum":
+      return sum
+    case "SampleCount":
+      return count
+    case "Average":
+      return count === 0 ? undefined : sum / count
+    case "Minimum":
+      return Math.min(...points.map((p) => p.min))
+    case "Maximum":
+      return Math.max(...points.map((p) => p.max))
+    default: {
+      const match = /^p(\d+(?:\.\d+)?)$/.exec(stat)
+      if (match === null) return undefined
+      const values = points.flatMap((p) => p.values).sort((a, b) => a - b)
+      return values.length === 0 ? undefined : percentile(values, Number(match[1]))
+    }
+  }
+}
+
+export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
+  const series = new Map<string, { unit?: string; points: Array<RawPoint> }>()
+
+  const put = (datum: PutDatum): void => {
+    const k = seriesKey(datum)
+    const entry = series.get(k) ?? { points: [] }
+    if (datum.unit !== undefined) entry.unit = datum.unit
+    const values = datum.values ?? []
+    const point: RawPoint = datum.statistics !== undefined
+      ? { t: datum.timestamp.getTime(), ...datum.statistics, values }
+      : { t: datum.timestamp.getTime(), sum: values.reduce((s, v) => s + v, 0), count: values.length, min: Math.min(...values), max: Math.max(...values), values }
+    entry.points.push(point)
+    if (entry.points.length > MAX_POINTS_PER_SERIES) entry.points.splice(0, entry.points.length - MAX_POINTS_PER_SERIES)
+    series.set(k, entry)
+  }
+
+  const stored = (q: MetricQuery): ReadonlyArray<MetricPoint> => {
+    const entry = series.get(seriesKey(q))
+    if (entry === undefined) return []
+    const periodMs = q.period * 1000
+    const buckets = new Map<number, Array<RawPoint>>()
+    for (const p of entry.points) {
+      if (p.t < q.start.getTime() || p.t >= q.end.getTime()) continue
+      const bucket = Math.floor(p.t / periodMs) * periodMs
+      const list = buckets.get(bucket) ?? []
+      list.push(p)
+      buckets.set(bucket, list)
+    }
+    return [...buckets.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([t, points]) => {
+        const value = statistic(points, q.stat)
+        return value === undefined ? [] : [{ timestamp: new Date(t), value }]
+      })
+  }
+
+  /** Every source's points for the query, the stored ones winning on equal timestamps. */
+  const points = (q: MetricQuery): ReadonlyArray<MetricPoint> => {
+    const byTime = new Map<number, MetricPoint>()
+    for (const source of sources) for (const p of source.points(q)) byTime.set(p.timestamp.getTime(), p)
+    for (const p of stored(q)) byTime.set(p.timestamp.getTime(), p)
+    return [...byTime.values()].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())
+  }
+
+  const unit = (q: MetricQuery): string | undefined => series.get(seriesKey(q))?.unit ?? sources.map((s) => s.unit?.(q.namespace, q.metricName)).find((u) => u !== undefined)
+
+  return { put, points, unit }
+}
+
+export type MetricStore = ReturnType<typeof makeMetricStore>
