@@ -140,6 +140,10 @@ export class Allocation extends Schema.Class<Allocation>("Allocation")({
 /** What a source read and what it left out; a report never hides a partial bill. */
 export class IngestSummary extends Schema.Class<IngestSummary>("IngestSummary")({
   files: Schema.Array(Schema.String),
+  /** "legacy-cur", "cur2" or "focus". */
+  format: Schema.String,
+  /** Where the customer tag was read from (a column, a map key, a JSON key); absent when not found. */
+  customerTagSource: Schema.optional(Schema.String),
   rowsRead: Schema.Int,
   rowsSkipped: Schema.Int,
   /** Skipped rows by reason ("malformed cost", "missing date", "provider Microsoft"). */
@@ -147,7 +151,8 @@ export class IngestSummary extends Schema.Class<IngestSummary>("IngestSummary")(
   costRead: MicroUsd,
   costSkipped: MicroUsd,
   /** Tag columns seen but not used as the customer tag. */
-  otherTagKeys: Schema.Array(Schema.String)
+  otherTagKeys: Schema.Array(Schema.String),
+  notes: Schema.Array(Schema.String)
 }) {}
 
 /** A per-customer cost report for a period. */
