@@ -16,6 +16,7 @@ import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
 import { estateServices } from "./services/index.js"
 import { makeOrganizationsService, type OrganizationsOptions } from "./services/organizations/OrganizationsService.js"
 import { makeOrgState, type OrgState } from "./services/organizations/OrgState.js"
+import { type CostExplorerOptions, makeCostExplorerService } from "./services/costexplorer/CostExplorerService.js"
 import { makeCloudWatchService } from "./services/cloudwatch/CloudWatchService.js"
 import { makeMetricStore, type MetricStore } from "./services/cloudwatch/MetricStore.js"
 import { makeSqs, type SqsOptions } from "./services/sqs/SqsService.js"
@@ -37,6 +38,7 @@ export interface SandboxOptions<E extends Estate = Estate> {
   /** CreateAccount timing and failure injection. */
   readonly organizations?: OrganizationsOptions
   readonly sqs?: SqsOptions
+  readonly costExplorer?: CostExplorerOptions
   /** Run dynalite for DynamoDB (default true). */
   readonly dynamodb?: boolean
 }
@@ -85,7 +87,8 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       makeStsService({ credentials, faults, accountExists: (id) => organization.accounts.has(id) })(env),
       makeOrganizationsService(organization, options.organizations)(env),
       sqs.factory(env),
-      makeCloudWatchService(metrics)(env)
+      makeCloudWatchService(metrics)(env),
+      makeCostExplorerService(estate.costs, org.managementAccount.id, (id) => organization.accounts.get(id)?.name, options.costExplorer)(env)
     ]
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
