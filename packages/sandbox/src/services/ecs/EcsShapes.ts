@@ -1,0 +1,106 @@
+/**
+ * ECS's ARNs and the JSON shapes of services, task definitions and tasks,
+ * after the recorded DescribeServices responses (lower-case `key` / `value`
+ * tags, present only when `include: ["TAGS"]` asks for them).
+ */
+import type { EcsService, EcsTask, Tags, TaskDefinition } from "../../estate/Model.js"
+
+interface Located {
+  readonly accountId: string
+  readonly region: string
+}
+
+const prefix = (r: Located): string => `arn:aws:ecs:${r.region}:${r.accountId}`
+
+export const clusterArn = (r: Located, cluster: string): string => `${prefix(r)}:cluster/${cluster}`
+export const serviceArn = (s: EcsService): string => `${prefix(s)}:service/${s.clusterName}/${s.name}`
+export const taskArn = (t: EcsTask): string => `${prefix(t)}:task/${t.clusterName}/${t.id}`
+export const taskDefinitionArn = (r: Located, familyRevision: string): string => `${prefix(r)}:task-definition/${familyRevision}`
+
+/** The last path segment of an ARN, or the value itself when it is a plain name. */
+export const nameOf = (value: string): string => (value.startsWith("arn:") ? (value.split("/").at(-1) ?? value) : value)
+
+export const ecsTags = (tags: Tags): Array<{ key: string; value: string }> => Object.entries(tags).map(([key, value]) => ({ key, value }))
+
+export const serviceJson = (s: EcsService, tasks: ReadonlyArray<EcsTask>, withTags: boolean) => {
+  const running = tasks.length
+  const networkConfiguration = s.launchType === "FARGATE" ? { awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: "DISABLED" } } : undefined
+  const created = new Date(s.createdAt)
+  return {
+    serviceArn: serviceArn(s),
+    serviceName: s.name,
+    clusterArn: clusterArn(s, s.clusterName),
+    loadBalancers: [],
+    serviceRegistries: [],
+    status: "ACTIVE",
+    desiredCount: s.desiredCount,
+    runningCount: running,
+    pendingCount: 0,
+    launchType: s.launchType,
+    ...(s.launchType === "FARGATE" ? { platformVersion: "LATEST", platformFamily: "Linux" } : {}),
+    taskDefinition: taskDefinitionArn(s, s.taskDefinition),
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
+    deployments: [
+      {
+        id: `ecs-svc/${String(s.createdAt).padStart(19, "0").slice(-19)}`,
+        status: "PRIMARY",
+        taskDefinition: taskDefinitionArn(s, s.taskDefinition),
+        desiredCount: s.desiredCount,
+        pendingCount: 0,
+        runningCount: running,
+        failedTasks: 0,
+        createdAt: created,
+        updatedAt: created,
+        launchType: s.launchType,
+        ...(networkConfiguration === undefined ? {} : { networkConfiguration }),
+        rolloutState: "COMPLETED",
+        rolloutStateReason: `ECS deployment ecs-svc/${s.createdAt} completed.`
+      }
+    ],
+    roleArn: `arn:aws:iam::${s.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
+    events: [],
+    createdAt: created,
+    placementConstraints: [],
+    placementStrategy: [],
+    ...(networkConfiguration === undefined ? {} : { networkConfiguration }),
+    schedulingStrategy: "REPLICA",
+    deploymentController: { type: "ECS" },
+    ...(withTags ? { tags: ecsTags(s.tags) } : {}),
+    createdBy: `arn:aws:iam::${s.accountId}:role/platform-deployer`,
+    enableECSManagedTags: false,
+    propagateTags: "NONE",
+    enableExecuteCommand: false
+  }
+}
+
+export const taskDefinitionJson = (td: TaskDefinition) => ({
+  taskDefinitionArn: taskDefinitionArn(td, `${td.family}:${td.revision}`),
+  containerDefinitions: [
+    {
+      name: td.family.split("-")[0] ?? td.family,
+      image: td.image,
+      cpu: 0,
+      portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }],
+      essential: true,
+      environment: [],
+      mountPoints: [],
+      volumesFrom: [],
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `/ecs/${td.family}`, "awslogs-region": td.region, "awslogs-stream-prefix": "ecs" } }
+    }
+  ],
+  family: td.family,
+  executionRoleArn: `arn:aws:iam::${td.accountId}:role/ecsTaskExecutionRole`,
+  networkMode: "awsvpc",
+  revision: td.revision,
+  volumes: [],
+  status: "ACTIVE",
+  requiresAttributes: [{ name: "com.amazonaws.ecs.capability.logging-driver.awslogs" }, { name: "ecs.capability.task-eni" }],
+  placementConstraints: [],
+  compatibilities: ["EC2", "FARGATE"],
+  requiresCompatibilities: ["FARGATE"],
+  // ECS answers task-level cpu and memory as strings.
+  cpu: String(td.cpu),
+  memory: String(td.memory),
+  registeredAt: new Date(td.registeredAt),
+  registeredBy: `arn:aws:iam::${td.accountId}:role/platform-deployer`
+})
