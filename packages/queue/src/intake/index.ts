@@ -9,6 +9,8 @@ export { DeliveryStore as DeliveryStoreTag, type DeliveryStoreShape } from "./De
 export * as IssueEvent from "./IssueEvent.js"
 export * as LambdaHandler from "./LambdaHandler.js"
 export * as LocalServer from "./LocalServer.js"
+export * as Notifier from "./Notifier.js"
+export { Notifier as NotifierTag, NotifierError, type IssueRef, type NotifierShape } from "./Notifier.js"
 export * as WebhookIntake from "./WebhookIntake.js"
 export { WebhookIntake as WebhookIntakeTag, type IntakeConfig, type IntakeResponse } from "./WebhookIntake.js"
 export { sign, verifySignature, type SignatureCheck } from "./WebhookSignature.js"
