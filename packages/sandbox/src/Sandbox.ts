@@ -10,6 +10,7 @@ import { makeCredentialStore } from "./Credentials.js"
 import { startDynamo } from "./Dynamo.js"
 import { type Estate, minimalEstate } from "./EstateContract.js"
 import { type FaultConfig, type FaultControl, makeFaults } from "./Faults.js"
+import { type EstateSize, sandboxEstate } from "./estate/index.js"
 import { makeRouter } from "./Router.js"
 import { serve } from "./Server.js"
 import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
@@ -29,8 +30,11 @@ export interface SandboxOptions<E extends Estate = Estate> {
   readonly port?: number
   /** Region reported to clients that sign none; default us-east-1. */
   readonly region?: string
-  /** The data to serve; default a minimal two-member organization. */
+  /** The data to serve; default `seed`/`size` generated, or a minimal two-member organization when neither is given. */
   readonly estate?: E
+  /** Generate the estate from this seed (see src/estate); ignored when `estate` is given. */
+  readonly seed?: number
+  readonly size?: EstateSize
   /** Services added to (and overriding, by signing name) the built-in ones. */
   readonly services?: ReadonlyArray<ServiceFactory<E>>
   /** Faults at start; change them at runtime with `sandbox.faults`. */
@@ -69,7 +73,9 @@ export interface SandboxHandle<E extends Estate = Estate> {
 /** Starts a sandbox in the current scope. */
 export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}): Effect.Effect<SandboxHandle<E>, Error, Scope.Scope> =>
   Effect.gen(function* () {
-    const estate = options.estate ?? (minimalEstate() as E)
+    const estate =
+      options.estate ??
+      ((options.seed === undefined && options.size === undefined ? minimalEstate() : sandboxEstate({ seed: options.seed ?? 1, size: options.size ?? "small" })) as E)
     const region = options.region ?? "us-east-1"
     const clock = makeClock()
     const faults = makeFaults({

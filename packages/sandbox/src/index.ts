@@ -4,10 +4,12 @@
  *
  *   Sandbox.start(options)   scoped Effect -> SandboxHandle
  *   startSandbox(options)    Promise -> RunningSandbox (with stop())
+ *   sandboxUp(options)       scoped Effect for `miyabi sandbox up` -> env + export lines
  *
  * Service modules plug in through `ServiceHandler` (see ServiceHandler.ts).
  */
 export * as Sandbox from "./Sandbox.js"
+export { up as sandboxUp, type UpOptions, type UpResult } from "./Up.js"
 export { startSandbox, type SandboxHandle, type SandboxOptions, type RunningSandbox } from "./Sandbox.js"
 export * from "./ServiceHandler.js"
 export * from "./EstateContract.js"
@@ -15,3 +17,7 @@ export type { FaultConfig, FaultControl, FaultRule, RateLimit } from "./Faults.j
 export type { ChangeLog, LoggedRequest } from "./ChangeLog.js"
 export type { SandboxClock } from "./Clock.js"
 export { XmlFlat, XmlList, XmlRaw } from "./protocol/Xml.js"
+export type { OrgState } from "./services/organizations/OrgState.js"
+export type { MetricStore } from "./services/cloudwatch/MetricStore.js"
+export { sandboxEstate, makeSandboxEstate, type SandboxEstate } from "./estate/index.js"
+export * as estate from "./estate/index.js"

@@ -1,9 +1,16 @@
 /**
- * The services a sandbox serves by default. Core services (STS,
- * Organizations, SQS, CloudWatch, Cost Explorer) need sandbox internals and
- * are built in Sandbox.ts; estate-backed services are listed here.
+ * The estate-backed services every sandbox serves. Core services (STS,
+ * Organizations, SQS, CloudWatch, Cost Explorer) need sandbox internals
+ * (credentials, clock, metric store) and are built in Sandbox.ts.
+ *
+ * To add a service: write `src/services/<name>/<Name>Service.ts` exporting a
+ * `ServiceFactory` (see ServiceHandler.ts) and list it here.
  */
 import type { Estate } from "../EstateContract.js"
 import type { ServiceFactory } from "../ServiceHandler.js"
+import { makeEc2Service } from "./ec2/Ec2Service.js"
+import { makeLambdaService } from "./lambda/LambdaService.js"
+import { makeRdsService } from "./rds/RdsService.js"
+import { makeS3Service } from "./s3/S3Service.js"
 
-export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = []
+export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [makeEc2Service, makeRdsService, makeLambdaService, makeS3Service]
