@@ -1,0 +1,49 @@
+import { describe, expect, it } from "@effect/vitest"
+import { AccountId, Customer, CustomerId, Money, Placement, PoolState, type MicroUsd, type TenancyModel } from "@miyabi/types"
+import * as fc from "fast-check"
+import { adviseTenancy } from "./TenancyAdvice.js"
+import { defaultTenancySettings } from "./TenancySettings.js"
+
+const POOL = AccountId.make("200000000001")
+const customer = (id: string, monthlyUsd?: number) => new Customer({ id: CustomerId.make(id), name: id, ...(monthlyUsd === undefined ? {} : { monthlyCost: Money.fromUsd(monthlyUsd) }) })
+const placed = (id: string, model: TenancyModel, accountId = POOL) => new Placement({ customerId: CustomerId.make(id), model, accountId, since: new Date(0), history: [] })
+
+describe("adviseTenancy", () => {
+  const customers = [customer("small"), customer("big", 1_200), customer("measured", 20), customer("vip", 5_000)]
+  const placements = [placed("small", "Pool"), placed("big", "Pool"), placed("measured", "Bridge", AccountId.make("200000000002")), placed("vip", "Silo", AccountId.make("300000000001"))]
+  const pools = [new PoolState({ accountId: POOL, model: "Pool", capacity: 100, members: [CustomerId.make("small"), CustomerId.make("big")] })]
+  const costs = new Map<CustomerId, MicroUsd>([[CustomerId.make("measured"), Money.fromUsd(1_500)]])
+  const report = adviseTenancy({ customers, placements, pools, settings: defaultTenancySettings, costs })
+  const of = (id: string) => report.customers.find((a) => a.customerId === id)!
+
+  it("uses measured costs first, then declared costs, then the model", () => {
+    expect([of("small").costSource, of("big").costSource, of("measured").costSource]).toEqual(["model", "declared", "measured"])
+    // Pool by the model: $5 per customer plus its share of the $500 pool (2 members).
+    expect(Money.format(of("small").monthlyCost)).toBe("$255.00")
+    expect(Money.format(of("measured").monthlyCost)).toBe("$1,500.00")
+  })
+
+  it("advises a move to a silo above $1,000/month, and never for a silo", () => {
+    expect(report.moveToSilo).toEqual(["big", "measured"])
+    expect(of("big").reason).toMatch(/\$1,200\.00\/month \(declared\) is above the silo threshold of \$1,000\.00/)
+    expect(of("vip").recommendation).toBe("Stay")
+    expect(of("small").recommendation).toBe("Stay")
+  })
+
+  it("prices each model per customer as the SPEC does", () => {
+    expect(of("small").modelCosts).toEqual({ Silo: Money.fromUsd(50), Pool: Money.fromUsd(255), Bridge: Money.fromUsd(15) })
+    expect(report.totals).toEqual({ Silo: Money.fromUsd(50), Pool: Money.fromUsd(510), Bridge: Money.fromUsd(15) })
+  })
+
+  it("advises a silo exactly when a non-silo customer costs more than the threshold", () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ cents: fc.integer({ min: 0, max: 300_000 }), model: fc.constantFrom<TenancyModel>("Pool", "Silo", "Bridge") }), { maxLength: 30 }),
+      (rows) => {
+        const cs = rows.map((row, i) => new Customer({ id: CustomerId.make(`c${i}`), name: `c${i}`, monthlyCost: (row.cents * 10_000) as MicroUsd }))
+        const ps = rows.map((row, i) => placed(`c${i}`, row.model))
+        const advice = adviseTenancy({ customers: cs, placements: ps, pools: [], settings: defaultTenancySettings })
+        return advice.customers.every((a, i) => (a.recommendation === "MoveToSilo") === (rows[i]!.model !== "Silo" && rows[i]!.cents > 100_000))
+      }
+    ), { numRuns: 200 })
+  })
+})
