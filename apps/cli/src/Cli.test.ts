@@ -1,0 +1,72 @@
+/**
+ * The command tree parses what users type (in-process, sources through
+ * vitest); end-to-end runs of the built CLI are in main.test.ts.
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { afterAll, afterEach, beforeEach, describe, expect, vi } from "vitest"
+import { runCli } from "./Cli.js"
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-cli-test-"))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+let stdout: Array<string> = []
+let stderr: Array<string> = []
+beforeEach(() => {
+  stdout = []
+  stderr = []
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (stdout.push(String(chunk)), true))
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (stderr.push(String(chunk)), true))
+  vi.spyOn(console, "log").mockImplementation((...parts: Array<unknown>) => void stdout.push(parts.join(" ")))
+  vi.spyOn(console, "error").mockImplementation((...parts: Array<unknown>) => void stderr.push(parts.join(" ")))
+})
+afterEach(() => vi.restoreAllMocks())
+
+const miyabi = (...args: Array<string>) => runCli(["node", "miyabi", ...args]).pipe(Effect.provide(NodeContext.layer))
+
+describe("miyabi command tree", () => {
+  it.effect("accepts global flags before or after the command", () =>
+    Effect.gen(function* () {
+      const store = path.join(tmp, "a.db")
+      expect(yield* miyabi("--json", "--store", store, "tasks", "list")).toBe(0)
+      expect(JSON.parse(stdout.join(""))).toEqual({ tasks: [] })
+      stdout = []
+      expect(yield* miyabi("tasks", "list", "--json", "--store", `sqlite:${store}`, "--limit", "5")).toBe(0)
+      expect(JSON.parse(stdout.join(""))).toEqual({ tasks: [] })
+    })
+  )
+
+  it.effect("parses enqueue's options into a task", () =>
+    Effect.gen(function* () {
+      const store = path.join(tmp, "b.db")
+      const code = yield* miyabi(
+        "tasks", "enqueue", "echo", "--json", "--store", store,
+        "--payload", '{"message":"hi","workMs":5}', "--priority", "high", "--tenant", "acme", "--idempotency-key", "k1"
+      )
+      expect(code).toBe(0)
+      const { created, task } = JSON.parse(stdout.join("")) as { created: boolean; task: Record<string, unknown> }
+      expect(created).toBe(true)
+      expect(task).toMatchObject({ kind: "echo", priority: "high", tenant: "acme", idempotencyKey: "k1", status: "Pending", payload: { message: "hi", workMs: 5 } })
+    })
+  )
+
+  it.effect("exits 2 on usage errors: unknown command, bad choice, out-of-range number", () =>
+    Effect.gen(function* () {
+      expect(yield* miyabi("bogus")).toBe(2)
+      expect(yield* miyabi("tasks", "enqueue", "echo", "--priority", "urgent")).toBe(2)
+      expect(yield* miyabi("tasks", "list", "--limit", "0")).toBe(2)
+      expect(yield* miyabi("worker", "run", "--lease", "soon")).toBe(2)
+    })
+  )
+
+  it.effect("exits 1 with one `miyabi:` line on an expected failure", () =>
+    Effect.gen(function* () {
+      expect(yield* miyabi("tasks", "show", "NOPE", "--store", path.join(tmp, "c.db"))).toBe(1)
+      expect(stderr.join("")).toBe("miyabi: Task NOPE not found\n")
+    })
+  )
+})

@@ -1,0 +1,21 @@
+/**
+ * The task handlers this build runs, and the payload check `tasks enqueue`
+ * applies for their kinds so that a malformed payload is rejected before it
+ * reaches the queue. Unknown kinds are accepted as-is: other services
+ * register their own handlers in their own workers.
+ *
+ * A capability that adds a built-in task kind appends its handler here.
+ */
+import { Echo, type Handler } from "@miyabi/queue"
+import { decodeInput, type InvalidInput } from "@miyabi/types"
+import type { Effect } from "effect"
+
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler]
+
+const payloadChecks: Readonly<Record<string, (payload: unknown, source: string) => Effect.Effect<unknown, InvalidInput>>> = {
+  [Echo.kind]: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload)
+}
+
+/** Checks `payload` against the schema of a built-in kind; other kinds pass unchecked. */
+export const checkPayload = (kind: string, payload: unknown, source: string): Effect.Effect<unknown, InvalidInput> | undefined =>
+  payloadChecks[kind]?.(payload, source)
