@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { TaskQueue } from "../TaskQueue.js"
 import * as LambdaHandler from "./LambdaHandler.js"
-import { delivery, issuesPayload, TestIntake } from "./testing/Deliveries.js"
+import * as DeliveryStore from "./DeliveryStore.js"
+import { delivery, issuesPayload, SECRET, TestIntake } from "./testing/Deliveries.js"
 import * as MemoryTaskQueue from "./testing/MemoryTaskQueue.js"
 import * as WebhookIntake from "./WebhookIntake.js"
 
@@ -128,5 +129,28 @@ describe("WebhookIntake", () => {
       expect((yield* LambdaHandler.handle({ httpMethod: "GET", headers: {}, body: null })).statusCode).toBe(405)
       expect(accepted.headers["content-type"]).toBe("application/json")
     }).pipe(Effect.provide(TestIntake))
+  )
+
+  it.effect("reads its configuration from the environment, with the documented defaults", () =>
+    Effect.gen(function* () {
+      const config = yield* WebhookIntake.intakeConfig.pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["GITHUB_WEBHOOK_SECRET", SECRET], ["MIYABI_DEFAULT_PRIORITY", "high"]])))
+      )
+      expect(Redacted.value(config.secret)).toBe(SECRET)
+      expect(config).toMatchObject({ triggerLabel: "miyabi", defaultKind: "aws-cycle", defaultPriority: "high" })
+      const missing = yield* Effect.flip(WebhookIntake.intakeConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))))
+      expect(String(missing)).toMatch(/GITHUB_WEBHOOK_SECRET/)
+      const badKind = yield* Effect.flip(
+        WebhookIntake.intakeConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["GITHUB_WEBHOOK_SECRET", "x"], ["MIYABI_DEFAULT_KIND", "Not Valid"]]))))
+      )
+      expect(String(badKind)).toMatch(/MIYABI_DEFAULT_KIND/)
+      // The layer built from it serves deliveries signed with that secret.
+      const live = WebhookIntake.layerConfig.pipe(
+        Layer.provide(Layer.merge(MemoryTaskQueue.layer, DeliveryStore.layerMemory())),
+        Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["GITHUB_WEBHOOK_SECRET", SECRET]]))))
+      )
+      const response = yield* post(delivery(issuesPayload({ label: "miyabi" }), { id: "c-1" })).pipe(Effect.provide(live))
+      expect(response.statusCode).toBe(202)
+    })
   )
 })

@@ -7,8 +7,8 @@
  * 202 accepted (task id) | 200 ignored | 400 malformed | 401 bad signature |
  * 409 replayed delivery | 503 queue unavailable (GitHub may redeliver).
  */
-import type { Priority, TaskKind } from "@miyabi/types"
-import { Context, Duration, Effect, Either, Layer, Redacted, Schema } from "effect"
+import { Priority, TaskKind } from "@miyabi/types"
+import { Config, Context, Duration, Effect, Either, Layer, Redacted, Schema, type ConfigError } from "effect"
 import { TaskQueue } from "../TaskQueue.js"
 import { DeliveryStore } from "./DeliveryStore.js"
 import { IssuesEvent, toEnqueueRequest } from "./IssueEvent.js"
@@ -115,3 +115,21 @@ export const make = (config: IntakeConfig): Effect.Effect<WebhookIntakeShape, ne
 
 export const layer = (config: IntakeConfig): Layer.Layer<WebhookIntake, never, TaskQueue | DeliveryStore> =>
   Layer.effect(WebhookIntake, make(config))
+
+/**
+ * The configuration from the environment: GITHUB_WEBHOOK_SECRET (required),
+ * MIYABI_TRIGGER_LABEL (miyabi), MIYABI_DEFAULT_KIND (aws-cycle),
+ * MIYABI_DEFAULT_PRIORITY (standard), MIYABI_REPLAY_WINDOW (72 hours).
+ */
+export const intakeConfig: Config.Config<IntakeConfig> = Config.all({
+  secret: Config.redacted("GITHUB_WEBHOOK_SECRET"),
+  triggerLabel: Config.string("MIYABI_TRIGGER_LABEL").pipe(Config.withDefault("miyabi")),
+  defaultKind: Schema.Config("MIYABI_DEFAULT_KIND", TaskKind).pipe(Config.withDefault(TaskKind.make("aws-cycle"))),
+  defaultPriority: Schema.Config("MIYABI_DEFAULT_PRIORITY", Priority).pipe(Config.withDefault<Priority>("standard")),
+  replayWindow: Config.duration("MIYABI_REPLAY_WINDOW").pipe(Config.withDefault(Duration.hours(72)))
+})
+
+export const layerConfig: Layer.Layer<WebhookIntake, ConfigError.ConfigError, TaskQueue | DeliveryStore> = Layer.effect(
+  WebhookIntake,
+  Effect.flatMap(intakeConfig, make)
+)

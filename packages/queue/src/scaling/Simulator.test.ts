@@ -60,9 +60,14 @@ describe("Simulator", () => {
         ["uniform, max 100", specPolicy, generateArrivals({ kind: "uniform", perDay: 9600, days: 1 }, 7)],
         ["Poisson, max 100", specPolicy, generateArrivals({ kind: "poisson", perDay: 9600, days: 1 }, 7)],
         ["Poisson diurnal 50 %, max 100", specPolicy, generateArrivals({ kind: "poisson", perDay: 9600, days: 1, diurnalAmplitude: 0.5 }, 7)],
-        ["uniform, max 500", hyperScalePolicy, generateArrivals({ kind: "uniform", perDay: 9600, days: 1 }, 7)]
+        ["uniform, max 500", hyperScalePolicy, generateArrivals({ kind: "uniform", perDay: 9600, days: 1 }, 7)],
+        ["uniform, max 100, 2 min lag", specPolicy, generateArrivals({ kind: "uniform", perDay: 9600, days: 1 }, 7), 2]
       ] as const
-    ).map(([name, policy, arrivals]) => [name, policy, simulate({ policy, arrivals, service: fifteenMinutes, startDelaySeconds: startDelay, seed: 7 })] as const)
+    ).map(([name, policy, arrivals, lag]) => [
+      name,
+      policy,
+      simulate({ policy, arrivals, service: fifteenMinutes, startDelaySeconds: startDelay, seed: 7, metricLagPeriods: lag ?? 0 })
+    ] as const)
 
     const rows = runs.map(([name, , r]) =>
       `${name.padEnd(30)} ${String(r.completed).padStart(6)} ${String(r.maxWorkers).padStart(5)} ${r.tasksPerWorkerDay.toFixed(1).padStart(7)} ${minutes(r.waitSeconds.p50).padStart(7)} ${minutes(r.waitSeconds.p99).padStart(7)} ${r.workerHours.toFixed(0).padStart(7)} ${String(r.scaleEvents.length).padStart(6)}`
@@ -151,9 +156,24 @@ describe("Simulator", () => {
       priority: i % 5 === 0 ? ("high" as const) : ("standard" as const)
     }))
     const r = simulate({ policy: specPolicy, arrivals, service: fifteenMinutes, startDelaySeconds: startDelay, seed: 11 })
+    expect(r.waitSecondsByPriority.standard.p99).toBeGreaterThan(0)
+    expect(r.waitSecondsByPriority.high.p99).toBeLessThan(r.waitSecondsByPriority.standard.p99)
+    expect(r.waitSecondsByPriority.high.mean).toBeLessThan(r.waitSecondsByPriority.standard.mean)
     expect(r.unfinished).toBe(0)
     expect(r.completed).toBe(arrivals.length)
     expect(r.maxWorkers).toBeLessThanOrEqual(100)
+  })
+
+  it("late metrics (CloudWatch lag) make the same policy react exactly that many periods later", () => {
+    const arrivals = generateArrivals({ kind: "uniform", perDay: 9600, days: 1 }, 5)
+    const run = (metricLagPeriods: number) =>
+      simulate({ policy: specPolicy, arrivals, service: fifteenMinutes, startDelaySeconds: startDelay, seed: 5, metricLagPeriods })
+    const prompt = run(0)
+    const late = run(3)
+    // Until the first scaling both runs are the same system; the alarm just sees it 3 minutes late.
+    expect(late.scaleEvents[0]!.at).toBe(prompt.scaleEvents[0]!.at + 3 * 60)
+    expect(late.scaleEvents[0]!.signals).toEqual(prompt.scaleEvents[0]!.signals)
+    expect(late.completed).toBe(9600)
   })
 
   it("parses rates and durations for the command line", () => {

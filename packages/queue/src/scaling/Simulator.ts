@@ -21,6 +21,12 @@ export interface SimulationOptions {
   /** Time from launching an ECS task to it taking work, drawn uniformly. */
   readonly startDelaySeconds: { readonly min: number; readonly max: number }
   readonly seed: number
+  /**
+   * How many alarm periods old the data the alarms see is: SQS and ECS
+   * metrics reach CloudWatch a minute or more late. 0 (the default) means
+   * the alarms see the state at the moment they evaluate.
+   */
+  readonly metricLagPeriods?: number
   /** Workers running at t = 0; the policy's min by default. */
   readonly initialWorkers?: number
   /**
@@ -40,13 +46,22 @@ export interface ScaleEvent {
   readonly signals: Signals
 }
 
+export interface WaitStats {
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+  readonly mean: number
+}
+
 export interface SimulationResult {
   readonly arrived: number
   readonly completed: number
   /** Tasks still waiting or running when the simulation stopped (horizon reached). */
   readonly unfinished: number
   /** Queue wait (arrival to start) of the tasks that started, seconds. */
-  readonly waitSeconds: { readonly p50: number; readonly p99: number; readonly max: number; readonly mean: number }
+  readonly waitSeconds: WaitStats
+  /** The same per queue (arrivals without a priority count as standard). */
+  readonly waitSecondsByPriority: { readonly high: WaitStats; readonly standard: WaitStats }
   /** Billed worker time: from launch (start delay included) to stop. */
   readonly workerHours: number
   readonly busyHours: number
@@ -117,6 +132,16 @@ const eventHeap = () => {
 const percentile = (sorted: ReadonlyArray<number>, q: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
 
+const waitStats = (waits: ReadonlyArray<number>): WaitStats => {
+  const sorted = [...waits].sort((a, b) => a - b)
+  return {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
+    mean: sorted.length === 0 ? 0 : sorted.reduce((sum, w) => sum + w, 0) / sorted.length
+  }
+}
+
 /** Runs the simulation. Pure: the same options give the same result. */
 export const simulate = (options: SimulationOptions): SimulationResult => {
   const { policy } = options
@@ -167,7 +192,7 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     now = t
   }
 
-  const waits: Array<number> = []
+  const waits = { high: [] as Array<number>, standard: [] as Array<number> }
   let completed = 0
   let maxWorkers = total()
   let maxDesired = desired
@@ -181,7 +206,7 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
       const index = queues[lane][heads[lane]++]!
       const worker = idle.pop()!
       busy++
-      waits.push(now - arrivals[index]!.at)
+      waits[lane].push(now - arrivals[index]!.at)
       schedule(now + (arrivals[index]!.serviceSeconds ?? serviceTime()), COMPLETION, worker)
     }
   }
@@ -228,14 +253,19 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     reconcile()
   }
 
+  const lag = Math.max(0, Math.floor(options.metricLagPeriods ?? 0))
+  const observed: Array<Signals> = []
   const evaluateAlarms = () => {
-    const signals: Signals = {
+    observed.push({
       queueDepth: depth(),
       oldestAgeSeconds: oldestAge(now),
       utilizationPercent: periodRunning > 0 ? (100 * periodBusy) / periodRunning : 0
-    }
+    })
     periodBusy = 0
     periodRunning = 0
+    if (observed.length <= lag) return
+    // The alarms see the data point from `lag` periods ago.
+    const signals = observed.shift()!
     compiled.rules.forEach((rule, i) => {
       const value = expressionValue(rule, signals)
       const recent = history[i]!
@@ -284,19 +314,14 @@ export const simulate = (options: SimulationOptions): SimulationResult => {
     if (options.horizonSeconds === undefined && completed === arrivals.length && now >= lastArrival) break
   }
 
-  const sorted = [...waits].sort((a, b) => a - b)
   const workerHours = workerSeconds / 3600
   const busyHours = busySeconds / 3600
   return {
     arrived: arrivals.filter((a) => a.at <= now).length,
     completed,
     unfinished: arrivals.length - completed,
-    waitSeconds: {
-      p50: percentile(sorted, 0.5),
-      p99: percentile(sorted, 0.99),
-      max: sorted.length === 0 ? 0 : sorted[sorted.length - 1]!,
-      mean: sorted.length === 0 ? 0 : sorted.reduce((s, w) => s + w, 0) / sorted.length
-    },
+    waitSeconds: waitStats([...waits.high, ...waits.standard]),
+    waitSecondsByPriority: { high: waitStats(waits.high), standard: waitStats(waits.standard) },
     workerHours,
     busyHours,
     vcpuHours: workerHours * policy.worker.vcpu,

@@ -21,5 +21,5 @@ export {
 } from "./PolicyCompiler.js"
 export { adjustmentFor, alarmState, breaches, expressionValue, type Signals } from "./AlarmEvaluator.js"
 export { DAY_SECONDS, generateArrivals, parseDuration, parseRate, type Arrival, type ArrivalSpec, type ServiceSpec } from "./Arrivals.js"
-export { simulate, type ScaleEvent, type SimulationOptions, type SimulationResult } from "./Simulator.js"
+export { simulate, type ScaleEvent, type SimulationOptions, type SimulationResult, type WaitStats } from "./Simulator.js"
 export { loadTrace, parseTrace } from "./Trace.js"
