@@ -6,9 +6,19 @@
 import { request } from "node:http"
 import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
+import { createRequire } from "node:module"
 import { Effect, type Scope } from "effect"
-import dynalite from "dynalite"
 import type { RawRequest, RawResponse } from "./ServiceHandler.js"
+
+interface DynaliteOptions {
+  readonly createTableMs?: number
+  readonly deleteTableMs?: number
+  readonly updateTableMs?: number
+}
+
+// dynalite is CommonJS without types; loaded through require so importers of
+// this package's sources need no ambient declaration.
+const dynalite = createRequire(import.meta.url)("dynalite") as (options?: DynaliteOptions) => Server
 
 export type DynamoProxy = (req: RawRequest) => Effect.Effect<RawResponse>
 
