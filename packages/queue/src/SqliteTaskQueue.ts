@@ -100,7 +100,7 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
             now
           )
           return { task: toTask(row), created }
-        }).pipe(Effect.withSpan("TaskQueue.enqueue", { attributes: { kind: request.kind } })),
+        }).pipe(Effect.withSpan("TaskQueue.enqueue", { attributes: { kind: request.kind }, captureStackTrace: false })),
 
       claim: (options) =>
         sql("claim", (now) => {
@@ -111,7 +111,7 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
           const task = toTask(row)
           const lease = leaseOf(row)
           return lease === undefined ? Option.none() : Option.some([task, lease] as const)
-        }).pipe(Effect.withSpan("TaskQueue.claim", { attributes: { workerId: options.workerId } })),
+        }).pipe(Effect.withSpan("TaskQueue.claim", { attributes: { workerId: options.workerId }, captureStackTrace: false })),
 
       heartbeat: (lease, leaseMs) =>
         sql("heartbeat", (now) => {
@@ -119,13 +119,13 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
           return row === undefined ? undefined : leaseOf(row)
         }).pipe(
           Effect.flatMap((renewed) => (renewed === undefined ? Effect.fail(leaseLost("heartbeat", lease.taskId, lease.token)) : Effect.succeed(renewed))),
-          Effect.withSpan("TaskQueue.heartbeat", { attributes: { taskId: lease.taskId } })
+          Effect.withSpan("TaskQueue.heartbeat", { attributes: { taskId: lease.taskId }, captureStackTrace: false })
         ),
 
       complete: (lease, result) =>
         sql("complete", (now) => store.complete(lease.taskId, lease.token, now, toJson(result))).pipe(
           Effect.flatMap((row) => (row === undefined ? Effect.fail(leaseLost("complete", lease.taskId, lease.token)) : Effect.succeed(toTask(row)))),
-          Effect.withSpan("TaskQueue.complete", { attributes: { taskId: lease.taskId } })
+          Effect.withSpan("TaskQueue.complete", { attributes: { taskId: lease.taskId }, captureStackTrace: false })
         ),
 
       fail: (lease, error) =>
@@ -143,31 +143,31 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
                     : ({ _tag: "Retrying", attempt: row.attempts, availableAt: new Date(row.available_at) } as const)
                 )
           ),
-          Effect.withSpan("TaskQueue.fail", { attributes: { taskId: lease.taskId } })
+          Effect.withSpan("TaskQueue.fail", { attributes: { taskId: lease.taskId }, captureStackTrace: false })
         ),
 
       release: (lease) =>
         sql("release", (now) => store.release(lease.taskId, lease.token, now)).pipe(
           Effect.flatMap((row) => (row === undefined ? Effect.fail(leaseLost("release", lease.taskId, lease.token)) : Effect.void)),
-          Effect.withSpan("TaskQueue.release", { attributes: { taskId: lease.taskId } })
+          Effect.withSpan("TaskQueue.release", { attributes: { taskId: lease.taskId }, captureStackTrace: false })
         ),
 
       cancel: (id) =>
         sql("cancel", (now) => store.cancel(id, now)).pipe(
           Effect.flatMap((outcome) => guarded("cancel", id, outcome, "only Pending, InProgress or Blocked tasks can be cancelled")),
-          Effect.withSpan("TaskQueue.cancel", { attributes: { taskId: id } })
+          Effect.withSpan("TaskQueue.cancel", { attributes: { taskId: id }, captureStackTrace: false })
         ),
 
       retry: (id) =>
         sql("retry", (now) => store.retry(id, now)).pipe(
           Effect.flatMap((outcome) => guarded("retry", id, outcome, "only Failed or Cancelled tasks can be retried")),
-          Effect.withSpan("TaskQueue.retry", { attributes: { taskId: id } })
+          Effect.withSpan("TaskQueue.retry", { attributes: { taskId: id }, captureStackTrace: false })
         ),
 
       get: (id) =>
         sql("get", () => store.byId(id)).pipe(
           Effect.flatMap((row) => (row === undefined ? Effect.fail(new NotFound({ entity: "Task", id })) : Effect.succeed(toTask(row)))),
-          Effect.withSpan("TaskQueue.get", { attributes: { taskId: id } })
+          Effect.withSpan("TaskQueue.get", { attributes: { taskId: id }, captureStackTrace: false })
         ),
 
       list: (filter) =>
@@ -182,7 +182,7 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
           const params = used.map(([, value]) => value)
           const limit = Math.min(LIST_LIMIT_MAX, Math.max(1, Math.floor(filter.limit ?? LIST_LIMIT)))
           return store.list(where, params, limit).map(toTask)
-        }).pipe(Effect.withSpan("TaskQueue.list")),
+        }).pipe(Effect.withSpan("TaskQueue.list", { captureStackTrace: false })),
 
       stats: () =>
         sql("stats", (now) => {
@@ -203,7 +203,7 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
             cancelled: count("Cancelled"),
             at: new Date(now)
           })
-        }).pipe(Effect.withSpan("TaskQueue.stats")),
+        }).pipe(Effect.withSpan("TaskQueue.stats", { captureStackTrace: false })),
 
       recordExecution: (execution) =>
         sql("recordExecution", () =>
@@ -216,16 +216,16 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
             finishedAt: execution.finishedAt?.getTime() ?? null,
             output: toJson(execution.output)
           })
-        ).pipe(Effect.withSpan("TaskQueue.recordExecution", { attributes: { taskId: execution.taskId } })),
+        ).pipe(Effect.withSpan("TaskQueue.recordExecution", { attributes: { taskId: execution.taskId }, captureStackTrace: false })),
 
-      executions: (id) => sql("executions", () => store.executions(id).map(toExecution)).pipe(Effect.withSpan("TaskQueue.executions")),
+      executions: (id) => sql("executions", () => store.executions(id).map(toExecution)).pipe(Effect.withSpan("TaskQueue.executions", { captureStackTrace: false })),
 
       appendLog: (log) =>
         sql("appendLog", () => store.appendLog({ taskId: log.taskId, at: log.at.getTime(), level: log.level, message: log.message })).pipe(
-          Effect.withSpan("TaskQueue.appendLog", { attributes: { taskId: log.taskId } })
+          Effect.withSpan("TaskQueue.appendLog", { attributes: { taskId: log.taskId }, captureStackTrace: false })
         ),
 
-      logs: (id) => sql("logs", () => store.logs(id).map(toLog)).pipe(Effect.withSpan("TaskQueue.logs"))
+      logs: (id) => sql("logs", () => store.logs(id).map(toLog)).pipe(Effect.withSpan("TaskQueue.logs", { captureStackTrace: false }))
     }
     return queue
   })

@@ -169,7 +169,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
         yield* settle(lease, outcome, startedMs)
       }).pipe(
         Effect.annotateLogs({ taskId: task.id, kind: task.kind, attempt: lease.attempt }),
-        Effect.withSpan("WorkerRuntime.task", { attributes: { taskId: task.id, kind: task.kind, attempt: lease.attempt } })
+        Effect.withSpan("WorkerRuntime.task", { attributes: { taskId: task.id, kind: task.kind, attempt: lease.attempt }, captureStackTrace: false })
       )
 
     const isIdle = queue.stats().pipe(
