@@ -1,0 +1,28 @@
+/**
+ * Default request budgets per service: a token bucket of `burst` tokens
+ * refilled at `perSecond`, per (account, region, service). Where AWS
+ * publishes a limit for the read calls discovery makes, the default follows
+ * it; elsewhere it is 10/s with a burst of 20 (AwsConfig.defaultRateLimit).
+ */
+
+export interface BucketLimit {
+  readonly perSecond: number
+  readonly burst: number
+}
+
+export const defaultRateLimits: Readonly<Record<string, BucketLimit>> = {
+  // EC2 API request throttling: non-mutating (Describe*) actions, bucket 100, refill 20/s.
+  ec2: { perSecond: 20, burst: 100 },
+  // ECS: cluster/service read actions, sustained 20/s with a burst of 50.
+  ecs: { perSecond: 20, burst: 50 },
+  // CloudWatch GetMetricData: 50 transactions per second per region.
+  cloudwatch: { perSecond: 50, burst: 50 },
+  // Lambda control plane (ListFunctions and friends): 15 requests per second per region.
+  lambda: { perSecond: 15, burst: 15 },
+  // STS: 600 requests per second per account and region; AssumeRole fans out across accounts, so stay well under.
+  sts: { perSecond: 100, burst: 200 },
+  // Organizations: shared by the whole organization, throttles early; a conservative 5/s.
+  organizations: { perSecond: 5, burst: 10 },
+  // Cost Explorer: every request is billed and throttled at a few per second.
+  "cost-explorer": { perSecond: 5, burst: 5 }
+}
