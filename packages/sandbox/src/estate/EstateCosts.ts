@@ -69,68 +69,94 @@ export const estateCosts = (data: EstateData): CostSource => ({
   lines: (start, end) => {
     const first = parseDay(start)
     const last = Math.min(parseDay(end), first + MAX_DAYS * DAY_MS)
-    if (!Number.isFinite(first) || !Number.isFinite(last)) return []
+    if (!Number.isFinite(first) || !Number.isFinite(last) || last <= first) return []
+    const days: Array<readonly [from: number, to: number, date: string]> = []
+    for (let from = first; from < last; from += DAY_MS) days.push([from, from + DAY_MS, new Date(from).toISOString().slice(0, 10)])
     const totals = new Map<string, { line: Omit<CostLine, "unblendedMicroUsd" | "amortizedMicroUsd">; micros: number; quantity: number }>()
-    const add = (date: string, accountId: string, service: string, region: string, usageType: string, tags: Tags, micros: number, quantity: number): void => {
-      if (micros <= 0) return
-      const kept = costTags(tags)
-      const key = `${date}|${accountId}|${service}|${region}|${usageType}|${JSON.stringify(kept)}`
-      const entry = totals.get(key)
-      if (entry === undefined) totals.set(key, { line: { date, accountId, service, region, usageType, tags: kept }, micros, quantity })
-      else {
-        entry.micros += micros
-        entry.quantity += quantity
+
+    /** Adds to one resource's lines; the resource's account, region and tags are fixed per call. */
+    const owner = (r: { readonly accountId: string; readonly region: string; readonly tags: Tags }) => {
+      const tags = costTags(r.tags)
+      const suffix = `|${r.accountId}|${r.region}|${JSON.stringify(tags)}`
+      return (date: string, service: string, usageType: string, micros: number, quantity: number): void => {
+        if (micros <= 0) return
+        const key = `${date}|${service}|${usageType}${suffix}`
+        const entry = totals.get(key)
+        if (entry === undefined) totals.set(key, { line: { date, accountId: r.accountId, service, region: r.region, usageType, tags }, micros, quantity })
+        else {
+          entry.micros += micros
+          entry.quantity += quantity
+        }
       }
     }
-    for (let from = first; from < last; from += DAY_MS) {
-      const to = from + DAY_MS
-      const date = new Date(from).toISOString().slice(0, 10)
-      for (const i of data.instances) {
+
+    for (const i of data.instances) {
+      const add = owner(i)
+      for (const [from, to, date] of days) {
         overlaps(i.history, from, to, (epoch, ms) => {
-          if (epoch.running) add(date, i.accountId, SERVICE_NAMES.ec2, i.region, `BoxUsage:${epoch.instanceType}`, i.tags, (ec2HourlyMicros(epoch.instanceType, i.region) * ms) / HOUR_MS, ms / HOUR_MS)
+          if (epoch.running) add(date, SERVICE_NAMES.ec2, `BoxUsage:${epoch.instanceType}`, (ec2HourlyMicros(epoch.instanceType, i.region) * ms) / HOUR_MS, ms / HOUR_MS)
         })
       }
-      for (const v of data.volumes) {
+    }
+    for (const v of data.volumes) {
+      const add = owner(v)
+      const monthly = (v.sizeGiB * ebsGbMonthMicros(v.volumeType) + (v.volumeType === "io1" ? (v.iops ?? 0) * IO1_IOPS_MONTH_MICROS : 0)) * regionMultiplier(v.region)
+      for (const [from, to, date] of days) {
         const ms = alive(v.createTime, v.deletedAt, from, to)
-        if (ms === 0) continue
         const months = ms / HOUR_MS / HOURS_PER_MONTH
-        const iopsCost = v.volumeType === "io1" ? (v.iops ?? 0) * IO1_IOPS_MONTH_MICROS * months : 0
-        add(date, v.accountId, SERVICE_NAMES.ec2Other, v.region, `EBS:VolumeUsage.${v.volumeType}`, v.tags, (v.sizeGiB * ebsGbMonthMicros(v.volumeType) * months + iopsCost) * regionMultiplier(v.region), v.sizeGiB * months)
+        if (ms > 0) add(date, SERVICE_NAMES.ec2Other, `EBS:VolumeUsage.${v.volumeType}`, monthly * months, v.sizeGiB * months)
       }
-      for (const s of data.snapshots) {
+    }
+    for (const s of data.snapshots) {
+      const add = owner(s)
+      for (const [from, to, date] of days) {
         const ms = alive(s.startTime, undefined, from, to)
-        if (ms > 0) add(date, s.accountId, SERVICE_NAMES.ec2Other, s.region, "EBS:SnapshotUsage", s.tags, (s.volumeSize * SNAPSHOT_GB_MONTH_MICROS * ms) / HOUR_MS / HOURS_PER_MONTH, 0)
+        if (ms > 0) add(date, SERVICE_NAMES.ec2Other, "EBS:SnapshotUsage", (s.volumeSize * SNAPSHOT_GB_MONTH_MICROS * ms) / HOUR_MS / HOURS_PER_MONTH, 0)
       }
-      for (const a of data.addresses) {
+    }
+    for (const a of data.addresses) {
+      const add = owner(a)
+      const usage = a.associationId === undefined ? "PublicIPv4:IdleAddress" : "PublicIPv4:InUseAddress"
+      for (const [from, to, date] of days) {
         const ms = alive(Number.NEGATIVE_INFINITY, a.releasedAt, from, to)
-        const usage = a.associationId === undefined ? "PublicIPv4:IdleAddress" : "PublicIPv4:InUseAddress"
-        if (ms > 0) add(date, a.accountId, SERVICE_NAMES.ec2Other, a.region, usage, a.tags, (EIP_HOURLY_MICROS * ms) / HOUR_MS, ms / HOUR_MS)
+        if (ms > 0) add(date, SERVICE_NAMES.ec2Other, usage, (EIP_HOURLY_MICROS * ms) / HOUR_MS, ms / HOUR_MS)
       }
-      for (const b of data.buckets) {
+    }
+    for (const b of data.buckets) {
+      const add = owner(b)
+      for (const [from, to, date] of days) {
         const ms = alive(b.creationDate, undefined, from, to)
-        if (ms > 0) add(date, b.accountId, SERVICE_NAMES.s3, b.region, "TimedStorage-ByteHrs", b.tags, (b.sizeGiB * S3_STANDARD_GB_MONTH_MICROS * ms * regionMultiplier(b.region)) / HOUR_MS / HOURS_PER_MONTH, b.sizeGiB)
+        if (ms > 0) add(date, SERVICE_NAMES.s3, "TimedStorage-ByteHrs", (b.sizeGiB * S3_STANDARD_GB_MONTH_MICROS * ms * regionMultiplier(b.region)) / HOUR_MS / HOURS_PER_MONTH, b.sizeGiB)
       }
-      for (const db of data.dbInstances) {
-        if (db.status === "stopped") continue
+    }
+    for (const db of data.dbInstances) {
+      if (db.status === "stopped") continue
+      const add = owner(db)
+      for (const [from, to, date] of days) {
         overlaps(db.history, from, to, (epoch, ms) => {
-          add(date, db.accountId, SERVICE_NAMES.rds, db.region, `InstanceUsage:${epoch.instanceClass}`, db.tags, (rdsHourlyMicros(epoch.instanceClass, db.region) * (db.multiAz ? 2 : 1) * ms) / HOUR_MS, ms / HOUR_MS)
+          add(date, SERVICE_NAMES.rds, `InstanceUsage:${epoch.instanceClass}`, (rdsHourlyMicros(epoch.instanceClass, db.region) * (db.multiAz ? 2 : 1) * ms) / HOUR_MS, ms / HOUR_MS)
         })
         const ms = alive(db.createTime, undefined, from, to)
-        if (ms > 0) add(date, db.accountId, SERVICE_NAMES.rds, db.region, "RDS:GP2-Storage", db.tags, (db.allocatedStorage * RDS_STORAGE_GB_MONTH_MICROS * ms) / HOUR_MS / HOURS_PER_MONTH, 0)
+        if (ms > 0) add(date, SERVICE_NAMES.rds, "RDS:GP2-Storage", (db.allocatedStorage * RDS_STORAGE_GB_MONTH_MICROS * ms) / HOUR_MS / HOURS_PER_MONTH, 0)
       }
-      for (const f of data.functions) {
-        const invocations = f.profile === "idle" ? f.invocationsPerHour * 24 * 0.1 : f.invocationsPerHour * 24
-        const scale = f.profile === "overProvisioned" ? 1 : f.baselineMemorySize / f.memorySize
-        const gbSeconds = (invocations * f.baselineDurationMs * scale * (f.memorySize / 1024)) / 1000
-        add(date, f.accountId, SERVICE_NAMES.lambda, f.region, "Lambda-GB-Second", f.tags, gbSeconds * LAMBDA_GB_SECOND_MICROS + (invocations * LAMBDA_MILLION_REQUESTS_MICROS) / 1e6, gbSeconds)
-      }
-      for (const s of data.services) {
-        if (s.desiredCount === 0 || s.launchType !== "FARGATE") continue
-        const family = s.taskDefinition.split(":")[0]
-        const td = data.taskDefinitions.find((d) => `${d.family}:${d.revision}` === s.taskDefinition && d.accountId === s.accountId) ?? data.taskDefinitions.find((d) => d.family === family)
-        if (td === undefined) continue
-        const hourly = (td.cpu / 1024) * FARGATE_VCPU_HOUR_MICROS + (td.memory / 1024) * FARGATE_GB_HOUR_MICROS
-        add(date, s.accountId, SERVICE_NAMES.ecs, s.region, "Fargate-vCPU-Hours:perCPU", s.tags, hourly * 24 * s.desiredCount, (td.cpu / 1024) * 24 * s.desiredCount)
+    }
+    for (const f of data.functions) {
+      const add = owner(f)
+      const invocations = f.profile === "idle" ? f.invocationsPerHour * 24 * 0.1 : f.invocationsPerHour * 24
+      const scale = f.profile === "overProvisioned" ? 1 : f.baselineMemorySize / f.memorySize
+      const gbSeconds = (invocations * f.baselineDurationMs * scale * (f.memorySize / 1024)) / 1000
+      const micros = gbSeconds * LAMBDA_GB_SECOND_MICROS + (invocations * LAMBDA_MILLION_REQUESTS_MICROS) / 1e6
+      for (const [, , date] of days) add(date, SERVICE_NAMES.lambda, "Lambda-GB-Second", micros, gbSeconds)
+    }
+    const definitions = new Map(data.taskDefinitions.map((d) => [`${d.accountId}/${d.region}/${d.family}:${d.revision}`, d]))
+    for (const s of data.services) {
+      if (s.desiredCount === 0 || s.launchType !== "FARGATE") continue
+      const td = definitions.get(`${s.accountId}/${s.region}/${s.taskDefinition}`)
+      if (td === undefined) continue
+      const add = owner(s)
+      const hourly = (td.cpu / 1024) * FARGATE_VCPU_HOUR_MICROS + (td.memory / 1024) * FARGATE_GB_HOUR_MICROS
+      for (const [from, , date] of days) {
+        if (from >= s.createdAt) add(date, SERVICE_NAMES.ecs, "Fargate-vCPU-Hours:perCPU", hourly * 24 * s.desiredCount, (td.cpu / 1024) * 24 * s.desiredCount)
       }
     }
     return [...totals.values()].map(({ line, micros, quantity }) => {

@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import { changeInstanceType, settleInstance, startInstance, stopInstance } from "../../estate/EstateChanges.js"
 import { findInstanceType } from "../../estate/InstanceCatalog.js"
-import type { EstateData, Instance, InstanceState } from "../../estate/Model.js"
+import type { Address, EstateData, Instance, InstanceState, Volume } from "../../estate/Model.js"
 import { type AwsError, awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { matcher, filtersOf, page, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
 
@@ -36,10 +36,31 @@ const privateDns = (i: Instance): string => `ip-${i.privateIpAddress.replace(/\.
 export const inScope = (r: { readonly accountId: string; readonly region: string }, ctx: RequestContext): boolean =>
   r.accountId === ctx.accountId && r.region === ctx.region
 
-const instanceXml = (data: EstateData, i: Instance) => {
-  const volumes = data.volumes.filter((v) => v.deletedAt === undefined && v.attachment?.instanceId === i.id)
-  const groups = i.securityGroupIds.map((id) => ({ groupId: id, groupName: data.securityGroups.find((g) => g.id === id)?.name }))
-  const address = data.addresses.find((a) => a.instanceId === i.id && a.releasedAt === undefined)
+/** What instances show of their volumes, groups and addresses, indexed once per request for one account and region. */
+interface Related {
+  readonly volumes: ReadonlyMap<string, ReadonlyArray<Volume>>
+  readonly groupNames: ReadonlyMap<string, string>
+  readonly addresses: ReadonlyMap<string, Address>
+}
+
+const relatedIn = (data: EstateData, ctx: RequestContext): Related => {
+  const volumes = new Map<string, Array<Volume>>()
+  for (const v of data.volumes) {
+    if (v.deletedAt !== undefined || v.attachment === undefined || !inScope(v, ctx)) continue
+    const list = volumes.get(v.attachment.instanceId)
+    if (list === undefined) volumes.set(v.attachment.instanceId, [v])
+    else list.push(v)
+  }
+  const groupNames = new Map(data.securityGroups.filter((g) => inScope(g, ctx)).map((g) => [g.id, g.name]))
+  const addresses = new Map<string, Address>()
+  for (const a of data.addresses) if (a.instanceId !== undefined && a.releasedAt === undefined && inScope(a, ctx)) addresses.set(a.instanceId, a)
+  return { volumes, groupNames, addresses }
+}
+
+const instanceXml = (related: Related, i: Instance) => {
+  const volumes = related.volumes.get(i.id) ?? []
+  const groups = i.securityGroupIds.map((id) => ({ groupId: id, groupName: related.groupNames.get(id) }))
+  const address = related.addresses.get(i.id)
   const running = i.state === "running"
   return {
     instanceId: i.id,
@@ -98,20 +119,22 @@ const findInstances = (data: EstateData, ids: ReadonlyArray<string>, ctx: Reques
 }
 
 export const makeInstanceOperations = (data: EstateData): Record<string, Operation> => {
-  const settleAll = (ctx: RequestContext): void => {
-    for (const i of data.instances) if (inScope(i, ctx)) settleInstance(i, ctx.now.getTime())
+  const scoped = (ctx: RequestContext): Array<Instance> => {
+    const mine = data.instances.filter((i) => inScope(i, ctx))
+    for (const i of mine) settleInstance(i, ctx.now.getTime())
+    return mine
   }
 
   const describeInstances: Operation = (input, ctx) =>
     Effect.gen(function* () {
-      settleAll(ctx)
+      const mine = scoped(ctx)
       const ids = strings(input["InstanceId"])
       if (ids.length > 0 && str(input["MaxResults"]) !== undefined) {
         return yield* Effect.fail(awsError("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults"))
       }
       const match = yield* matcher(filtersOf(input), FILTERS)
-      const scoped = ids.length > 0 ? yield* findInstances(data, ids, ctx) : data.instances.filter((i) => inScope(i, ctx))
-      const selected = scoped.filter((i) =>
+      const candidates = ids.length > 0 ? yield* findInstances(data, ids, ctx) : mine
+      const selected = candidates.filter((i) =>
         match({
           "instance-id": [i.id],
           "instance-state-name": [i.state],
@@ -128,8 +151,9 @@ export const makeInstanceOperations = (data: EstateData): Record<string, Operati
         })
       )
       const { items, nextToken } = yield* page(selected, input, { min: 5, max: 1000 })
+      const related = relatedIn(data, ctx)
       return {
-        reservationSet: items.map((i) => ({ reservationId: `r-${i.id.slice(2)}`, ownerId: i.accountId, groupSet: [], instancesSet: [instanceXml(data, i)] })),
+        reservationSet: items.map((i) => ({ reservationId: `r-${i.id.slice(2)}`, ownerId: i.accountId, groupSet: [], instancesSet: [instanceXml(related, i)] })),
         nextToken
       }
     })
