@@ -170,7 +170,13 @@ export const makeRouter = (deps: RouterDeps) => {
         return response
       }
 
-      if (resolved.kind === "unknown") return finish(encodeError(resolved.handler, requestId, resolved.error), resolved.error.code)
+      if (resolved.kind === "unknown") {
+        // A JSON caller of a service the sandbox does not serve still gets a JSON error.
+        const encoded = resolved.handler === undefined && req.headers["x-amz-target"] !== undefined
+          ? jsonError("1.1", "com.amazonaws.sandbox", requestId, resolved.error, false)
+          : encodeError(resolved.handler, requestId, resolved.error)
+        return finish(encoded, resolved.error.code)
+      }
 
       const decision = deps.faults.decide(serviceName, operation, caller.accountId, now.getTime())
       if (decision.latencyMs > 0) yield* Effect.sleep(decision.latencyMs)

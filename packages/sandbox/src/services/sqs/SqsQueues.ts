@@ -20,6 +20,9 @@ export interface Message {
   readonly sentAt: number
   readonly senderId: string
   readonly groupId?: string
+  /** FIFO only. */
+  readonly dedupId?: string
+  readonly sequenceNumber?: string
   receiveCount: number
   firstReceiveAt?: number
   visibleAt: number
@@ -39,6 +42,9 @@ export interface Queue {
   tags: Record<string, string>
   messages: Array<Message>
   purgedAt?: number
+  /** FIFO: deduplication ids seen in the last 5 minutes, and the sequence counter. */
+  readonly dedup: Map<string, { readonly message: Message; readonly at: number }>
+  sequence: number
 }
 
 export const DEFAULT_ATTRIBUTES: Readonly<Record<string, string>> = {
@@ -93,7 +99,8 @@ export const makeMessage = (
   now: number,
   delaySeconds: number,
   senderId: string,
-  groupId?: string
+  groupId?: string,
+  fifo?: { readonly dedupId: string; readonly sequenceNumber: string }
 ): Message => {
   const md5Attributes = md5OfAttributes(attributes)
   return {
@@ -105,6 +112,7 @@ export const makeMessage = (
     sentAt: now,
     senderId,
     ...(groupId === undefined ? {} : { groupId }),
+    ...(fifo === undefined ? {} : fifo),
     receiveCount: 0,
     visibleAt: now + delaySeconds * 1000
   }

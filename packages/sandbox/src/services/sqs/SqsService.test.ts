@@ -2,7 +2,8 @@ import {
   ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageBatchCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand,
   GetQueueUrlCommand, ListQueuesCommand, MessageNotInflight, paginateListQueues, PurgeQueueCommand, PurgeQueueInProgress, QueueDoesNotExist,
   QueueNameExists, ReceiptHandleIsInvalid, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand,
-  SQSClient, TooManyEntriesInBatchRequest, InvalidAttributeValue
+  SQSClient, TooManyEntriesInBatchRequest, InvalidAttributeValue, TagQueueCommand, UntagQueueCommand, ListQueueTagsCommand,
+  ChangeMessageVisibilityBatchCommand
 } from "@aws-sdk/client-sqs"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
@@ -142,5 +143,40 @@ describe("SQS", () => {
       yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "late" })))
       const got = yield* Fiber.join(waiting)
       expect(got.Messages?.[0]?.Body).toBe("late")
+    }))
+
+  it.scoped("keeps FIFO order per group, deduplicates for 5 minutes and numbers messages", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const sqs = clientOf(sandbox)
+      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "jobs.fifo", Attributes: { FifoQueue: "true", ContentBasedDeduplication: "true" } })))
+      const a = yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a1", MessageGroupId: "a" })))
+      const dup = yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a1", MessageGroupId: "a" })))
+      expect(dup.MessageId).toBe(a.MessageId)
+      expect(a.SequenceNumber).toMatch(/^\d{20}$/)
+      yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a2", MessageGroupId: "a" })))
+      yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "b1", MessageGroupId: "b" })))
+      const noGroup = yield* failure(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x" })))
+      expect((noGroup as Error).name).toBe("MissingParameter")
+      const first = yield* call(() => sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 })))
+      expect(first.Messages?.map((m) => m.Body)).toEqual(["a1", "b1"])
+      const batch = yield* call(() =>
+        sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: (first.Messages ?? []).map((m, i) => ({ Id: `e${i}`, ReceiptHandle: m.ReceiptHandle ?? "", VisibilityTimeout: 0 })) }))
+      )
+      expect(batch.Successful?.length).toBe(2)
+      yield* call(() => sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: first.Messages?.[0]?.ReceiptHandle ?? "" })))
+      const next = yield* call(() => sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 })))
+      expect(next.Messages?.map((m) => m.Body)).toEqual(["a2", "b1"])
+    }))
+
+  it.scoped("tags queues", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const sqs = clientOf(sandbox)
+      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "tagged", tags: { Owner: "platform" } })))
+      yield* call(() => sqs.send(new TagQueueCommand({ QueueUrl, Tags: { CostCenter: "cc-1" } })))
+      yield* call(() => sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys: ["Owner"] })))
+      const tags = yield* call(() => sqs.send(new ListQueueTagsCommand({ QueueUrl })))
+      expect(tags.Tags).toEqual({ CostCenter: "cc-1" })
     }))
 })

@@ -7,14 +7,18 @@
  * ReceiveMessage long-polls (bounded by WaitTimeSeconds <= 20 s and by
  * `maxWaitMs`) on a Schedule, not a sleep loop.
  */
+import { createHash } from "node:crypto"
 import { Effect, Schedule } from "effect"
 import type { MetricSource } from "../../EstateContract.js"
 import type { AwsError, Operation, RequestContext, ServiceFactory } from "../../ServiceHandler.js"
-import { awsError } from "../../ServiceHandler.js"
-import { type Input, num, record, records, str, strings } from "../Input.js"
+import { type Input, num, records, str, strings } from "../Input.js"
 import { paginate } from "../Pagination.js"
 import {
-  ATTRIBUTE_RANGES, counts, DEFAULT_ATTRIBUTES, decodeHandle, expire, intAttribute, makeMessage, type Message, type MessageAttribute,
+  BATCH_ID, DEDUP_WINDOW_MS, e, FIFO_NAME, invalidValue, messageAttributes, noQueue, QUEUE_NAME, READ_ONLY_ATTRIBUTES, SETTABLE, stringMap,
+  SYSTEM_ATTRIBUTES, validateAttributes
+} from "./SqsInputs.js"
+import {
+  counts, DEFAULT_ATTRIBUTES, decodeHandle, expire, intAttribute, makeMessage, type Message,
   type Queue, receive
 } from "./SqsQueues.js"
 
@@ -22,16 +26,6 @@ export interface SqsOptions {
   /** Upper bound on one long poll in real milliseconds (default 20,000, AWS's maximum). */
   readonly maxWaitMs?: number
 }
-
-const e = (code: string, queryCode: string, message: string, status = 400): AwsError => awsError(code, message, { status, queryCode })
-const noQueue = () => e("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
-const invalidValue = (message: string) => e("InvalidParameterValue", "InvalidParameterValue", message)
-const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/
-const FIFO_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/
-const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/
-const SYSTEM_ATTRIBUTES = ["SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "MessageGroupId"] as const
-const READ_ONLY_ATTRIBUTES = ["QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp"]
-const SETTABLE = new Set([...Object.keys(DEFAULT_ATTRIBUTES), "RedrivePolicy", "RedriveAllowPolicy", "Policy", "FifoQueue", "ContentBasedDeduplication", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "DeduplicationScope", "FifoThroughputLimit"])
 
 export const makeSqs = (options: SqsOptions = {}) => {
   const queues = new Map<string, Queue>()
@@ -48,46 +42,6 @@ export const makeSqs = (options: SqsOptions = {}) => {
     return queue === undefined ? Effect.fail(noQueue()) : Effect.succeed(queue)
   }
 
-  const validateAttributes = (attributes: Record<string, string>): Effect.Effect<void, AwsError> => {
-    for (const [name, value] of Object.entries(attributes)) {
-      if (!SETTABLE.has(name)) return Effect.fail(e("InvalidAttributeName", "InvalidAttributeName", `Unknown Attribute ${name}.`))
-      const range = ATTRIBUTE_RANGES[name]
-      const n = Number(value)
-      if (range !== undefined && (!/^\d+$/.test(value) || n < range[0] || n > range[1])) {
-        return Effect.fail(e("InvalidAttributeValue", "InvalidAttributeValue", `Invalid value for the parameter ${name}.`))
-      }
-      if (name === "RedrivePolicy" && value !== "") {
-        try {
-          const parsed = JSON.parse(value) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown }
-          const max = Number(parsed.maxReceiveCount)
-          if (typeof parsed.deadLetterTargetArn !== "string" || !Number.isInteger(max) || max < 1 || max > 1000) throw new Error("bad")
-          if (byArn(parsed.deadLetterTargetArn) === undefined) {
-            return Effect.fail(e("InvalidAttributeValue", "InvalidAttributeValue", `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`))
-          }
-        } catch {
-          return Effect.fail(e("InvalidAttributeValue", "InvalidAttributeValue", `Value ${value} for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map.`))
-        }
-      }
-    }
-    return Effect.void
-  }
-
-  const stringMap = (input: Input, field: string): Record<string, string> =>
-    Object.fromEntries(Object.entries(record(input, field) ?? {}).filter((kv): kv is [string, string] => typeof kv[1] === "string"))
-
-  const messageAttributes = (input: Input): Effect.Effect<Record<string, MessageAttribute>, AwsError> => {
-    const out: Record<string, MessageAttribute> = {}
-    for (const [name, raw] of Object.entries(record(input, "MessageAttributes") ?? {})) {
-      const attr = typeof raw === "object" && raw !== null ? (raw as Input) : {}
-      const dataType = str(attr, "DataType")
-      if (dataType === undefined) return Effect.fail(invalidValue(`The message attribute '${name}' must contain non-empty message attribute type.`))
-      const stringValue = str(attr, "StringValue")
-      const binaryValue = str(attr, "BinaryValue")
-      out[name] = { DataType: dataType, ...(stringValue === undefined ? {} : { StringValue: stringValue }), ...(binaryValue === undefined ? {} : { BinaryValue: binaryValue }) }
-    }
-    return Effect.succeed(out)
-  }
-
   const send = (queue: Queue, input: Input, ctx: RequestContext) =>
     Effect.gen(function* () {
       const body = str(input, "MessageBody") ?? ""
@@ -101,12 +55,38 @@ export const makeSqs = (options: SqsOptions = {}) => {
       const delay = num(input, "DelaySeconds") ?? intAttribute(queue, "DelaySeconds")
       if (delay < 0 || delay > 900) return yield* invalidValue(`Value ${delay} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`)
       const attributes = yield* messageAttributes(input)
-      const message = makeMessage(body, attributes, ctx.now.getTime(), delay, ctx.caller.userId, str(input, "MessageGroupId"))
+      const now = ctx.now.getTime()
+      const groupId = str(input, "MessageGroupId")
+      if (queue.attributes["FifoQueue"] !== "true") {
+        const message = makeMessage(body, attributes, now, delay, ctx.caller.userId, groupId)
+        queue.messages.push(message)
+        return message
+      }
+      // FIFO: a group id is required, duplicates within 5 minutes are accepted but not enqueued again.
+      if (groupId === undefined) return yield* e("MissingParameter", "MissingParameter", "The request must contain the parameter MessageGroupId.")
+      if (input["DelaySeconds"] !== undefined) {
+        return yield* invalidValue("Value for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.")
+      }
+      const dedupId = str(input, "MessageDeduplicationId") ?? (queue.attributes["ContentBasedDeduplication"] === "true" ? createHash("sha256").update(body).digest("hex") : undefined)
+      if (dedupId === undefined) {
+        return yield* invalidValue("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+      }
+      for (const [id, seen] of queue.dedup) if (now - seen.at >= DEDUP_WINDOW_MS) queue.dedup.delete(id)
+      const duplicate = queue.dedup.get(dedupId)
+      if (duplicate !== undefined) return duplicate.message
+      queue.sequence += 1
+      const message = makeMessage(body, attributes, now, intAttribute(queue, "DelaySeconds"), ctx.caller.userId, groupId, { dedupId, sequenceNumber: String(queue.sequence).padStart(20, "0") })
+      queue.dedup.set(dedupId, { message, at: now })
       queue.messages.push(message)
       return message
     })
 
-  const sentView = (m: Message) => ({ MD5OfMessageBody: m.md5, ...(m.md5Attributes === undefined ? {} : { MD5OfMessageAttributes: m.md5Attributes }), MessageId: m.id })
+  const sentView = (m: Message) => ({
+    MD5OfMessageBody: m.md5,
+    ...(m.md5Attributes === undefined ? {} : { MD5OfMessageAttributes: m.md5Attributes }),
+    MessageId: m.id,
+    ...(m.sequenceNumber === undefined ? {} : { SequenceNumber: m.sequenceNumber })
+  })
 
   const batch = <A>(input: Input, field: string, each: (entry: Input) => Effect.Effect<A, AwsError>) =>
     Effect.gen(function* () {
@@ -136,6 +116,22 @@ export const makeSqs = (options: SqsOptions = {}) => {
     return Effect.void
   }
 
+  const changeVisibility = (queue: Queue, input: Input, now: number): Effect.Effect<void, AwsError> => {
+    const handle = str(input, "ReceiptHandle") ?? ""
+    const timeout = num(input, "VisibilityTimeout") ?? -1
+    if (timeout < 0 || timeout > 43_200) return Effect.fail(invalidValue(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`))
+    const decoded = decodeHandle(handle)
+    if (decoded === undefined || decoded.queueArn !== queue.arn) {
+      return Effect.fail(e("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", `The input receipt handle "${handle}" is not a valid receipt handle.`, 404))
+    }
+    const message = queue.messages.find((m) => m.id === decoded.messageId)
+    if (message === undefined || message.visibleAt <= now) {
+      return Effect.fail(e("MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", "The message referred to isn't in flight."))
+    }
+    message.visibleAt = now + timeout * 1000
+    return Effect.void
+  }
+
   const queueAttributes = (queue: Queue, names: ReadonlyArray<string>, now: number): Record<string, string> => {
     const c = counts(queue, now)
     const all: Record<string, string> = {
@@ -160,7 +156,9 @@ export const makeSqs = (options: SqsOptions = {}) => {
       SentTimestamp: String(m.sentAt),
       ApproximateReceiveCount: String(m.receiveCount),
       ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt ?? m.sentAt),
-      ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId })
+      ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
+      ...(m.dedupId === undefined ? {} : { MessageDeduplicationId: m.dedupId }),
+      ...(m.sequenceNumber === undefined ? {} : { SequenceNumber: m.sequenceNumber })
     }
     const attributes = Object.fromEntries(wanted.filter((n) => system[n] !== undefined).map((n) => [n, system[n] ?? ""]))
     const attributeNames = strings(input, "MessageAttributeNames")
@@ -188,7 +186,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
         if (!(fifo ? FIFO_NAME : QUEUE_NAME).test(name)) {
           return yield* invalidValue("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
         }
-        yield* validateAttributes(attributes)
+        yield* validateAttributes(attributes, (arn) => byArn(arn) !== undefined)
         const k = key(ctx.accountId, ctx.region, name)
         const existing = queues.get(k)
         const url = `${ctx.endpoint}/${ctx.accountId}/${name}`
@@ -204,7 +202,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
         const now = ctx.now.getTime()
         queues.set(k, {
           name, accountId: ctx.accountId, region: ctx.region, url, arn: `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`,
-          createdAt: now, lastModifiedAt: now, attributes, tags: stringMap(input, "tags"), messages: []
+          createdAt: now, lastModifiedAt: now, attributes, tags: stringMap(input, "tags"), messages: [], dedup: new Map(), sequence: 0
         })
         return { QueueUrl: url }
       }),
@@ -230,7 +228,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
       Effect.gen(function* () {
         const queue = yield* lookup(input, ctx)
         const attributes = stringMap(input, "Attributes")
-        yield* validateAttributes(attributes)
+        yield* validateAttributes(attributes, (arn) => byArn(arn) !== undefined)
         queue.attributes = { ...queue.attributes, ...attributes }
         queue.lastModifiedAt = ctx.now.getTime()
         return {}
@@ -288,21 +286,33 @@ export const makeSqs = (options: SqsOptions = {}) => {
     ChangeMessageVisibility: (input, ctx) =>
       Effect.gen(function* () {
         const queue = yield* lookup(input, ctx)
-        const handle = str(input, "ReceiptHandle") ?? ""
-        const timeout = num(input, "VisibilityTimeout") ?? -1
-        if (timeout < 0 || timeout > 43_200) return yield* invalidValue(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200.`)
-        const decoded = decodeHandle(handle)
-        if (decoded === undefined || decoded.queueArn !== queue.arn) {
-          return yield* e("ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", `The input receipt handle "${handle}" is not a valid receipt handle.`, 404)
-        }
-        const now = ctx.now.getTime()
-        const message = queue.messages.find((m) => m.id === decoded.messageId)
-        if (message === undefined || message.visibleAt <= now) {
-          return yield* e("MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", "The message referred to isn't in flight.")
-        }
-        message.visibleAt = now + timeout * 1000
+        yield* changeVisibility(queue, input, ctx.now.getTime())
         return {}
       }),
+
+    ChangeMessageVisibilityBatch: (input, ctx) =>
+      Effect.gen(function* () {
+        const queue = yield* lookup(input, ctx)
+        return yield* batch(input, "Entries", (entry) => Effect.as(changeVisibility(queue, entry, ctx.now.getTime()), { Id: str(entry, "Id") ?? "" }))
+      }),
+
+    TagQueue: (input, ctx) =>
+      Effect.gen(function* () {
+        const queue = yield* lookup(input, ctx)
+        queue.tags = { ...queue.tags, ...stringMap(input, "Tags") }
+        return {}
+      }),
+
+    UntagQueue: (input, ctx) =>
+      Effect.gen(function* () {
+        const queue = yield* lookup(input, ctx)
+        const keys = new Set(strings(input, "TagKeys"))
+        queue.tags = Object.fromEntries(Object.entries(queue.tags).filter(([k]) => !keys.has(k)))
+        return {}
+      }),
+
+    ListQueueTags: (input, ctx) =>
+      Effect.map(lookup(input, ctx), (queue) => (Object.keys(queue.tags).length === 0 ? {} : { Tags: queue.tags })),
 
     PurgeQueue: (input, ctx) =>
       Effect.gen(function* () {
@@ -373,7 +383,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
     protocol: "json1.0",
     targetPrefix: "AmazonSQS",
     queryCompatible: true,
-    readOnly: new Set(["ReceiveMessage"]),
+    readOnly: new Set(["ReceiveMessage", "ListQueueTags"]),
     errors: {
       throttling: { code: "RequestThrottled", status: 403, message: "Request is throttled.", queryCode: "RequestThrottled" },
       internal: { code: "InternalError", status: 500, message: "We encountered an internal error. Please try again." }
