@@ -23,6 +23,7 @@ export const generateFunction = (ctx: GenerationContext, w: Workload): void => {
     handler: runtime.startsWith("python") ? "app.handler" : runtime.startsWith("java") ? "example.Handler::handleRequest" : "index.handler",
     memorySize,
     baselineMemorySize: memorySize,
+    memoryHistory: [{ at: 0, memorySize }],
     timeout: rng.pick([3, 10, 30, 60, 300]),
     codeSize: rng.int(800, 40_000_000),
     lastModified: estate.asOf - rng.int(1, 600) * DAY - rng.int(0, 86_399_999),

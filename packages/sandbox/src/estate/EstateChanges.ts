@@ -4,7 +4,7 @@
  * a stopped instance stops costing and reporting CPU from `now`, a resized one
  * costs its new price and shows CPU scaled to its new size.
  */
-import type { DbInstance, Instance, Volume, VolumeType } from "./Model.js"
+import type { DbInstance, Instance, LambdaFunction, Volume, VolumeType } from "./Model.js"
 
 /** EC2 takes a moment to start or stop; the sandbox settles transitions after this long. */
 export const TRANSITION_MS = 5_000
@@ -90,4 +90,10 @@ export const modifyVolume = (volume: Volume, change: { readonly volumeType?: Vol
     if (change.iops !== undefined) volume.iops = change.iops
     else if (volume.volumeType === "gp2") volume.iops = Math.min(16_000, Math.max(100, volume.sizeGiB * 3))
   }
+}
+
+export const changeFunctionMemory = (f: LambdaFunction, memorySize: number, now: number): void => {
+  if (memorySize === f.memorySize) return
+  f.memorySize = memorySize
+  f.memoryHistory.push({ at: now, memorySize })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { changeInstanceType, stopInstance } from "./EstateChanges.js"
+import { changeFunctionMemory, changeInstanceType, stopInstance } from "./EstateChanges.js"
 import { estateCosts, SERVICE_NAMES } from "./EstateCosts.js"
 import { generateEstate } from "./GenerateEstate.js"
 import { ec2HourlyMicros } from "./PriceTable.js"
@@ -60,5 +60,25 @@ describe("estateCosts", () => {
     // The day before the changes is untouched.
     const earlier = day(estate.asOf - DAY)
     expect(total(costs.lines(earlier, next))).toBe(total(estateCosts(generateEstate({ seed: 8, size: "small" })).lines(earlier, next)))
+  })
+
+  it("halves an over-provisioned function's Lambda cost when its memory is halved, from the change on", () => {
+    const estate = generateEstate({ seed: 8, size: "small" })
+    const fn = estate.functions.find((f) => f.profile === "overProvisioned" && f.invocationsPerHour >= 120)
+    if (fn === undefined) throw new Error("no busy over-provisioned function")
+    const costs = estateCosts(estate)
+    const lambdaOf = (start: string, end: string) =>
+      total([...costs.lines(start, end)].filter((l) => l.service === SERVICE_NAMES.lambda && l.accountId === fn.accountId && l.region === fn.region && l.tags["Application"] === fn.tags["Application"]))
+    const others = estate.functions.filter((f) => f !== fn && f.accountId === fn.accountId && f.region === fn.region && f.tags["Application"] === fn.tags["Application"])
+    const next = day(estate.asOf)
+    const after = day(estate.asOf + DAY)
+    const before = lambdaOf(next, after)
+    changeFunctionMemory(fn, fn.memorySize / 2, estate.asOf)
+    const halved = lambdaOf(next, after)
+    expect(others.every((f) => f.memoryHistory.length === 1)).toBe(true)
+    expect(halved).toBeLessThan(before)
+    expect(fn.memoryHistory).toHaveLength(2)
+    // The day before the change is billed at the old size.
+    expect(lambdaOf(day(estate.asOf - DAY), next)).toBe(before)
   })
 })

@@ -143,10 +143,14 @@ export const estateCosts = (data: EstateData): CostSource => ({
     for (const f of data.functions) {
       const add = owner(f)
       const invocations = f.profile === "idle" ? f.invocationsPerHour * 24 * 0.1 : f.invocationsPerHour * 24
-      const scale = f.profile === "overProvisioned" ? 1 : f.baselineMemorySize / f.memorySize
-      const gbSeconds = (invocations * f.baselineDurationMs * scale * (f.memorySize / 1024)) / 1000
-      const micros = gbSeconds * LAMBDA_GB_SECOND_MICROS + (invocations * LAMBDA_MILLION_REQUESTS_MICROS) / 1e6
-      for (const [, , date] of days) add(date, SERVICE_NAMES.lambda, "Lambda-GB-Second", micros, gbSeconds)
+      for (const [from, to, date] of days) {
+        overlaps(f.memoryHistory, from, to, (epoch, ms) => {
+          const share = ms / DAY_MS
+          const scale = f.profile === "overProvisioned" ? 1 : f.baselineMemorySize / epoch.memorySize
+          const gbSeconds = (invocations * share * f.baselineDurationMs * scale * (epoch.memorySize / 1024)) / 1000
+          add(date, SERVICE_NAMES.lambda, "Lambda-GB-Second", gbSeconds * LAMBDA_GB_SECOND_MICROS + (invocations * share * LAMBDA_MILLION_REQUESTS_MICROS) / 1e6, gbSeconds)
+        })
+      }
     }
     const definitions = new Map(data.taskDefinitions.map((d) => [`${d.accountId}/${d.region}/${d.family}:${d.revision}`, d]))
     for (const s of data.services) {

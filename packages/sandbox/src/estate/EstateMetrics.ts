@@ -89,8 +89,12 @@ const samplerFor = (data: EstateData, query: MetricQuery): Sampler | undefined =
       if (query.metricName === "Invocations") return { counter: true, at: (t) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) }
       if (query.metricName === "Duration") {
         // CPU scales with memory in Lambda, except for functions that never needed it.
-        const scale = fn.profile === "overProvisioned" ? 1 : fn.baselineMemorySize / fn.memorySize
-        return gauge((t) => (invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) === 0 ? undefined : fn.baselineDurationMs * scale * (0.8 + demandPercent("steady", key, t) / 200)))
+        return gauge((t) => {
+          if (invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) === 0) return undefined
+          const memory = epochAt(fn.memoryHistory, t)?.memorySize ?? fn.memorySize
+          const scale = fn.profile === "overProvisioned" ? 1 : fn.baselineMemorySize / memory
+          return fn.baselineDurationMs * scale * (0.8 + demandPercent("steady", key, t) / 200)
+        })
       }
       return undefined
     }

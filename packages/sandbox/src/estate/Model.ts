@@ -217,6 +217,8 @@ export interface LambdaFunction {
   readonly handler: string
   memorySize: number
   readonly baselineMemorySize: number
+  /** Memory size over time (the first entry stands for "since the function exists"), for metrics and costs. */
+  memoryHistory: Array<{ readonly at: number; readonly memorySize: number }>
   timeout: number
   readonly codeSize: number
   lastModified: number

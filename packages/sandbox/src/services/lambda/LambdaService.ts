@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import type { Estate } from "../../EstateContract.js"
+import { changeFunctionMemory } from "../../estate/EstateChanges.js"
 import type { EstateData, LambdaFunction } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { parseJsonBody, toJson } from "../../protocol/Json.js"
@@ -118,7 +119,7 @@ export const makeLambdaService: ServiceFactory<Estate> = (env) => {
       if (typeof revision === "string" && revision !== f.revisionId) {
         return yield* Effect.fail(awsError("PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id", { status: 412, fields: { Type: "User" } }))
       }
-      if (typeof memory === "number") f.memorySize = memory
+      if (typeof memory === "number") changeFunctionMemory(f, memory, now)
       if (typeof timeout === "number") f.timeout = timeout
       f.lastModified = now
       f.revisionId = ctx.requestId
