@@ -41,6 +41,9 @@ const logLines = (child: Child): Array<LogLine> =>
 
 const startedCount = (child: Child, n: number) => child.waitForLine(() => logLines(child).filter((log) => log.message === "task started").length >= n, 60_000)
 
+/** Child processes start slowly on a busy machine (tsx compiles on the fly); outcomes, not durations, are asserted. */
+const PROCESS_TEST_TIMEOUT_MS = 180_000
+
 describe("WorkerRuntime as processes", () => {
   it("loses nothing when a worker is killed with SIGKILL mid-task", async () => {
     const path = join(dir, "crash.db")
@@ -67,7 +70,7 @@ describe("WorkerRuntime as processes", () => {
       doomed.process.kill("SIGKILL")
       survivor?.process.kill("SIGKILL")
     }
-  })
+  }, PROCESS_TEST_TIMEOUT_MS)
 
   it("drains on SIGTERM: in-flight tasks finish, nothing new is claimed, a stuck task is released, exit 0", async () => {
     const path = join(dir, "drain.db")
@@ -97,5 +100,5 @@ describe("WorkerRuntime as processes", () => {
     } finally {
       worker.process.kill("SIGKILL")
     }
-  })
+  }, PROCESS_TEST_TIMEOUT_MS)
 })
