@@ -1,10 +1,22 @@
 import { defineConfig } from "tsup"
 
+// The worker ships as one bundled ESM file (workspace packages and effect
+// inside, from their sources); only the native SQLite addon stays external.
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: { main: "src/main.ts" },
   format: ["esm"],
-  dts: true,
+  platform: "node",
+  target: "node20",
+  dts: false,
   sourcemap: true,
   clean: true,
-  target: "node20"
+  splitting: false,
+  noExternal: [/^(?!better-sqlite3$|@duckdb\/)/],
+  external: ["better-sqlite3", /^@duckdb\//],
+  esbuildOptions(options) {
+    options.conditions = ["@miyabi/source", ...(options.conditions ?? [])]
+  },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __miyabiCreateRequire } from \"node:module\";\nconst require = __miyabiCreateRequire(import.meta.url);"
+  }
 })

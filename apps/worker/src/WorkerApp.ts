@@ -1,0 +1,81 @@
+/**
+ * The worker process: configuration from the environment, the SQLite queue,
+ * the built-in handlers, the health endpoints, and the queue's worker
+ * runtime until SIGTERM/SIGINT, after which it drains within
+ * MIYABI_DRAIN_SECONDS and exits 0.
+ */
+import { Echo, type Handler, HandlerRegistry, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime } from "@miyabi/queue"
+import { InvalidInput, WorkerId } from "@miyabi/types"
+import { Cause, Duration, Effect, Exit, Layer, Option } from "effect"
+import * as os from "node:os"
+import { serveHealth } from "./HealthServer.js"
+import { type LogLevel, loadWorkerConfig, type WorkerConfig } from "./WorkerConfig.js"
+
+/** The task kinds this worker runs. A capability that adds a built-in kind appends its handler here. */
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler]
+
+const effectLogLevel = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" } as const satisfies Record<LogLevel, string>
+
+const workerId = (): WorkerId =>
+  WorkerId.make((process.env["ECS_TASK_ID"] ?? `${os.hostname()}-${process.pid}`).slice(0, 128))
+
+/** Runs the worker with `config` until it is signalled and has drained. */
+export const runWorker = (config: WorkerConfig) =>
+  Effect.gen(function* () {
+    const metrics = yield* WorkerMetrics.WorkerMetrics
+    const server = yield* serveHealth({
+      host: config.httpHost,
+      port: config.httpPort,
+      readiness: Effect.map(metrics.snapshot, (snapshot) => ({ state: snapshot.state, ready: snapshot.state === "running" })),
+      metrics: metrics.snapshot
+    })
+    yield* Effect.logInfo(`health endpoints listening on ${server.host}:${server.port}`).pipe(
+      Effect.annotateLogs({ httpPort: server.port })
+    )
+    return yield* WorkerRuntime.run({
+      workerId: workerId(),
+      concurrency: config.concurrency,
+      leaseMs: config.leaseMs,
+      drainTimeout: Duration.millis(config.drainMs),
+      shutdown: WorkerRuntime.shutdownOnSignals()
+    })
+  }).pipe(
+    Effect.scoped,
+    Effect.provide(
+      Layer.mergeAll(
+        config.store._tag === "Sqlite"
+          ? SqliteTaskQueue.layer(config.store.path, { createDirectory: true })
+          : Layer.fail(new InvalidInput({ source: "env MIYABI_STORE", reason: "the AWS queue adapter (aws:...) is not available yet; use a SQLite path" })),
+        HandlerRegistry.layer(builtinHandlers),
+        WorkerMetrics.layer
+      )
+    ),
+    Effect.provide(WorkerLogger.layer({ format: "json", minimumLevel: effectLogLevel[config.logLevel] }))
+  )
+
+/** The whole program: read the environment, run, and say in one line what went wrong if anything did. */
+export const program = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<number> =>
+  loadWorkerConfig(env).pipe(
+    Effect.flatMap(runWorker),
+    Effect.as(0),
+    Effect.catchAllCause((cause) =>
+      Effect.sync(() => {
+        const failure = Cause.failureOption(cause)
+        const message = Option.match(failure, {
+          onSome: (error) => (error instanceof Error ? error.message : String(error)),
+          onNone: () => `internal error: ${Cause.pretty(cause).split("\n")[0] ?? "unknown"}`
+        })
+        process.stderr.write(`miyabi-worker: ${message.replace(/\s*\n\s*/g, " ")}\n`)
+        return 1
+      })
+    )
+  )
+
+/** Runs `program` as the process's main fiber; signals are the runtime's (drain), not an interrupt. */
+export const runMain = (env: Readonly<Record<string, string | undefined>>): void => {
+  const keepAlive = setInterval(() => undefined, 2 ** 31 - 1)
+  Effect.runFork(program(env)).addObserver((exit) => {
+    clearInterval(keepAlive)
+    process.exitCode = Exit.isSuccess(exit) ? exit.value : Cause.isInterruptedOnly(exit.cause) ? 0 : 1
+  })
+}

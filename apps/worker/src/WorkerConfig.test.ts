@@ -1,0 +1,64 @@
+import { it } from "@effect/vitest"
+import { Effect } from "effect"
+import { describe, expect } from "vitest"
+import { loadWorkerConfig } from "./WorkerConfig.js"
+
+describe("loadWorkerConfig", () => {
+  it.effect("applies defaults when nothing is set", () =>
+    Effect.gen(function* () {
+      const config = yield* loadWorkerConfig({ XDG_DATA_HOME: "/data" })
+      expect(config).toEqual({
+        store: { _tag: "Sqlite", path: "/data/miyabi/miyabi.db" },
+        concurrency: 4,
+        leaseMs: 30_000,
+        drainMs: 25_000,
+        httpPort: 8080,
+        httpHost: "0.0.0.0",
+        logLevel: "info"
+      })
+    })
+  )
+
+  it.effect("treats an empty variable as unset", () =>
+    Effect.gen(function* () {
+      const config = yield* loadWorkerConfig({ MIYABI_CONCURRENCY: "", MIYABI_STORE: "/tmp/w.db" })
+      expect(config).toMatchObject({ concurrency: 4, store: { _tag: "Sqlite", path: "/tmp/w.db" } })
+    })
+  )
+
+  it.effect("reads every variable", () =>
+    Effect.gen(function* () {
+      const config = yield* loadWorkerConfig({
+        MIYABI_STORE: "sqlite:/tmp/q.db",
+        MIYABI_CONCURRENCY: "8",
+        MIYABI_LEASE_SECONDS: "60",
+        MIYABI_DRAIN_SECONDS: "5",
+        MIYABI_HTTP_PORT: "0",
+        MIYABI_HTTP_HOST: "127.0.0.1",
+        LOG_LEVEL: "debug"
+      })
+      expect(config).toMatchObject({ store: { _tag: "Sqlite", path: "/tmp/q.db" }, concurrency: 8, leaseMs: 60_000, drainMs: 5_000, httpPort: 0, logLevel: "debug" })
+    })
+  )
+
+  it.effect.each([
+    ["MIYABI_CONCURRENCY", "abc", 'env MIYABI_CONCURRENCY: Unable to decode "abc" into a number (got "abc")'],
+    ["MIYABI_CONCURRENCY", "0", 'env MIYABI_CONCURRENCY: Expected a number between 1 and 256, actual 0 (got "0")'],
+    ["MIYABI_LEASE_SECONDS", "1.5", 'env MIYABI_LEASE_SECONDS: Expected an integer, actual 1.5 (got "1.5")'],
+    ["MIYABI_HTTP_PORT", "70000", 'env MIYABI_HTTP_PORT: Expected a number between 0 and 65535, actual 70000 (got "70000")'],
+    ["MIYABI_STORE", "ftp://x", 'env MIYABI_STORE: unknown store scheme "ftp:"; use sqlite:PATH, a file path, or aws:...']
+  ] as ReadonlyArray<readonly [string, string, string]>)("names the variable when %s=%s is bad", ([name, value, message]) =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(loadWorkerConfig({ [name]: value }))
+      expect(error.message).toBe(message)
+    })
+  )
+
+  it.effect("names LOG_LEVEL and lists what it accepts", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(loadWorkerConfig({ LOG_LEVEL: "loud" }))
+      expect(error.source).toBe("env LOG_LEVEL")
+      expect(error.message).toBe('env LOG_LEVEL: expected one of debug, info, warn, error (got "loud")')
+    })
+  )
+})

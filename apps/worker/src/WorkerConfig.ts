@@ -1,0 +1,87 @@
+/**
+ * The worker's configuration, read once from environment variables and
+ * checked by a schema. A bad value is one `InvalidInput` naming the
+ * variable, e.g. `env MIYABI_CONCURRENCY: Expected a number between 1 and 256, actual 0`.
+ */
+import { InvalidInput, toInvalidInput } from "@miyabi/types"
+import { Effect, ParseResult, Schema } from "effect"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const intFromEnv = (min: number, max: number) => Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
+
+export const LogLevel = Schema.Literal("debug", "info", "warn", "error")
+export type LogLevel = typeof LogLevel.Type
+
+const isLogLevel = Schema.is(LogLevel)
+const LogLevelFromEnv = Schema.String.pipe(
+  Schema.filter((text): text is LogLevel => isLogLevel(text), { message: () => "expected one of debug, info, warn, error" })
+)
+
+/** One variable: unset or empty means the default; a bad value is an `InvalidInput` naming it. */
+const variable = <A, I>(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  schema: Schema.Schema<A, I>,
+  fallback: A
+): Effect.Effect<A, InvalidInput> => {
+  const raw = env[name]
+  if (raw === undefined || raw === "") return Effect.succeed(fallback)
+  return Schema.decodeUnknown(schema)(raw).pipe(
+    Effect.mapError((error: ParseResult.ParseError) => {
+      const first = toInvalidInput(`env ${name}`, error)
+      return new InvalidInput({ source: `env ${name}`, reason: `${first.reason.replace(/ \(and \d+ more\)$/, "")} (got ${JSON.stringify(raw)})` })
+    })
+  )
+}
+
+export type StoreSetting =
+  | { readonly _tag: "Sqlite"; readonly path: string }
+  | { readonly _tag: "Aws"; readonly spec: string }
+
+export interface WorkerConfig {
+  readonly store: StoreSetting
+  readonly concurrency: number
+  readonly leaseMs: number
+  readonly drainMs: number
+  readonly httpPort: number
+  readonly httpHost: string
+  readonly logLevel: LogLevel
+}
+
+/** The default store: the same per-user file the `miyabi` CLI uses. */
+export const defaultStorePath = (env: Readonly<Record<string, string | undefined>>): string => {
+  const home = os.homedir()
+  if (process.platform === "darwin") return path.join(home, "Library", "Application Support", "miyabi", "miyabi.db")
+  const xdg = env["XDG_DATA_HOME"]
+  return path.join(xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(home, ".local", "share"), "miyabi", "miyabi.db")
+}
+
+const parseStore = (raw: string | undefined, env: Readonly<Record<string, string | undefined>>): Effect.Effect<StoreSetting, InvalidInput> => {
+  if (raw === undefined) return Effect.succeed({ _tag: "Sqlite", path: defaultStorePath(env) })
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(raw)
+  if (match === null || match[1]!.length === 1) return Effect.succeed({ _tag: "Sqlite", path: path.resolve(raw) })
+  const scheme = match[1]!.toLowerCase()
+  if (scheme === "sqlite" && match[2] !== "") return Effect.succeed({ _tag: "Sqlite", path: path.resolve(match[2]!) })
+  if (scheme === "aws") return Effect.succeed({ _tag: "Aws", spec: match[2]! })
+  return Effect.fail(
+    new InvalidInput({
+      source: "env MIYABI_STORE",
+      reason: scheme === "sqlite" ? "sqlite: needs a file path" : `unknown store scheme "${scheme}:"; use sqlite:PATH, a file path, or aws:...`
+    })
+  )
+}
+
+/** Reads and checks the worker's variables from `env`. */
+export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<WorkerConfig, InvalidInput> =>
+  Effect.gen(function* () {
+    const store = yield* parseStore(env["MIYABI_STORE"] === "" ? undefined : env["MIYABI_STORE"], env)
+    const concurrency = yield* variable(env, "MIYABI_CONCURRENCY", intFromEnv(1, 256), 4)
+    const leaseSeconds = yield* variable(env, "MIYABI_LEASE_SECONDS", intFromEnv(1, 3_600), 30)
+    // ECS gives a task 30 s between SIGTERM and SIGKILL by default; drain inside it.
+    const drainSeconds = yield* variable(env, "MIYABI_DRAIN_SECONDS", intFromEnv(0, 3_600), 25)
+    const httpPort = yield* variable(env, "MIYABI_HTTP_PORT", intFromEnv(0, 65_535), 8080)
+    const httpHost = yield* variable(env, "MIYABI_HTTP_HOST", Schema.String, "0.0.0.0")
+    const logLevel = yield* variable(env, "LOG_LEVEL", LogLevelFromEnv, "info")
+    return { store, concurrency, leaseMs: leaseSeconds * 1_000, drainMs: drainSeconds * 1_000, httpPort, httpHost, logLevel }
+  })

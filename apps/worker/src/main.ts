@@ -1,0 +1,3 @@
+import { runMain } from "./WorkerApp.js"
+
+runMain(process.env)
