@@ -79,8 +79,10 @@ export const generateEcsService = (ctx: GenerationContext, w: Workload, security
     subnetIds: [...w.network.subnetIds.slice(0, 2)],
     securityGroupIds: [securityGroupId],
     deployments: 1,
-    tags: w.tags()
+    tags: w.tags(),
+    history: []
   }
+  service.history.push({ at: registeredAt, desiredCount: service.desiredCount, taskDefinition: service.taskDefinition })
   estate.services.push(service)
   for (let i = 0; i < service.desiredCount; i++) {
     estate.tasks.push({

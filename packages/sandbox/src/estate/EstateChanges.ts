@@ -4,7 +4,7 @@
  * a stopped instance stops costing and reporting CPU from `now`, a resized one
  * costs its new price and shows CPU scaled to its new size.
  */
-import type { DbInstance, Instance, LambdaFunction, Volume, VolumeType } from "./Model.js"
+import type { DbInstance, EcsService, Instance, LambdaFunction, Volume, VolumeType } from "./Model.js"
 
 /** EC2 takes a moment to start or stop; the sandbox settles transitions after this long. */
 export const TRANSITION_MS = 5_000
@@ -96,4 +96,11 @@ export const changeFunctionMemory = (f: LambdaFunction, memorySize: number, now:
   if (memorySize === f.memorySize) return
   f.memorySize = memorySize
   f.memoryHistory.push({ at: now, memorySize })
+}
+
+/** Records an ECS service's desired count and task definition as of `now` (after UpdateService changed them). */
+export const recordServiceChange = (service: EcsService, now: number): void => {
+  const last = service.history.at(-1)
+  if (last !== undefined && last.desiredCount === service.desiredCount && last.taskDefinition === service.taskDefinition) return
+  service.history.push({ at: now, desiredCount: service.desiredCount, taskDefinition: service.taskDefinition })
 }

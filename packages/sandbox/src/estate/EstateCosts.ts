@@ -154,13 +154,15 @@ export const estateCosts = (data: EstateData): CostSource => ({
     }
     const definitions = new Map(data.taskDefinitions.map((d) => [`${d.accountId}/${d.region}/${d.family}:${d.revision}`, d]))
     for (const s of data.services) {
-      if (s.desiredCount === 0 || s.launchType !== "FARGATE") continue
-      const td = definitions.get(`${s.accountId}/${s.region}/${s.taskDefinition}`)
-      if (td === undefined) continue
+      if (s.launchType !== "FARGATE") continue
       const add = owner(s)
-      const hourly = (td.cpu / 1024) * FARGATE_VCPU_HOUR_MICROS + (td.memory / 1024) * FARGATE_GB_HOUR_MICROS
-      for (const [from, , date] of days) {
-        if (from >= s.createdAt) add(date, SERVICE_NAMES.ecs, "Fargate-vCPU-Hours:perCPU", hourly * 24 * s.desiredCount, (td.cpu / 1024) * 24 * s.desiredCount)
+      for (const [from, to, date] of days) {
+        overlaps(s.history, from, to, (epoch, ms) => {
+          const td = definitions.get(`${s.accountId}/${s.region}/${epoch.taskDefinition}`)
+          if (td === undefined || epoch.desiredCount === 0) return
+          const hours = (ms / HOUR_MS) * epoch.desiredCount
+          add(date, SERVICE_NAMES.ecs, "Fargate-vCPU-Hours:perCPU", ((td.cpu / 1024) * FARGATE_VCPU_HOUR_MICROS + (td.memory / 1024) * FARGATE_GB_HOUR_MICROS) * hours, (td.cpu / 1024) * hours)
+        })
       }
     }
     return [...totals.values()].map(({ line, micros, quantity }) => {

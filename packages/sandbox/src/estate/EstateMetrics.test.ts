@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { MetricQuery } from "../EstateContract.js"
-import { changeInstanceType, stopInstance } from "./EstateChanges.js"
+import { changeInstanceType, recordServiceChange, stopInstance } from "./EstateChanges.js"
 import { estateMetrics } from "./EstateMetrics.js"
 import { generateEstate } from "./GenerateEstate.js"
 import { findInstanceType } from "./InstanceCatalog.js"
@@ -113,4 +113,35 @@ describe("estateMetrics", () => {
     expect(rds).toHaveLength(24)
     for (const p of [...ecs, ...rds]) expect(p.value).toBeGreaterThanOrEqual(0)
   })
+
+  it("raises an ECS service's CPU when its tasks get half the CPU, from the redeploy on", () => {
+    const data = generateEstate({ seed: 21, size: "small" })
+    const source = estateMetrics(data)
+    const service = data.services.find((s) => s.desiredCount > 0 && s.launchType === "FARGATE")
+    if (service === undefined) throw new Error("no running Fargate service")
+    const current = data.taskDefinitions.find((d) => `${d.family}:${d.revision}` === service.taskDefinition && d.accountId === service.accountId)
+    if (current === undefined) throw new Error("no task definition")
+    const query = (start: number, end: number): MetricQuery => ({
+      accountId: service.accountId,
+      region: service.region,
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: [{ name: "ClusterName", value: service.clusterName }, { name: "ServiceName", value: service.name }],
+      start: new Date(start),
+      end: new Date(end),
+      period: 3600,
+      stat: "Average"
+    })
+    const before = mean(source.points(query(data.asOf, data.asOf + DAY)).map((p) => p.value))
+    data.taskDefinitions.push({ ...current, revision: current.revision + 1, cpu: current.cpu / 2 })
+    service.taskDefinition = `${current.family}:${current.revision + 1}`
+    recordServiceChange(service, data.asOf)
+    const after = mean(source.points(query(data.asOf, data.asOf + DAY)).map((p) => p.value))
+    expect(after / before).toBeCloseTo(2, 5)
+    service.desiredCount = 0
+    recordServiceChange(service, data.asOf + DAY)
+    expect(source.points(query(data.asOf + DAY, data.asOf + 2 * DAY))).toEqual([])
+    expect(source.points(query(data.asOf - DAY, data.asOf))).toHaveLength(24)
+  })
 })
+

@@ -102,16 +102,27 @@ const samplerFor = (data: EstateData, query: MetricQuery): Sampler | undefined =
       const service = owned(data.services.find((s) => s.name === dim(query, "ServiceName") && s.clusterName === dim(query, "ClusterName")))
       if (service === undefined) return undefined
       const family = service.taskDefinition.split(":")[0]
-      const defs = data.taskDefinitions.filter((d) => d.family === family && d.accountId === service.accountId)
+      const defs = data.taskDefinitions.filter((d) => d.family === family && d.accountId === service.accountId && d.region === service.region)
       const base = defs[0]
-      const current = defs.find((d) => `${d.family}:${d.revision}` === service.taskDefinition) ?? base
-      if (base === undefined || current === undefined) return undefined
+      if (base === undefined) return undefined
       const key = hashString(`${service.accountId}/${service.clusterName}/${service.name}`)
+      /** The task size running at t, or undefined when no task runs. */
+      const sizeAt = (t: number) => {
+        const epoch = epochAt(service.history, t)
+        if (epoch === undefined || epoch.desiredCount === 0) return undefined
+        return defs.find((d) => `${d.family}:${d.revision}` === epoch.taskDefinition) ?? base
+      }
       if (query.metricName === "CPUUtilization") {
-        return gauge((t) => (service.desiredCount === 0 ? undefined : clamp((demandPercent(service.profile, key, t) * base.cpu) / current.cpu)))
+        return gauge((t) => {
+          const size = sizeAt(t)
+          return size === undefined ? undefined : clamp((demandPercent(service.profile, key, t) * base.cpu) / size.cpu)
+        })
       }
       if (query.metricName === "MemoryUtilization") {
-        return gauge((t) => (service.desiredCount === 0 ? undefined : clamp((memoryDemandPercent(service.profile, key, t) * base.memory) / current.memory)))
+        return gauge((t) => {
+          const size = sizeAt(t)
+          return size === undefined ? undefined : clamp((memoryDemandPercent(service.profile, key, t) * base.memory) / size.memory)
+        })
       }
       return undefined
     }

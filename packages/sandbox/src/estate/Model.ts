@@ -264,6 +264,8 @@ export interface EcsService {
   readonly securityGroupIds: Array<string>
   deployments: number
   tags: Tags
+  /** Desired count and task definition over time, for metrics and costs. */
+  history: Array<{ readonly at: number; readonly desiredCount: number; readonly taskDefinition: string }>
 }
 
 export interface EcsTask {

@@ -7,6 +7,7 @@
  */
 import { Effect } from "effect"
 import type { Estate } from "../../EstateContract.js"
+import { recordServiceChange } from "../../estate/EstateChanges.js"
 import type { EcsService, EcsTask, EstateData, TaskDefinition } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { type AwsError, awsError, type Operation, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
@@ -156,6 +157,7 @@ export const makeEcsService: ServiceFactory<Estate> = (env) => {
           data.tasks.splice(data.tasks.indexOf(victim), 1)
           tasks = tasks.filter((t) => t !== victim)
         }
+        recordServiceChange(s, now)
         return { service: serviceJson(s, tasks, false) }
       }),
 
