@@ -1,5 +1,10 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2"
+import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs"
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda"
+import { GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing"
+import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds"
+import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3"
 import { ListAccountsCommand, OrganizationsClient, ServiceException, TooManyRequestsException } from "@aws-sdk/client-organizations"
 import { CreateQueueCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts"
@@ -125,6 +130,21 @@ describe("Sandbox", () => {
       }
       expect(found).toBeGreaterThan(0)
       expect(sandbox.log.changes()).toEqual([])
+    }))
+
+  it.scoped("routes every protocol family through one endpoint by default", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ seed: 5, size: "tiny", dynamodb: false })
+      const member = sandbox.estate.organization.members.find((m) => m.ouPath?.startsWith("Workloads") === true) ?? sandbox.estate.organization.members[1]
+      const creds = sandbox.credentialsFor(member?.id ?? "")
+      const cfg = { ...base(sandbox), credentials: creds }
+      const ecs = yield* call(() => new ECSClient(cfg).send(new ListClustersCommand({})))
+      const lambda = yield* call(() => new LambdaClient(cfg).send(new ListFunctionsCommand({})))
+      const rds = yield* call(() => new RDSClient(cfg).send(new DescribeDBInstancesCommand({})))
+      const s3 = yield* call(() => new S3Client({ ...cfg, forcePathStyle: true }).send(new ListBucketsCommand({})))
+      const pricing = yield* call(() => new PricingClient(cfg).send(new GetProductsCommand({ ServiceCode: "AmazonEC2", MaxResults: 1 })))
+      for (const out of [ecs, lambda, rds, s3, pricing]) expect(out.$metadata.httpStatusCode).toBe(200)
+      expect(new Set(sandbox.log.requests().map((r) => r.service))).toEqual(new Set(["ecs", "lambda", "rds", "s3", "pricing"]))
     }))
 
   it("starts and stops outside Effect", async () => {

@@ -35,6 +35,8 @@ export interface SandboxOptions<E extends Estate = Estate> {
   /** Generate the estate from this seed (see src/estate); ignored when `estate` is given. */
   readonly seed?: number
   readonly size?: EstateSize
+  /** The generated estate's "now" (epoch ms); the generator's fixed default keeps estates reproducible. */
+  readonly asOf?: number
   /** Services added to (and overriding, by signing name) the built-in ones. */
   readonly services?: ReadonlyArray<ServiceFactory<E>>
   /** Faults at start; change them at runtime with `sandbox.faults`. */
@@ -75,7 +77,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
   Effect.gen(function* () {
     const estate =
       options.estate ??
-      ((options.seed === undefined && options.size === undefined ? minimalEstate() : sandboxEstate({ seed: options.seed ?? 1, size: options.size ?? "small" })) as E)
+      ((options.seed === undefined && options.size === undefined ? minimalEstate() : sandboxEstate({ seed: options.seed ?? 1, size: options.size ?? "small", ...(options.asOf === undefined ? {} : { asOf: options.asOf }) })) as E)
     const region = options.region ?? "us-east-1"
     const clock = makeClock()
     const faults = makeFaults({

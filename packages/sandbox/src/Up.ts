@@ -15,6 +15,8 @@ export interface UpOptions {
   /** Default 4566 would clash with LocalStack; 0 picks a free port. */
   readonly port?: number
   readonly host?: string
+  /** The estate's "now" (epoch ms); default the start of today (UTC) so a demo's "last 30 days" has data. */
+  readonly asOf?: number
 }
 
 export interface UpResult {
@@ -33,6 +35,7 @@ export const up = (options: UpOptions = {}): Effect.Effect<UpResult, Error, Scop
     start({
       seed: options.seed ?? 1,
       size: options.size ?? "small",
+      asOf: options.asOf ?? Math.floor(Date.now() / 86_400_000) * 86_400_000,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host })
     }),

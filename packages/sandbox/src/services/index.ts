@@ -9,8 +9,17 @@
 import type { Estate } from "../EstateContract.js"
 import type { ServiceFactory } from "../ServiceHandler.js"
 import { makeEc2Service } from "./ec2/Ec2Service.js"
+import { makeEcsService } from "./ecs/EcsService.js"
 import { makeLambdaService } from "./lambda/LambdaService.js"
+import { makePricingService } from "./pricing/PricingService.js"
 import { makeRdsService } from "./rds/RdsService.js"
 import { makeS3Service } from "./s3/S3Service.js"
 
-export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [makeEc2Service, makeRdsService, makeLambdaService, makeS3Service]
+export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [
+  makeEc2Service,
+  makeRdsService,
+  makeLambdaService,
+  makeS3Service,
+  makeEcsService,
+  makePricingService
+]
