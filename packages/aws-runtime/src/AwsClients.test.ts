@@ -7,7 +7,7 @@ import { ListAccountsCommand, type ListAccountsCommandInput, OrganizationsClient
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts"
 import { describe, expect, it } from "@effect/vitest"
 import { Sandbox } from "@miyabi/sandbox"
-import { AccountId } from "@miyabi/types"
+import { AccountId, Region } from "@miyabi/types"
 import { Chunk, Duration, Effect, Layer, Logger, Ref, Stream, TestClock } from "effect"
 import { AwsClients, Sts } from "./AwsClients.js"
 import * as AwsRuntime from "./AwsRuntime.js"
@@ -173,7 +173,7 @@ describe("AwsClients against the sandbox", () => {
           const clients = yield* AwsClients
           yield* clients.call(CountingSts, {}, new GetCallerIdentityCommand({}))
           yield* clients.call(CountingSts, {}, new GetCallerIdentityCommand({}))
-          yield* clients.call(CountingSts, { region: "eu-west-1" as never }, new GetCallerIdentityCommand({}))
+          yield* clients.call(CountingSts, { region: Region.make("eu-west-1") }, new GetCallerIdentityCommand({}))
           expect(destroyed).toEqual([])
         }).pipe(Effect.provide(Layer.fresh(AwsRuntime.layer(settings))))
       )
@@ -199,5 +199,20 @@ describe("AwsClients against the sandbox", () => {
       const pages = sandbox.log.requests().filter((r) => r.operation === "ListAccounts")
       expect(pages.length).toBeGreaterThanOrEqual(expected.length)
       expect(pages.length).toBeLessThanOrEqual(expected.length + 1)
+    }).pipe(provideRuntime()))
+
+  it.scoped("hands out the SDK client for a target with the SDK's own retries turned off", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* sandboxInEnv()
+      const member = AccountId.make(sandbox.estate.organization.members[0]!.id)
+      const clients = yield* AwsClients
+      const client = yield* clients.client(Sts, { account: member, region: Region.make("eu-west-1") })
+      expect(client).toBeInstanceOf(STSClient)
+      expect(yield* Effect.promise(() => client.config.maxAttempts())).toBe(1)
+      expect(yield* Effect.promise(() => client.config.region())).toBe("eu-west-1")
+      // Its credentials are the member account's assumed role.
+      const out = yield* Effect.promise(() => client.send(new GetCallerIdentityCommand({})))
+      expect(out.Account).toBe(member)
+      expect(assumeRoles(sandbox)).toHaveLength(1)
     }).pipe(provideRuntime()))
 })

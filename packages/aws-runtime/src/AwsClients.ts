@@ -142,7 +142,7 @@ export const make = (
         const attempts = yield* Ref.make(0)
         const attempt = Effect.gen(function* () {
           const n = yield* Ref.updateAndGet(attempts, (k) => k + 1)
-          yield* budget.take({ account: context.account ?? "self", region: context.region, service: context.service })
+          yield* budget.take({ account: context.account ?? "self", region: context.region, service: context.service, operation: context.operation })
           const output = yield* budget.inFlight(
             Effect.scoped(
               Effect.flatMap(RcMap.get(clients, new ClientKey({ descriptor, account: clientAccount, region: context.region })), (client) =>

@@ -17,7 +17,7 @@ describe("AwsConfig", () => {
       expect(config.maxAttempts).toBe(5)
       expect(Duration.toMillis(config.refreshMargin)).toBe(300_000)
       expect(config.maxConcurrency).toBe(64)
-      expect(config.rateLimits.ec2).toEqual({ perSecond: 20, burst: 100 })
+      expect(config.rateLimits.ec2).toEqual({ perSecond: 20, burst: 100, perOperation: true })
       expect(config.defaultRateLimit).toEqual({ perSecond: 10, burst: 20 })
     }))
 
@@ -31,11 +31,12 @@ describe("AwsConfig", () => {
         MIYABI_AWS_SESSION_PURPOSE: "discover",
         MIYABI_AWS_MAX_ATTEMPTS: "8",
         MIYABI_AWS_RETRY_BASE_DELAY: "50 millis",
-        MIYABI_AWS_RATE_LIMITS: "ec2=5:10, s3=50"
+        MIYABI_AWS_RATE_LIMITS: "ec2=5:10, s3=50, ec2:DescribeRegions=2"
       })
       expect(config).toMatchObject({ region: "eu-west-1", roleName: "MiyabiReadOnly", externalId: "ext-1", sessionUser: "bob", sessionPurpose: "discover", maxAttempts: 8 })
       expect(Duration.toMillis(config.retryBaseDelay)).toBe(50)
-      expect(config.rateLimits.ec2).toEqual({ perSecond: 5, burst: 10 })
+      expect(config.rateLimits.ec2).toEqual({ perSecond: 5, burst: 10, perOperation: true })
+      expect(config.rateLimits["ec2:DescribeRegions"]).toEqual({ perSecond: 2, burst: 2 })
       expect(config.rateLimits.s3).toEqual({ perSecond: 50, burst: 50 })
       expect(config.rateLimits.cloudwatch).toEqual({ perSecond: 50, burst: 50 })
       expect((yield* read({ AWS_REGION: "us-west-2", AWS_DEFAULT_REGION: "eu-west-1" })).region).toBe("us-west-2")

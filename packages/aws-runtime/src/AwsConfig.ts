@@ -60,16 +60,17 @@ export const defaults: AwsConfigShape = {
   clientIdle: Duration.minutes(5)
 }
 
-/** "ec2=20:100,s3=50" -> { ec2: {20, 100}, s3: {50, 50} }. */
+/** "ec2=20:100,s3=50,ec2:DescribeRegions=5" -> { ec2: {20, 100}, s3: {50, 50}, "ec2:DescribeRegions": {5, 5} }. */
 const parseRateLimits = (text: string): Option.Option<Record<string, BucketLimit>> => {
   const entries: Array<[string, BucketLimit]> = []
   for (const part of text.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
-    const match = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(part)
+    const match = /^([a-z0-9-]+(?::[A-Za-z0-9]+)?)=(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(part)
     if (match === null) return Option.none()
     const perSecond = Number(match[2])
     const burst = match[3] === undefined ? Math.max(1, Math.ceil(perSecond)) : Number(match[3])
     if (perSecond <= 0 || burst < 1) return Option.none()
-    entries.push([match[1]!, { perSecond, burst }])
+    const inherited = defaultRateLimits[match[1]!]?.perOperation === true ? { perOperation: true } : {}
+    entries.push([match[1]!, { perSecond, burst, ...inherited }])
   }
   return Option.some(Object.fromEntries(entries))
 }

@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-s
 import { describe, expect, it } from "@effect/vitest"
 import { mockClient } from "aws-sdk-client-mock"
 import { Duration, Effect, Logger } from "effect"
+import { Region } from "@miyabi/types"
 import { afterEach } from "vitest"
 import { AwsClients, Sts } from "./AwsClients.js"
 import { type AwsErrorReason, classify, fromSdkError, sdkErrorFacts } from "./AwsError.js"
@@ -131,7 +132,7 @@ describe("AwsClients.call through a mocked SDK client", () => {
     Effect.gen(function* () {
       stsMock.on(GetCallerIdentityCommand).rejects(sdkError("AccessDenied", 403))
       const clients = yield* AwsClients
-      const error = yield* Effect.flip(clients.call(Sts, { region: "eu-west-1" as never }, new GetCallerIdentityCommand({})))
+      const error = yield* Effect.flip(clients.call(Sts, { region: Region.make("eu-west-1") }, new GetCallerIdentityCommand({})))
       expect(error).toMatchObject({ reason: "AccessDenied", retryable: false, region: "eu-west-1" })
       expect(stsMock).toHaveReceivedCommandTimes(GetCallerIdentityCommand, 1)
     }).pipe(Effect.provide(runtime)))

@@ -3,16 +3,20 @@
  * refilled at `perSecond`, per (account, region, service). Where AWS
  * publishes a limit for the read calls discovery makes, the default follows
  * it; elsewhere it is 10/s with a burst of 20 (AwsConfig.defaultRateLimit).
+ * A key "service:Operation" (e.g. "ec2:DescribeInstances") gives one
+ * operation its own bucket and limit.
  */
 
 export interface BucketLimit {
   readonly perSecond: number
   readonly burst: number
+  /** One bucket per operation instead of one for the whole service (EC2 throttles each API separately). */
+  readonly perOperation?: boolean
 }
 
 export const defaultRateLimits: Readonly<Record<string, BucketLimit>> = {
-  // EC2 API request throttling: non-mutating (Describe*) actions, bucket 100, refill 20/s.
-  ec2: { perSecond: 20, burst: 100 },
+  // EC2 API request throttling: each non-mutating (Describe*) action has its own bucket of 100, refilled at 20/s.
+  ec2: { perSecond: 20, burst: 100, perOperation: true },
   // ECS: cluster/service read actions, sustained 20/s with a burst of 50.
   ecs: { perSecond: 20, burst: 50 },
   // CloudWatch GetMetricData: 50 transactions per second per region.

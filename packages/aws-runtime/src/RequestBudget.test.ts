@@ -5,7 +5,7 @@ import * as RequestBudget from "./RequestBudget.js"
 const key = { account: "111111111111", region: "us-east-1", service: "ec2" }
 
 /** Forks `n` takes of `key` and returns a counter of those that got their token. */
-const forkTakes = (budget: RequestBudget.RequestBudgetShape, n: number, k = key) =>
+const forkTakes = (budget: RequestBudget.RequestBudgetShape, n: number, k: RequestBudget.BudgetKey = key) =>
   Effect.gen(function* () {
     const done = yield* Ref.make(0)
     const fibers = yield* Effect.forEach(
@@ -79,5 +79,27 @@ describe("RequestBudget", () => {
       yield* TestClock.adjust(Duration.millis(1))
       yield* Fiber.join(fiber)
       expect(yield* Ref.get(peak)).toBe(2)
+    }))
+
+  it.effect("gives each operation its own bucket where the service throttles per API", () =>
+    Effect.gen(function* () {
+      const budget = yield* RequestBudget.make({
+        limits: { ec2: { perSecond: 1, burst: 2, perOperation: true }, rds: { perSecond: 1, burst: 2 }, "rds:DescribeDBInstances": { perSecond: 1, burst: 1 } },
+        defaultLimit: { perSecond: 1, burst: 1 },
+        maxConcurrency: 100
+      })
+      const volumes = yield* forkTakes(budget, 3, { ...key, operation: "DescribeVolumes" })
+      const instances = yield* forkTakes(budget, 3, { ...key, operation: "DescribeInstances" })
+      // EC2: separate buckets per operation, two each at once.
+      expect([yield* Ref.get(volumes.done), yield* Ref.get(instances.done)]).toEqual([2, 2])
+      // RDS: one shared bucket, except the operation with a limit of its own.
+      const clusters = yield* forkTakes(budget, 3, { ...key, service: "rds", operation: "DescribeDBClusters" })
+      const events = yield* forkTakes(budget, 3, { ...key, service: "rds", operation: "DescribeEvents" })
+      const dbs = yield* forkTakes(budget, 3, { ...key, service: "rds", operation: "DescribeDBInstances" })
+      expect([yield* Ref.get(clusters.done), yield* Ref.get(events.done), yield* Ref.get(dbs.done)]).toEqual([2, 0, 1])
+      expect(budget.limitFor("rds", "DescribeDBInstances")).toEqual({ perSecond: 1, burst: 1 })
+      expect(budget.limitFor("rds", "DescribeEvents")).toEqual({ perSecond: 1, burst: 2 })
+      yield* TestClock.adjust(Duration.seconds(10))
+      yield* Effect.all([volumes.join, instances.join, clusters.join, events.join, dbs.join])
     }))
 })

@@ -15,6 +15,7 @@ export interface BudgetKey {
   readonly account: string
   readonly region: string
   readonly service: string
+  readonly operation?: string
 }
 
 export interface RequestBudgetShape {
@@ -22,8 +23,8 @@ export interface RequestBudgetShape {
   readonly take: (key: BudgetKey) => Effect.Effect<void>
   /** Runs `effect` holding one of the global in-flight permits. */
   readonly inFlight: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  /** The limit that applies to a service. */
-  readonly limitFor: (service: string) => BucketLimit
+  /** The limit that applies to an operation of a service ("service:Operation" entries first, then "service"). */
+  readonly limitFor: (service: string, operation?: string) => BucketLimit
 }
 
 export class RequestBudget extends Context.Tag("@miyabi/aws-runtime/RequestBudget")<RequestBudget, RequestBudgetShape>() {}
@@ -45,11 +46,19 @@ export const make = (options: RequestBudgetOptions): Effect.Effect<RequestBudget
     const semaphore = yield* Effect.makeSemaphore(options.maxConcurrency)
     // Buckets are created on first use; the map belongs to this service instance only.
     const buckets = yield* Ref.make(new Map<string, Ref.Ref<BucketState>>())
-    const limitFor = (service: string): BucketLimit => options.limits[service] ?? options.defaultLimit
+    const limitFor = (service: string, operation?: string): BucketLimit =>
+      (operation === undefined ? undefined : options.limits[`${service}:${operation}`]) ?? options.limits[service] ?? options.defaultLimit
+
+    /** Which bucket a call draws from: its operation's own when it has a limit of its own or the service is per-operation. */
+    const bucketId = (key: BudgetKey): string => {
+      const own = key.operation !== undefined && options.limits[`${key.service}:${key.operation}`] !== undefined
+      const separate = key.operation !== undefined && (own || limitFor(key.service).perOperation === true)
+      return `${key.account}/${key.region}/${key.service}${separate ? `:${key.operation}` : ""}`
+    }
 
     const bucketFor = (key: BudgetKey, limit: BucketLimit, now: number) =>
       Effect.flatMap(Ref.get(buckets), (map) => {
-        const id = `${key.account}/${key.region}/${key.service}`
+        const id = bucketId(key)
         const existing = map.get(id)
         if (existing !== undefined) return Effect.succeed(existing)
         return Effect.flatMap(Ref.make<BucketState>({ tokens: limit.burst, atMillis: now }), (created) =>
@@ -63,7 +72,7 @@ export const make = (options: RequestBudgetOptions): Effect.Effect<RequestBudget
 
     const take = (key: BudgetKey): Effect.Effect<void> =>
       Effect.gen(function* () {
-        const limit = limitFor(key.service)
+        const limit = limitFor(key.service, key.operation)
         const now = yield* Clock.currentTimeMillis
         const bucket = yield* bucketFor(key, limit, now)
         const waitMillis = yield* Ref.modify(bucket, (state) => {
