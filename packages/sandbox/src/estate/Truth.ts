@@ -76,8 +76,9 @@ export const findingsOf = (estate: EstateData): Array<Finding> => {
   }
   for (const s of estate.services) {
     if (s.profile === "overProvisioned" && s.desiredCount > 0) {
-      const td = estate.taskDefinitions.find((t) => `${t.family}:${t.revision}` === s.taskDefinition && t.accountId === s.accountId)
-      const baseline = estate.taskDefinitions.find((t) => t.family === td?.family && t.accountId === s.accountId)
+      const here = (t: { readonly accountId: string; readonly region: string }) => t.accountId === s.accountId && t.region === s.region
+      const td = estate.taskDefinitions.find((t) => `${t.family}:${t.revision}` === s.taskDefinition && here(t))
+      const baseline = estate.taskDefinitions.find((t) => t.family === td?.family && here(t))
       if (td !== undefined && baseline !== undefined && td.cpu >= baseline.cpu) waste("overProvisioned", "ecs:service", s.name, s.accountId, s.region)
     }
   }
