@@ -3,6 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { EnqueueRequest, IdempotencyKey, NotFound, TaskExecution, TaskId, TaskKind, TaskLog, WorkerId, type Priority } from "@miyabi/types"
+import Database from "better-sqlite3"
 import { Effect, Exit, Option, TestClock } from "effect"
 import * as SqliteTaskQueue from "./SqliteTaskQueue.js"
 import { QueueError, TaskQueue } from "./TaskQueue.js"
@@ -286,3 +287,21 @@ describe("SqliteTaskQueue", () => {
 })
 
 const Layer_build = (path: string) => SqliteTaskQueue.make(path)
+
+describe("SqliteTaskQueue on a busy store", () => {
+  it.effect("reports a store locked by another process as a readable QueueError", () =>
+    Effect.gen(function* () {
+      const path = join(dir, "busy.db")
+      const queue = yield* SqliteTaskQueue.make(path, { busyTimeoutMs: 50 })
+      // Another connection (as another process would) holds the write lock.
+      const other = new Database(path)
+      other.exec("BEGIN EXCLUSIVE")
+      const error = yield* Effect.flip(queue.enqueue(request({})))
+      other.exec("ROLLBACK")
+      other.close()
+      expect(error.reason).toBe("StoreUnavailable")
+      expect(error.message).toMatch(/^TaskQueue\.enqueue: StoreUnavailable: the store is locked by another process/)
+      expect(error.message).toContain(JSON.stringify(path))
+      expect((yield* queue.enqueue(request({}))).created).toBe(true)
+    }).pipe(Effect.scoped))
+})
