@@ -34,6 +34,19 @@ describe("CurColumns", () => {
     expect(plan.sql).toContain(`NULLIF(TRIM(CAST("resource_tags_user_cost_center" AS VARCHAR)), '')`)
   })
 
+  it("looks a map tag up by the spellings seen in the file, and lists the other keys", () => {
+    const plan = planQuery({
+      format: "cur2",
+      columns: [...cols("line_item_usage_start_date", "line_item_usage_account_id", "line_item_product_code", "line_item_unblended_cost"), { name: "resource_tags", type: "MAP(VARCHAR, VARCHAR)" }],
+      reader: "t",
+      customerTag: "CostCenter",
+      mapKeys: ["user_CostCenter", "user_team"]
+    })
+    expect(plan.customerTagSource).toBe("resource_tags map key user_cost_center | user_CostCenter")
+    expect(plan.otherTagKeys).toEqual(["resource_tags[user_team]"])
+    expect(plan.sql).toContain(`NULLIF(COALESCE("resource_tags"['user_cost_center'], "resource_tags"['user_CostCenter']), '')`)
+  })
+
   it("filters FOCUS providers to AWS by default and quotes what it embeds", () => {
     const plan = planQuery({
       format: "focus",
@@ -52,7 +65,8 @@ describe("CurColumns", () => {
       reader: "t",
       customerTag: "CostCenter"
     })
-    expect(plan.sql).toContain(`WHEN 'SavingsPlanCoveredUsage' THEN TRY_CAST("savingsPlan/SavingsPlanEffectiveCost" AS DECIMAL(38, 9))`)
+    expect(plan.sql).toContain(`TRY_CAST("savingsPlan/SavingsPlanEffectiveCost" AS DECIMAL(38, 9)) AS sp_effective`)
+    expect(plan.sql).toContain("WHEN 'SavingsPlanCoveredUsage' THEN sp_effective")
     expect(plan.customerTagSource).toBeUndefined()
   })
 })

@@ -103,7 +103,7 @@ interface TagPlan {
   readonly otherTagKeys: ReadonlyArray<string>
 }
 
-const tagPlan = (format: CurFormat, columns: ReadonlyArray<ColumnInfo>, tag: string): TagPlan => {
+const tagPlan = (format: CurFormat, columns: ReadonlyArray<ColumnInfo>, tag: string, mapKeys: ReadonlyArray<string>): TagPlan => {
   const names = columns.map((c) => c.name)
   if (format === "focus") {
     if (!names.includes("Tags")) return { expression: "NULL", source: undefined, otherTagKeys: [] }
@@ -127,11 +127,16 @@ const tagPlan = (format: CurFormat, columns: ReadonlyArray<ColumnInfo>, tag: str
   if (match !== undefined) return { expression: `NULLIF(TRIM(CAST(${quoteIdent(match)} AS VARCHAR)), '')`, source: `column ${match}`, otherTagKeys: others }
   const map = columns.find((c) => c.name === "resource_tags" && c.type.toUpperCase().startsWith("MAP"))
   if (map !== undefined) {
-    const keys = [...new Set([`user_${snakeCase(tag)}`, `user_${tag}`, `user:${tag}`, tag])]
+    // CUR 2.0 spells the key user_<snake_case>; other spellings seen in the
+    // file's keys are looked up too (each lookup costs a little on every row).
+    const bare = (k: string) => k.replace(/^user[_:]/, "")
+    const seen = mapKeys.filter((k) => squash(bare(k)) === squash(tag))
+    const keys = [...new Set([`user_${snakeCase(tag)}`, ...seen])]
+    const lookups = keys.map((k) => `"resource_tags"[${quoteString(k)}]`)
     return {
-      expression: `NULLIF(TRIM(COALESCE(${keys.map((k) => `"resource_tags"[${quoteString(k)}]`).join(", ")})), '')`,
+      expression: `NULLIF(${lookups.length === 1 ? lookups[0] : `COALESCE(${lookups.join(", ")})`}, '')`,
       source: `resource_tags map key ${keys.join(" | ")}`,
-      otherTagKeys: others
+      otherTagKeys: [...others, ...mapKeys.filter((k) => !keys.includes(k)).map((k) => `resource_tags[${k}]`)]
     }
   }
   return { expression: "NULL", source: undefined, otherTagKeys: others }
@@ -150,6 +155,8 @@ export interface CurQueryOptions {
   /** Inclusive bounds on the line's date; rows outside are reported as skipped. */
   readonly from?: string
   readonly to?: string
+  /** Keys seen in a `resource_tags` map (a sample), to find the customer tag's spelling. */
+  readonly mapKeys?: ReadonlyArray<string>
 }
 
 export interface CurQueryPlan {
@@ -169,20 +176,34 @@ export const planQuery = (options: CurQueryOptions): CurQueryPlan => {
   const has = (name: string | undefined): name is string => name !== undefined && type(name) !== undefined
   const col = quoteIdent
   const money = (name: string) => `TRY_CAST(${col(name)} AS DECIMAL(38, 9))`
+  // Text columns (CSV) need blank checks; typed Parquet columns do not, and
+  // casting a DOUBLE to text on every row would double the cost of the pass.
+  const isText = (name: string) => /^VARCHAR/i.test(type(name) ?? "")
+  const text = (name: string) => (isText(name) ? `NULLIF(${col(name)}, '')` : `CAST(${col(name)} AS VARCHAR)`)
+  const noCost = isText(f.unblended) ? `${col(f.unblended)} IS NULL OR TRIM(${col(f.unblended)}) = ''` : `${col(f.unblended)} IS NULL`
   const date = isTemporal(type(f.date))
-    ? `TRY_CAST(${col(f.date)} AS DATE)`
+    ? `CAST(${col(f.date)} AS DATE)`
     : `TRY_CAST(LEFT(TRIM(CAST(${col(f.date)} AS VARCHAR)), 10) AS DATE)`
-  let amortized = "unblended"
-  if (has(f.amortized)) amortized = money(f.amortized)
-  else if (has(f.lineItemType)) {
-    // AWS's amortized cost: covered usage at its effective cost, the negation
-    // and upfront fee lines of a Savings Plan zeroed, the rest as billed.
-    // (Unused RI fees stay as billed: an approximation.)
-    const ri = has(f.riEffective) ? `WHEN 'DiscountedUsage' THEN ${money(f.riEffective)}` : ""
-    const sp = has(f.spEffective) ? `WHEN 'SavingsPlanCoveredUsage' THEN ${money(f.spEffective)}` : ""
-    amortized = `CASE CAST(${col(f.lineItemType)} AS VARCHAR) ${ri} ${sp} WHEN 'SavingsPlanNegation' THEN 0 WHEN 'SavingsPlanUpfrontFee' THEN 0 ELSE unblended END`
-  }
-  const tags = tagPlan(options.format, options.columns, options.customerTag)
+  // The amortized column (FOCUS EffectiveCost) must hold a number; the
+  // optional effective-cost columns of CUR may be blank but not malformed.
+  const optionalMoney = (name: string | undefined) => (has(name) ? money(name) : "NULL")
+  const malformedOptional = [f.amortized, f.riEffective, f.spEffective]
+    .filter((name): name is string => has(name))
+    .map((name) =>
+      name === f.amortized
+        ? ` OR ${isText(name) ? money(name) : col(name)} IS NULL`
+        : isText(name) ? ` OR (NULLIF(${col(name)}, '') IS NOT NULL AND ${money(name)} IS NULL)` : ""
+    )
+    .join("")
+  // AWS's amortized cost, computed on the group sums: covered usage at its
+  // effective cost, the negation and upfront fee lines of a Savings Plan
+  // zeroed, the rest as billed. (Unused RI fees stay as billed: an approximation.)
+  const amortized = has(f.amortized)
+    ? "amortized_col"
+    : has(f.lineItemType)
+      ? `CASE line_type ${has(f.riEffective) ? "WHEN 'DiscountedUsage' THEN ri_effective" : ""} ${has(f.spEffective) ? "WHEN 'SavingsPlanCoveredUsage' THEN sp_effective" : ""} WHEN 'SavingsPlanNegation' THEN 0 WHEN 'SavingsPlanUpfrontFee' THEN 0 ELSE unblended END`
+      : "unblended"
+  const tags = tagPlan(options.format, options.columns, options.customerTag, options.mapKeys ?? [])
   const providers = options.providers ?? ["AWS"]
   const provider = options.format === "focus" && has(f.provider) ? `CAST(${col(f.provider)} AS VARCHAR)` : "NULL"
   const providerCheck =
@@ -193,33 +214,44 @@ export const planQuery = (options: CurQueryOptions): CurQueryPlan => {
     options.from === undefined ? "" : `WHEN d < DATE ${quoteString(options.from)} THEN 'outside period'`,
     options.to === undefined ? "" : `WHEN d > DATE ${quoteString(options.to)} THEN 'outside period'`
   ].join(" ")
+  // Two levels: the pass over the line items groups on plain columns (cheap
+  // per row); formatting and folding skipped rows into one row per reason
+  // happen on the few thousand groups.
   const sql = `
 WITH src AS (
   SELECT
-    ${col(f.unblended)} IS NULL OR TRIM(CAST(${col(f.unblended)} AS VARCHAR)) = '' AS no_cost,
+    ${noCost} AS no_cost,
     ${date} AS d,
-    NULLIF(TRIM(CAST(${col(f.account)} AS VARCHAR)), '') AS account,
-    COALESCE(NULLIF(TRIM(CAST(${col(f.service)} AS VARCHAR)), ''), '(none)') AS service,
+    ${text(f.account)} AS account,
+    COALESCE(${text(f.service)}, '(none)') AS service,
     ${tags.expression} AS customer,
     ${provider} AS provider,
-    ${money(f.unblended)} AS unblended
-    ${has(f.lineItemType) && !has(f.amortized) ? `, ${col(f.lineItemType)}` : ""}
-    ${has(f.riEffective) && !has(f.amortized) ? `, ${col(f.riEffective)}` : ""}
-    ${has(f.spEffective) && !has(f.amortized) ? `, ${col(f.spEffective)}` : ""}
-    ${has(f.amortized) ? `, ${col(f.amortized)}` : ""}
+    ${money(f.unblended)} AS unblended,
+    ${has(f.lineItemType) && !has(f.amortized) ? `CAST(${col(f.lineItemType)} AS VARCHAR)` : "NULL"} AS line_type,
+    ${optionalMoney(f.amortized)} AS amortized_col,
+    ${has(f.amortized) ? "NULL" : optionalMoney(f.riEffective)} AS ri_effective,
+    ${has(f.amortized) ? "NULL" : optionalMoney(f.spEffective)} AS sp_effective,
+    (FALSE${malformedOptional}) AS bad_optional
   FROM ${options.reader}
 ),
-costed AS (SELECT *, ${amortized} AS amortized FROM src),
-classified AS (
-  SELECT *, CASE
-    WHEN no_cost THEN 'missing cost'
-    WHEN unblended IS NULL OR amortized IS NULL THEN 'malformed cost'
-    WHEN d IS NULL THEN 'missing or malformed date'
-    WHEN account IS NULL THEN 'missing account'
-    ${providerCheck}
-    ${periodCheck}
-  END AS skip
-  FROM costed
+grouped AS (
+  SELECT
+    CASE
+      WHEN no_cost THEN 'missing cost'
+      WHEN unblended IS NULL OR bad_optional THEN 'malformed cost'
+      WHEN d IS NULL THEN 'missing or malformed date'
+      WHEN account IS NULL THEN 'missing account'
+      ${providerCheck}
+      ${periodCheck}
+    END AS skip,
+    d, account, service, customer, line_type,
+    COUNT(*) AS n,
+    SUM(unblended) AS unblended,
+    SUM(amortized_col) AS amortized_col,
+    SUM(ri_effective) AS ri_effective,
+    SUM(sp_effective) AS sp_effective
+  FROM src
+  GROUP BY ALL
 )
 SELECT
   skip,
@@ -227,10 +259,10 @@ SELECT
   CASE WHEN skip IS NULL THEN account END AS account,
   CASE WHEN skip IS NULL THEN service END AS service,
   CASE WHEN skip IS NULL THEN customer END AS customer,
-  COUNT(*)::BIGINT AS rows,
+  SUM(n)::BIGINT AS rows,
   COALESCE(CAST(ROUND(SUM(unblended) * 1000000, 0) AS BIGINT), 0) AS unblended,
-  COALESCE(CAST(ROUND(SUM(amortized) * 1000000, 0) AS BIGINT), 0) AS amortized
-FROM classified
+  COALESCE(CAST(ROUND(SUM(CASE WHEN skip IS NULL THEN ${amortized} END) * 1000000, 0) AS BIGINT), 0) AS amortized
+FROM grouped
 GROUP BY ALL
 ORDER BY skip NULLS FIRST, date, account, service, customer NULLS FIRST`
   return { sql, customerTagSource: tags.source, otherTagKeys: tags.otherTagKeys }

@@ -43,7 +43,8 @@ describe("CurSource", () => {
         const [legacy, map, columns, focus] = reads
         expect(legacy?.ingest).toMatchObject({ format: "legacy-cur", rowsRead: 6_000, rowsSkipped: 0, customerTagSource: "column resourceTags/user:CostCenter" })
         expect(legacy?.ingest.otherTagKeys).toEqual(["resourceTags/user:Team"])
-        expect(map?.ingest.customerTagSource).toMatch(/^resource_tags map key user_cost_center/)
+        expect(map?.ingest.customerTagSource).toBe("resource_tags map key user_cost_center")
+        expect(map?.ingest.otherTagKeys).toEqual(["resource_tags[user_team]"])
         expect(columns?.ingest.customerTagSource).toBe("column resource_tags_user_cost_center")
         expect(focus?.ingest).toMatchObject({ format: "focus", rowsRead: 6_005, rowsSkipped: 5, costSkipped: 5_000_000 })
         expect(focus?.ingest.skipped).toEqual([{ reason: "provider Microsoft", rows: 5, cost: 5_000_000 }])

@@ -62,6 +62,8 @@ const listFiles = (path: string): Effect.Effect<ReadonlyArray<string>, CurError>
     catch: (cause) => new CurError({ reason: "NoFiles", path, detail: cause instanceof Error ? cause.message : String(cause) })
   })
 
+const MAP_KEY_SAMPLE_ROWS = 10_000
+
 const CSV_OPTIONS = "header = true, all_varchar = true, nullstr = ['', 'NULL']"
 
 const readerFor = (files: ReadonlyArray<string>, kind: "csv" | "parquet"): string => {
@@ -80,6 +82,14 @@ export const make = Effect.gen(function* () {
     db.query(`DESCRIBE SELECT * FROM ${sql}`).pipe(
       Effect.map(({ rows }) => rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }))),
       Effect.mapError(failed(path))
+    )
+
+  // The tag keys of a map column vary by estate; a sample of the first file
+  // finds their spelling without a second pass over the month.
+  const sampleMapKeys = (file: string, kind: "csv" | "parquet"): Effect.Effect<ReadonlyArray<string>, CurError> =>
+    db.query(`SELECT DISTINCT unnest(map_keys(resource_tags)) FROM (SELECT resource_tags FROM ${readerFor([file], kind)} LIMIT ${MAP_KEY_SAMPLE_ROWS}) ORDER BY 1`).pipe(
+      Effect.map(({ rows }) => rows.map((row) => String(row[0]))),
+      Effect.mapError(failed(file))
     )
 
   const read = (options: CurReadOptions): Effect.Effect<CurRead, CurError> =>
@@ -118,7 +128,11 @@ export const make = Effect.gen(function* () {
       }
       const reader = readerFor(files, kind)
       const columns = yield* describe(reader, options.path)
+      const mapKeys = columns.some((c) => c.name === "resource_tags" && /^MAP/i.test(c.type))
+        ? yield* sampleMapKeys(files[0] as string, kind)
+        : []
       const plan = planQuery({
+        mapKeys,
         format: format as CurFormat,
         columns,
         reader,
