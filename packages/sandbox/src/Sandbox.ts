@@ -92,7 +92,16 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const sqs = makeSqs(options.sqs)
     const metrics = makeMetricStore([estate.metrics, sqs.metrics])
     const core: Array<ServiceHandler> = [
-      makeStsService({ credentials, faults, accountExists: (id) => organization.accounts.has(id) })(env),
+      makeStsService({
+        credentials,
+        faults,
+        roleReady: (id, now) => {
+          organization.settle(now)
+          const account = organization.accounts.get(id)
+          const created = [...organization.requests.values()].some((r) => r.outcome.ok && r.outcome.accountId === id)
+          return account !== undefined && (!created || now.getTime() >= account.joined.getTime() + (options.organizations?.newAccountRoleDelayMs ?? 0))
+        }
+      })(env),
       makeOrganizationsService(organization, options.organizations)(env),
       sqs.factory(env),
       makeCloudWatchService(metrics)(env),

@@ -8,6 +8,7 @@ import {
   OrganizationalUnitNotFoundException, OrganizationsClient, paginateListAccounts, PolicyNotAttachedException, TagResourceCommand,
   TooManyRequestsException, UntagResourceCommand, UpdatePolicyCommand, InvalidInputException
 } from "@aws-sdk/client-organizations"
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { Estate } from "../../EstateContract.js"
@@ -132,6 +133,21 @@ describe("Organizations", () => {
       expect(inRoot.Accounts?.some((a) => a.Id === newId && a.Email === "new@example.com")).toBe(true)
       const tags = yield* call(() => client.send(new ListTagsForResourceCommand({ ResourceId: newId })))
       expect(tags.Tags).toEqual([{ Key: "CostCenter", Value: "cc-1" }])
+    }))
+
+  it.scoped("refuses AssumeRole into a new account until its role settles", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, organizations: { createAccountDelayMs: 1_000, newAccountRoleDelayMs: 30_000 } })
+      const created = yield* call(() => clientOf(sandbox).send(new CreateAccountCommand({ Email: "fresh@example.com", AccountName: "Fresh" })))
+      sandbox.clock.advance(1_000)
+      const status = yield* call(() => clientOf(sandbox).send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: created.CreateAccountStatus?.Id ?? "" })))
+      const sts = new STSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 })
+      const assume = () => sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${status.CreateAccountStatus?.AccountId ?? ""}:role/OrganizationAccountAccessRole`, RoleSessionName: "vend" }))
+      const early = yield* failure(assume)
+      expect((early as Error).name).toBe("AccessDenied")
+      sandbox.clock.advance(30_000)
+      const later = yield* call(assume)
+      expect(later.Credentials?.AccessKeyId).toMatch(/^ASIA/)
     }))
 
   it.scoped("enforces five concurrent account creations", () =>

@@ -22,6 +22,8 @@ export interface OrganizationsOptions {
   readonly createAccountFailures?: Readonly<Record<string, CreateAccountFailure>>
   /** AWS's default quota of accounts per organization (default 10,000 here, AWS starts at 10). */
   readonly maxAccounts?: number
+  /** Sandbox time after a CreateAccount succeeds during which AssumeRole into the new account is still AccessDenied (default 0). */
+  readonly newAccountRoleDelayMs?: number
 }
 
 const MAX_CONCURRENT_CREATIONS = 5

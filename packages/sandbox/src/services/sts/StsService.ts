@@ -20,8 +20,12 @@ const str = (input: Record<string, unknown>, key: string): string | undefined =>
 export interface StsDeps {
   readonly credentials: CredentialStore
   readonly faults: FaultControl
-  /** Accounts that exist (management + members); AssumeRole into others fails. */
-  readonly accountExists: (accountId: string) => boolean
+  /**
+   * Whether the account exists and its role can be assumed at `now`: a
+   * freshly created account's OrganizationAccountAccessRole answers
+   * AccessDenied for a while, as IAM settles on AWS.
+   */
+  readonly roleReady: (accountId: string, now: Date) => boolean
 }
 
 export const makeStsService =
@@ -50,7 +54,7 @@ export const makeStsService =
             return yield* awsError("ValidationError", `${roleArn} is invalid`)
           }
           const [, accountId = "", roleName = ""] = match
-          if (!deps.accountExists(accountId) || deps.faults.isDenied(accountId)) {
+          if (!deps.roleReady(accountId, ctx.now) || deps.faults.isDenied(accountId)) {
             return yield* awsError(
               "AccessDenied",
               `User: ${ctx.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
