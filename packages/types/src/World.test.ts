@@ -3,8 +3,8 @@ import { Effect, Schema } from "effect"
 import { decodeInput } from "./Decode.js"
 import { findingId, RuleId } from "./Finding.js"
 import { Resource } from "./Resource.js"
-import { aFinding, aWorld } from "../test/agentCycleFixtures.js"
-import { WorldState, WorldStateJson } from "./World.js"
+import { aFinding, anInstance, aVolume, aWorld } from "../test/agentCycleFixtures.js"
+import { WorldDiff, WorldState, WorldStateJson } from "./World.js"
 
 describe("WorldState", () => {
   it("round-trips through its versioned JSON", () => {
@@ -55,5 +55,41 @@ describe("WorldState", () => {
       const bad = { ...aWorld, coverage: [{ ...aWorld.coverage[0], status: "maybe" }] }
       const error = yield* Effect.flip(decodeInput(WorldState, "world.json")(bad))
       expect(error.path).toBe("coverage[0].status")
+    }))
+})
+
+const resized = { ...anInstance, details: { ...anInstance.details, instanceType: "t3.large" }, monthlyCost: 35_040_000 }
+const aDiff = {
+  from: "2026-11-27T12:00:00.000Z",
+  to: "2026-12-04T12:00:00.000Z",
+  added: [],
+  removed: [aVolume],
+  changed: [
+    {
+      resource: { id: anInstance.id, arn: anInstance.arn, kind: "ec2-instance", account: "123456789012", region: "us-east-1" },
+      fields: ["details.instanceType", "monthlyCost"],
+      before: anInstance,
+      after: resized
+    }
+  ],
+  monthlyCostDelta: -45_040_000,
+  securityScoreDelta: 13,
+  averageUtilizationDelta: 10,
+  findingsAdded: [],
+  findingsResolved: [aFinding.id]
+}
+
+describe("WorldDiff", () => {
+  it("round-trips with a negative cost delta", () => {
+    const diff = Schema.decodeUnknownSync(WorldDiff)(aDiff)
+    expect(diff.changed[0]?.after.monthlyCost).toBe(35_040_000)
+    expect(Schema.encodeSync(WorldDiff)(diff)).toEqual(aDiff)
+  })
+
+  it.effect("rejects a change that names no field", () =>
+    Effect.gen(function* () {
+      const bad = { ...aDiff, changed: [{ ...aDiff.changed[0], fields: [] }] }
+      const error = yield* Effect.flip(decodeInput(WorldDiff, "diff.json")(bad))
+      expect(error.path).toBe("changed[0].fields")
     }))
 })

@@ -6,8 +6,8 @@
 import { Schema } from "effect"
 import { AccountId, CycleId, Region } from "./Ids.js"
 import { MicroUsd } from "./Money.js"
-import { Finding } from "./Finding.js"
-import { Percent, Resource } from "./Resource.js"
+import { Finding, FindingId } from "./Finding.js"
+import { Percent, Resource, ResourceRef } from "./Resource.js"
 
 /** Global services (S3 listing, CloudFront, Organizations) are covered once, as "global". */
 export const CoverageRegion = Schema.Union(Region, Schema.Literal("global"))
@@ -54,3 +54,27 @@ export class WorldState extends Schema.Class<WorldState>("WorldState")({
 
 /** The world as a JSON string, for files and phase outputs. */
 export const WorldStateJson = Schema.parseJson(WorldState)
+
+/** A resource present in both worlds whose fields differ. */
+export class ResourceChange extends Schema.Class<ResourceChange>("ResourceChange")({
+  resource: ResourceRef,
+  /** Dotted paths of what changed: "state", "monthlyCost", "details.instanceType", "tags.Owner". */
+  fields: Schema.Array(Schema.String).pipe(Schema.minItems(1)),
+  before: Resource,
+  after: Resource
+}) {}
+
+/** World_n -> World_n+1: what appeared, disappeared and changed, and the headline deltas. */
+export class WorldDiff extends Schema.Class<WorldDiff>("WorldDiff")({
+  from: Schema.Date,
+  to: Schema.Date,
+  added: Schema.Array(Resource),
+  removed: Schema.Array(Resource),
+  changed: Schema.Array(ResourceChange),
+  /** Negative when the world got cheaper. */
+  monthlyCostDelta: MicroUsd,
+  securityScoreDelta: Schema.Number.pipe(Schema.between(-100, 100)),
+  averageUtilizationDelta: Schema.Number.pipe(Schema.between(-100, 100)),
+  findingsAdded: Schema.Array(FindingId),
+  findingsResolved: Schema.Array(FindingId)
+}) {}
