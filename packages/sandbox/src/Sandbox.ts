@@ -20,6 +20,7 @@ import { makeOrgState, type OrgState } from "./services/organizations/OrgState.j
 import { type CostExplorerOptions, makeCostExplorerService } from "./services/costexplorer/CostExplorerService.js"
 import { makeCloudWatchService } from "./services/cloudwatch/CloudWatchService.js"
 import { makeMetricStore, type MetricStore } from "./services/cloudwatch/MetricStore.js"
+import { makeSsoAdminService, type SsoAdminOptions } from "./services/ssoadmin/SsoAdminService.js"
 import { makeSqs, type SqsOptions } from "./services/sqs/SqsService.js"
 import { makeStsService } from "./services/sts/StsService.js"
 
@@ -45,6 +46,7 @@ export interface SandboxOptions<E extends Estate = Estate> {
   readonly organizations?: OrganizationsOptions
   readonly sqs?: SqsOptions
   readonly costExplorer?: CostExplorerOptions
+  readonly ssoAdmin?: SsoAdminOptions
   /** Run dynalite for DynamoDB (default true). */
   readonly dynamodb?: boolean
 }
@@ -105,7 +107,8 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       makeOrganizationsService(organization, options.organizations)(env),
       sqs.factory(env),
       makeCloudWatchService(metrics)(env),
-      makeCostExplorerService(estate.costs, org.managementAccount.id, (id) => organization.accounts.get(id)?.name, options.costExplorer)(env)
+      makeCostExplorerService(estate.costs, org.managementAccount.id, (id) => organization.accounts.get(id)?.name, options.costExplorer)(env),
+      makeSsoAdminService(org.managementAccount.id, (id) => organization.accounts.has(id), options.ssoAdmin)(env)
     ]
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
