@@ -215,4 +215,20 @@ describe("AwsClients against the sandbox", () => {
       expect(out.Account).toBe(member)
       expect(assumeRoles(sandbox)).toHaveLength(1)
     }).pipe(provideRuntime()))
+
+  it.scoped("gives out credentials: the chain's for the caller's own account, an assumed role's for a member", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* sandboxInEnv()
+      const member = AccountId.make(sandbox.estate.organization.members[0]!.id)
+      const clients = yield* AwsClients
+      const own = yield* clients.credentials()
+      expect(own.accessKeyId).toBe(sandbox.credentials.accessKeyId)
+      const sameAccount = yield* clients.credentials(AccountId.make(sandbox.accountId))
+      expect(sameAccount.accessKeyId).toBe(sandbox.credentials.accessKeyId)
+      const assumed = yield* clients.credentials(member)
+      expect(assumed.accessKeyId).not.toBe(sandbox.credentials.accessKeyId)
+      expect(assumed.sessionToken).toBeDefined()
+      expect(assumed.expiration).toBeInstanceOf(Date)
+      expect(assumeRoles(sandbox)).toHaveLength(1)
+    }).pipe(provideRuntime()))
 })
