@@ -55,10 +55,19 @@ export interface CreateAccountStatus {
   readonly requestedAt?: Date
 }
 
+export interface AccountSummary {
+  readonly id: AccountId
+  readonly name: string
+  readonly email: string
+  readonly status: Account["status"]
+}
+
 export interface OrganizationsShape {
   /** The whole organization: OUs (every level), accounts, SCPs with their targets. */
   readonly snapshot: () => Effect.Effect<Organization, OrganizationsError>
   readonly listAccounts: () => Effect.Effect<ReadonlyArray<Account>, OrganizationsError>
+  /** Ids, names and e-mails only: one paged call, no per-account reads (vending looks accounts up by e-mail). */
+  readonly listAccountSummaries: () => Effect.Effect<ReadonlyArray<AccountSummary>, OrganizationsError>
   readonly createOrganizationalUnit: (parentId: OrgNodeId, name: string, tags: AwsTags) => Effect.Effect<OrganizationalUnit, OrganizationsError>
   readonly deleteOrganizationalUnit: (ouId: OrgNodeId) => Effect.Effect<void, OrganizationsError>
   /** Starts an account creation (asynchronous in AWS). */

@@ -83,6 +83,8 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
     const service: OrganizationsShape = {
       snapshot: () => op("snapshot", (state) => [state.organization, state]),
       listAccounts: () => op("listAccounts", (state) => [state.organization.accounts, state]),
+      listAccountSummaries: () =>
+        op("listAccountSummaries", (state) => [state.organization.accounts.map(({ id, name, email, status }) => ({ id, name, email, status })), state]),
       createOrganizationalUnit: (parentId, name, tags) =>
         op("createOrganizationalUnit", (state) => {
           const org = state.organization

@@ -138,7 +138,7 @@ export const vendAccount = (request: VendRequest, options: VendOptions = {}): Ef
 
     // 1. Find what an earlier run left, else create.
     const created = Effect.gen(function* () {
-      const accounts = yield* retrying(orgs.listAccounts())
+      const accounts = yield* retrying(orgs.listAccountSummaries())
       const existing = accounts.find((account) => account.email.toLowerCase() === request.email.toLowerCase())
       if (existing !== undefined) return { accountId: existing.id, resumed: true }
       const running = (yield* retrying(orgs.listCreateAccountStatus("IN_PROGRESS"))).find((status) => status.accountName === request.name)
