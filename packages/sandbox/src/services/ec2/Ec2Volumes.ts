@@ -65,6 +65,9 @@ export const makeVolumeOperations = (data: EstateData): Record<string, Operation
   DescribeVolumes: (input, ctx) =>
     Effect.gen(function* () {
       const ids = strings(input["VolumeId"])
+      if (ids.length > 0 && str(input["MaxResults"]) !== undefined) {
+        return yield* Effect.fail(awsError("InvalidParameterCombination", "The parameter volumeSet cannot be used with the parameter maxResults"))
+      }
       const match = yield* matcher(filtersOf(input), FILTERS)
       const scoped = ids.length > 0 ? yield* Effect.forEach(ids, (id) => findVolume(data, id, ctx)) : data.volumes.filter((v) => v.deletedAt === undefined && inScope(v, ctx))
       const selected = scoped.filter((v) =>

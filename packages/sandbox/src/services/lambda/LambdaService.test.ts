@@ -2,6 +2,7 @@ import {
   GetFunctionConfigurationCommand,
   InvalidParameterValueException,
   LambdaClient,
+  ListTagsCommand,
   paginateListFunctions,
   PreconditionFailedException,
   ResourceConflictException,
@@ -55,6 +56,9 @@ describe("Lambda", () => {
       })
       expect(first?.LastModified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/)
       expect(first && "State" in first).toBe(false)
+      const tagged = mine.find((f) => Object.keys(f.tags).length > 0)
+      const tags = yield* call(() => client.send(new ListTagsCommand({ Resource: `arn:aws:lambda:${region}:${accountId}:function:${tagged?.name ?? ""}` })))
+      expect(tags.Tags).toEqual(tagged?.tags)
     }))
 
   it.scoped("UpdateFunctionConfiguration changes memory, then reads Successful; errors map to SDK classes", () =>

@@ -1,5 +1,5 @@
 /**
- * Lambda over REST-JSON: ListFunctions (Marker / MaxItems),
+ * Lambda over REST-JSON: ListFunctions (Marker / MaxItems), ListTags,
  * GetFunctionConfiguration and UpdateFunctionConfiguration (memory size,
  * timeout), the calls Lambda right-sizing needs. An update answers
  * `LastUpdateStatus: InProgress`, and reads `Successful` a moment later.
@@ -21,12 +21,15 @@ const lambdaTime = (ms: number): string => new Date(ms).toISOString().replace("Z
 
 type Route =
   | { readonly operation: "ListFunctions" }
+  | { readonly operation: "ListTags"; readonly arn: string }
   | { readonly operation: "GetFunctionConfiguration" | "UpdateFunctionConfiguration"; readonly name: string }
   | { readonly operation: "Unknown" }
 
 const route = (req: RawRequest): Route => {
   const path = req.path.replace(/\/+$/, "")
   if (path === API && req.method === "GET") return { operation: "ListFunctions" }
+  const tags = /^\/2017-03-31\/tags\/([^/]+)$/.exec(path)
+  if (tags !== null && req.method === "GET") return { operation: "ListTags", arn: decodeURIComponent(tags[1] ?? "") }
   const match = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/.exec(path)
   if (match !== null) {
     const name = decodeURIComponent(match[1] ?? "")
@@ -139,6 +142,9 @@ export const makeLambdaService: ServiceFactory<Estate> = (env) => {
         switch (r.operation) {
           case "ListFunctions":
             return listFunctions(req, ctx)
+          case "ListTags":
+            // Lambda answers an unknown function's tags with 404 ResourceNotFoundException too.
+            return Effect.map(find(r.arn, ctx), (f) => json(ctx, { Tags: f.tags }))
           case "GetFunctionConfiguration":
             return Effect.map(find(r.name, ctx), (f) => json(ctx, configuration(f, ctx.now.getTime(), true)))
           case "UpdateFunctionConfiguration":
