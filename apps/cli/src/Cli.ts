@@ -6,7 +6,7 @@
  * exporting one `Command`, added to the list below.
  */
 import * as Command from "@effect/cli/Command"
-import type * as NodeContext from "@effect/platform-node/NodeContext"
+import type { CliApp } from "@effect/cli/CliApp"
 import { Cause, Effect, Exit } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import { demoCommand } from "./commands/demo/DemoCommand.js"
@@ -27,7 +27,7 @@ export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJs
  * Runs the CLI on `argv` (process.argv shape) and returns the exit code;
  * failures are rendered on stderr here and never escape.
  */
-export const runCli = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
+export const runCli = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.Environment> =>
   cli(argv).pipe(
     Effect.provide(QueueStore.live),
     Effect.as(0),
