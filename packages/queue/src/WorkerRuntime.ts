@@ -9,7 +9,7 @@
  * a report. The app wires SIGTERM to `shutdown` and exits 0 afterwards.
  */
 import type { Lease, Task, WorkerId } from "@miyabi/types"
-import { Cause, Clock, Deferred, Duration, Effect, Exit, Inspectable, Option, Predicate, Ref, Schedule } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Exit, Fiber, Inspectable, Option, Predicate, Ref, Schedule } from "effect"
 import { HandlerRegistry, TaskFailure, type TaskContext } from "./HandlerRegistry.js"
 import { TaskQueue, type QueueError } from "./TaskQueue.js"
 import * as Metrics from "./WorkerMetrics.js"
@@ -52,7 +52,6 @@ export interface DrainReport {
 type Outcome =
   | { readonly _tag: "Finished"; readonly exit: Exit.Exit<unknown, unknown> }
   | { readonly _tag: "LeaseLost"; readonly error: QueueError }
-  | { readonly _tag: "Deadline" }
 
 const describe = (error: unknown): string =>
   Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : Inspectable.format(error)
@@ -83,7 +82,6 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
         Effect.zipRight(Option.match(external, { onNone: () => Effect.void, onSome: (metrics) => metrics.record(event) }))
       )
     const stop = yield* Deferred.make<StopReason>()
-    const deadline = yield* Deferred.make<void>()
     const budget = yield* Ref.make(options.maxTasks ?? Number.POSITIVE_INFINITY)
 
     /** Logs and counts a store failure; the worker keeps going (the next poll tries again). */
@@ -93,14 +91,36 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
     const finished = (outcome: "completed" | "retried" | "deadLettered" | "released" | "leaseLost", startedMs: number) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => record({ _tag: "Finished", outcome, durationMs: now - startedMs, at: new Date(now) }))
 
-    const heartbeats = (lease: Lease): Effect.Effect<Outcome> =>
+    const beat = (lease: Lease) =>
       queue.heartbeat(lease, leaseMs).pipe(
         // A busy store is worth a few more tries; a lost lease is final.
-        Effect.retry({ while: (error) => error.reason === "StoreUnavailable", times: 3, schedule: Schedule.exponential("100 millis") }),
-        Effect.delay(heartbeatMs),
-        Effect.forever,
-        Effect.catchAll((error) => Effect.succeed<Outcome>({ _tag: "LeaseLost", error }))
+        Effect.retry({ while: (error) => error.reason === "StoreUnavailable", times: 3, schedule: Schedule.exponential("100 millis") })
       )
+
+    /**
+     * Watches a running attempt: heartbeats every `heartbeatMs` and ends the
+     * attempt at its timeout or when the lease is lost. One fiber with one
+     * timer per task (rather than a fiber each for heartbeats, timeout and
+     * drain) keeps the runtime's cost per task close to the queue's own.
+     */
+    const watch = (lease: Lease, timeoutAt: number, timeout: Duration.Duration) => {
+      const loop = (lastBeatAt: number): Effect.Effect<Outcome> =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          if (now >= timeoutAt) {
+            const error = new TaskFailure({ reason: "Timeout", message: `the handler timed out after ${Duration.format(timeout)}` })
+            return Effect.succeed<Outcome>({ _tag: "Finished", exit: Exit.fail(error) })
+          }
+          const beatAt = lastBeatAt + heartbeatMs
+          if (now >= beatAt) {
+            return Effect.matchEffect(beat(lease), {
+              onFailure: (error) => Effect.succeed<Outcome>({ _tag: "LeaseLost", error }),
+              onSuccess: () => loop(now)
+            })
+          }
+          return Effect.zipRight(Effect.sleep(Math.min(beatAt, timeoutAt) - now), loop(lastBeatAt))
+        })
+      return loop
+    }
 
     const settle = (lease: Lease, outcome: Outcome, startedMs: number): Effect.Effect<void> => {
       switch (outcome._tag) {
@@ -136,37 +156,39 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
           })
         case "LeaseLost":
           return Effect.logWarning(`lease lost, handler interrupted: ${outcome.error.detail}`).pipe(Effect.zipRight(finished("leaseLost", startedMs)))
-        case "Deadline":
-          return queue.release(lease).pipe(
-            Effect.zipRight(Effect.logWarning("drain deadline reached, task released")),
-            Effect.zipRight(finished("released", startedMs)),
-            Effect.catchAll(queueFailed("release"))
-          )
       }
     }
 
-    const runTask = (task: Task, lease: Lease): Effect.Effect<void> =>
+    /** Gives the task back when the drain deadline interrupts it; the attempt does not count. */
+    const release = (lease: Lease, startedMs: number) =>
+      queue.release(lease).pipe(
+        Effect.zipRight(Effect.logWarning("drain deadline reached, task released")),
+        Effect.zipRight(finished("released", startedMs)),
+        Effect.catchAll(queueFailed("release"))
+      )
+
+    /**
+     * Runs one claimed task. Called with interruption masked: only the
+     * handler and its watch can be interrupted (by the drain deadline), and
+     * then the task is released before the slot stops.
+     */
+    const runTask = (task: Task, lease: Lease, restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>): Effect.Effect<void> =>
       Effect.gen(function* () {
         const startedMs = yield* Clock.currentTimeMillis
         yield* record({ _tag: "Claimed", at: new Date(startedMs) })
         yield* Effect.logInfo("task started")
         const handler = registry.get(task.kind)
         const context: TaskContext = { task, lease, attempt: lease.attempt, workerId }
-        const timeout = Option.match(handler, { onNone: () => taskTimeout, onSome: (h) => h.timeout ?? taskTimeout })
+        const timeout = Duration.decode(Option.match(handler, { onNone: () => taskTimeout, onSome: (h) => h.timeout ?? taskTimeout }))
         const attempt = Option.match(handler, {
           onNone: () => Effect.fail(new TaskFailure({ reason: "Permanent", message: `no handler for task kind ${task.kind}` })),
           onSome: (h) => h.run(task.payload, context)
         }).pipe(
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => new TaskFailure({ reason: "Timeout", message: `the handler timed out after ${Duration.format(timeout)}` })
-          }),
           Effect.exit,
           Effect.map((exit): Outcome => ({ _tag: "Finished", exit }))
         )
-        const drained = Deferred.await(deadline).pipe(Effect.as<Outcome>({ _tag: "Deadline" }))
-        const outcome = yield* Effect.raceAll([attempt, heartbeats(lease), drained])
-        yield* settle(lease, outcome, startedMs)
+        const outcome = yield* restore(Effect.race(attempt, watch(lease, startedMs + Duration.toMillis(timeout), timeout)(startedMs))).pipe(Effect.exit)
+        yield* Exit.match(outcome, { onFailure: () => release(lease, startedMs), onSuccess: (settled) => settle(lease, settled, startedMs) })
       }).pipe(
         Effect.annotateLogs({ taskId: task.id, kind: task.kind, attempt: lease.attempt }),
         Effect.withSpan("WorkerRuntime.task", { attributes: { taskId: task.id, kind: task.kind, attempt: lease.attempt }, captureStackTrace: false })
@@ -177,47 +199,57 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
       Effect.catchAll((error) => queueFailed("stats")(error).pipe(Effect.as(false)))
     )
 
-    /** One claim-and-run step of a slot; false once the slot should stop. */
-    const step: Effect.Effect<boolean> = Effect.gen(function* () {
-      if (yield* Deferred.isDone(stop)) return false
-      if (!(yield* Ref.modify(budget, (left) => (left > 0 ? [true, left - 1] : [false, left])))) {
-        yield* Deferred.succeed(stop, "MaxTasks")
-        return false
-      }
-      const claimed = yield* queue.claim({ workerId, leaseMs, kinds: registry.kinds }).pipe(
-        Effect.catchAll((error) => queueFailed("claim")(error).pipe(Effect.as(Option.none<readonly [Task, Lease]>())))
-      )
-      if (Option.isSome(claimed)) {
-        yield* runTask(claimed.value[0], claimed.value[1])
+    /**
+     * One claim-and-run step of a slot; false once the slot should stop.
+     * Uninterruptible except while idle or running a handler, so the drain
+     * deadline never lands between a claim and the bookkeeping of its task.
+     */
+    const step: Effect.Effect<boolean> = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function* () {
+        if (yield* Deferred.isDone(stop)) return false
+        if (!(yield* Ref.modify(budget, (left) => (left > 0 ? [true, left - 1] : [false, left])))) {
+          yield* Deferred.succeed(stop, "MaxTasks")
+          return false
+        }
+        const claimed = yield* queue.claim({ workerId, leaseMs, kinds: registry.kinds }).pipe(
+          Effect.catchAll((error) => queueFailed("claim")(error).pipe(Effect.as(Option.none<readonly [Task, Lease]>())))
+        )
+        if (Option.isSome(claimed)) {
+          yield* runTask(claimed.value[0], claimed.value[1], restore)
+          return true
+        }
+        yield* Ref.update(budget, (left) => left + 1)
+        if (options.exitWhenIdle === true && (yield* isIdle)) {
+          yield* Deferred.succeed(stop, "Idle")
+          return false
+        }
+        yield* restore(Effect.race(Effect.sleep(pollMs), Deferred.await(stop)))
         return true
-      }
-      yield* Ref.update(budget, (left) => left + 1)
-      if (options.exitWhenIdle === true && (yield* isIdle)) {
-        yield* Deferred.succeed(stop, "Idle")
-        return false
-      }
-      yield* Effect.race(Effect.sleep(pollMs), Deferred.await(stop))
-      return true
-    })
+      })
+    )
 
     const slots = Math.max(1, Math.floor(options.concurrency ?? 1))
     yield* Effect.logInfo(`worker started with ${slots} slot(s) for kinds ${registry.kinds.join(", ") || "(none)"}`)
     yield* Effect.scoped(
       Effect.gen(function* () {
         if (options.shutdown !== undefined) yield* Effect.forkScoped(Effect.zipRight(options.shutdown, Deferred.succeed(stop, "Shutdown")))
+        yield* record({ _tag: "State", state: "running" })
+        const running = yield* Effect.fork(
+          Effect.forEach(Array.from({ length: slots }, (_, i) => i), () => Effect.repeat(step, { while: (more) => more }), {
+            concurrency: "unbounded",
+            discard: true
+          })
+        )
+        // The drain deadline interrupts the slots; each releases the task it still runs.
         yield* Effect.forkScoped(
           Deferred.await(stop).pipe(
             Effect.tap((reason) => Effect.logInfo(`draining (${reason}): no new claims; in-flight tasks have ${Duration.format(drainTimeout)}`)),
             Effect.zipRight(record({ _tag: "State", state: "draining" })),
             Effect.zipRight(Effect.sleep(drainTimeout)),
-            Effect.zipRight(Deferred.succeed(deadline, undefined))
+            Effect.zipRight(Fiber.interrupt(running))
           )
         )
-        yield* record({ _tag: "State", state: "running" })
-        yield* Effect.forEach(Array.from({ length: slots }, (_, i) => i), () => Effect.repeat(step, { while: (more) => more }), {
-          concurrency: "unbounded",
-          discard: true
-        })
+        yield* Fiber.await(running)
       })
     )
     yield* record({ _tag: "State", state: "stopped" })
