@@ -1,0 +1,423 @@
+/**
+ * The task table on DynamoDB, domain-shaped. One table, single-table design:
+ *
+ *   PK = TASK#<id>          SK = METADATA | EXECUTION#<phase> | LOG#<ms>#<n>
+ *   PK = IDEMPOTENCY#<key>  SK = IDEMPOTENCY   (which task a key belongs to)
+ *
+ * and a global secondary index `ByStatus` (StatusKey = status, StatusSort =
+ * <createdAt>#<id>) on METADATA items only, for list and stats.
+ *
+ * Every write that decides something is conditional (attribute_not_exists
+ * for creation, version or lease token for transitions). No transactions:
+ * dynalite, the local DynamoDB of the sandbox, has no TransactWriteItems, and
+ * the queue's correctness rests on single-item conditions alone.
+ */
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand
+} from "@aws-sdk/client-dynamodb"
+import { AwsClients, type AwsError, type AwsTarget, ServiceDescriptor } from "@miyabi/aws-runtime"
+import type { Priority, TaskStatus } from "@miyabi/types"
+import { Chunk, Context, Effect, Layer, Option, Stream } from "effect"
+import type { RecordChange, RemovableField, TaskRecord } from "../aws/TaskRecord.js"
+
+export const DynamoDbService = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
+
+export const STATUS_INDEX = "ByStatus"
+
+/** What a conditional write requires of the current item; all given parts must hold. */
+export interface RecordCondition {
+  readonly version?: number
+  readonly leaseToken?: string
+  readonly status?: ReadonlyArray<TaskStatus>
+}
+
+export interface ExecutionItem {
+  readonly taskId: string
+  readonly phase: string
+  readonly attempt: number
+  readonly status: "Running" | "Succeeded" | "Failed"
+  readonly startedAt: number
+  readonly finishedAt?: number | undefined
+  readonly output?: string | undefined
+}
+
+export interface LogItem {
+  readonly taskId: string
+  readonly at: number
+  readonly level: "debug" | "info" | "warn" | "error"
+  readonly message: string
+}
+
+export interface StatusQuery {
+  readonly newestFirst: boolean
+  readonly priority?: Priority | undefined
+  readonly kind?: string | undefined
+}
+
+export interface DynamoTaskTableShape {
+  readonly tableName: string
+  /** Creates the table and its index if absent (on-demand capacity). */
+  readonly provision: Effect.Effect<void, AwsError>
+  /** Writes IDEMPOTENCY#<key> -> taskId unless the key exists; returns the task id the key belongs to and whether it is ours. */
+  readonly claimIdempotencyKey: (key: string, taskId: string, at: number) => Effect.Effect<{ readonly taskId: string; readonly created: boolean }, AwsError>
+  /** Writes the METADATA item unless it exists; false when it did. */
+  readonly putTask: (record: TaskRecord) => Effect.Effect<boolean, AwsError>
+  /** A strongly consistent read of the METADATA item. */
+  readonly getTask: (id: string) => Effect.Effect<Option.Option<TaskRecord>, AwsError>
+  /** A conditional update (`version` goes up by one); None when the condition did not hold. */
+  readonly transition: (
+    id: string,
+    condition: RecordCondition,
+    set: RecordChange,
+    remove?: ReadonlyArray<RemovableField>
+  ) => Effect.Effect<Option.Option<TaskRecord>, AwsError>
+  readonly putExecution: (execution: ExecutionItem) => Effect.Effect<void, AwsError>
+  readonly executions: (taskId: string) => Effect.Effect<ReadonlyArray<ExecutionItem>, AwsError>
+  /** `sequence` orders logs of the same millisecond. */
+  readonly putLog: (log: LogItem, sequence: string) => Effect.Effect<void, AwsError>
+  readonly logs: (taskId: string) => Effect.Effect<ReadonlyArray<LogItem>, AwsError>
+  /** METADATA items in one status through the index, by creation time. */
+  readonly byStatus: (status: TaskStatus, query: StatusQuery) => Stream.Stream<TaskRecord, AwsError>
+  /** How many METADATA items are in a status (optionally of one priority). */
+  readonly countByStatus: (status: TaskStatus, priority?: Priority) => Effect.Effect<number, AwsError>
+}
+
+export class DynamoTaskTable extends Context.Tag("@miyabi/queue/DynamoTaskTable")<DynamoTaskTable, DynamoTaskTableShape>() {}
+
+type Item = Record<string, AttributeValue>
+
+const S = (value: string): AttributeValue => ({ S: value })
+const N = (value: number): AttributeValue => ({ N: String(value) })
+const str = (item: Item, key: string): string | undefined => item[key]?.S
+const num = (item: Item, key: string): number | undefined => {
+  const raw = item[key]?.N
+  return raw === undefined ? undefined : Number(raw)
+}
+
+const taskKey = (id: string): Item => ({ PK: S(`TASK#${id}`), SK: S("METADATA") })
+/** Zero-padded so that string order is time order. */
+const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, "0")
+const statusSort = (record: Pick<TaskRecord, "createdAt" | "id">): string => `${pad(record.createdAt)}#${record.id}`
+
+const STRING_FIELDS = ["kind", "payload", "priority", "tenant", "idempotencyKey", "status", "leaseToken", "leaseWorker", "receipt", "lane", "lastError", "result"] as const
+const NUMBER_FIELDS = ["attempts", "maxAttempts", "version", "generation", "createdAt", "updatedAt", "availableAt", "startedAt", "finishedAt", "leaseExpiresAt", "receives"] as const
+
+const attributeOf = (value: unknown): AttributeValue | undefined =>
+  typeof value === "string" ? S(value) : typeof value === "number" ? N(value) : undefined
+
+const recordItem = (record: TaskRecord): Item => {
+  const item: Item = { ...taskKey(record.id), id: S(record.id), StatusKey: S(record.status), StatusSort: S(statusSort(record)) }
+  for (const [key, value] of Object.entries(record)) {
+    const attribute = attributeOf(value)
+    if (attribute !== undefined && key !== "id") item[key] = attribute
+  }
+  return item
+}
+
+const recordOf = (item: Item): TaskRecord => {
+  const out: Record<string, string | number> = { id: str(item, "id") ?? "" }
+  for (const key of STRING_FIELDS) {
+    const value = str(item, key)
+    if (value !== undefined) out[key] = value
+  }
+  for (const key of NUMBER_FIELDS) {
+    const value = num(item, key)
+    if (value !== undefined) out[key] = value
+  }
+  // Items are only ever written by `recordItem` and `transition` from a TaskRecord.
+  return out as unknown as TaskRecord
+}
+
+/** Placeholder names and values for an expression, numbered as they are added. */
+const expressionBuilder = () => {
+  const names: Record<string, string> = {}
+  const values: Item = {}
+  let n = 0
+  return {
+    name: (field: string): string => {
+      const placeholder = `#${field.replace(/[^A-Za-z0-9]/g, "")}`
+      names[placeholder] = field
+      return placeholder
+    },
+    value: (attribute: AttributeValue): string => {
+      const placeholder = `:v${n++}`
+      values[placeholder] = attribute
+      return placeholder
+    },
+    names,
+    values
+  }
+}
+
+const isConditionFailure = (error: AwsError): boolean => error.code === "ConditionalCheckFailedException"
+
+/** The DynamoDB paginator keys are maps, not strings, so this walks LastEvaluatedKey itself. */
+const queryAll = (
+  query: (input: QueryCommandInput) => Effect.Effect<{ readonly Items?: Array<Item> | undefined; readonly Count?: number | undefined; readonly LastEvaluatedKey?: Item | undefined }, AwsError>,
+  input: QueryCommandInput
+) =>
+  Stream.paginateChunkEffect(undefined as Item | undefined, (start) =>
+    Effect.map(query(start === undefined ? input : { ...input, ExclusiveStartKey: start }), (out) => [
+      Chunk.of({ items: out.Items ?? [], count: out.Count ?? 0 }),
+      out.LastEvaluatedKey === undefined || Object.keys(out.LastEvaluatedKey).length === 0 ? Option.none() : Option.some(out.LastEvaluatedKey)
+    ] as const)
+  )
+
+export const make = (tableName: string, target: AwsTarget = {}): Effect.Effect<DynamoTaskTableShape, never, AwsClients.AwsClients> =>
+  Effect.gen(function* () {
+    const aws = yield* AwsClients.AwsClients
+    const query = (input: QueryCommandInput) => aws.call(DynamoDbService, target, new QueryCommand(input))
+    const span = (name: string) => Effect.withSpan(`DynamoTaskTable.${name}`, { captureStackTrace: false })
+
+    const provision = aws.call(DynamoDbService, target, new DescribeTableCommand({ TableName: tableName })).pipe(
+      Effect.asVoid,
+      Effect.catchIf(
+        (error) => error.reason === "NotFound",
+        () =>
+          aws
+            .call(
+              DynamoDbService,
+              target,
+              new CreateTableCommand({
+                TableName: tableName,
+                BillingMode: "PAY_PER_REQUEST",
+                AttributeDefinitions: [
+                  { AttributeName: "PK", AttributeType: "S" },
+                  { AttributeName: "SK", AttributeType: "S" },
+                  { AttributeName: "StatusKey", AttributeType: "S" },
+                  { AttributeName: "StatusSort", AttributeType: "S" }
+                ],
+                KeySchema: [
+                  { AttributeName: "PK", KeyType: "HASH" },
+                  { AttributeName: "SK", KeyType: "RANGE" }
+                ],
+                GlobalSecondaryIndexes: [
+                  {
+                    IndexName: STATUS_INDEX,
+                    KeySchema: [
+                      { AttributeName: "StatusKey", KeyType: "HASH" },
+                      { AttributeName: "StatusSort", KeyType: "RANGE" }
+                    ],
+                    Projection: { ProjectionType: "ALL" }
+                  }
+                ]
+              })
+            )
+            .pipe(
+              Effect.asVoid,
+              // Another process created it first.
+              Effect.catchIf((error) => error.code === "ResourceInUseException", () => Effect.void)
+            )
+      ),
+      span("provision")
+    )
+
+    const claimIdempotencyKey: DynamoTaskTableShape["claimIdempotencyKey"] = (key, taskId, at) =>
+      aws
+        .call(
+          DynamoDbService,
+          target,
+          new PutItemCommand({
+            TableName: tableName,
+            Item: { PK: S(`IDEMPOTENCY#${key}`), SK: S("IDEMPOTENCY"), taskId: S(taskId), createdAt: N(at) },
+            ConditionExpression: "attribute_not_exists(PK)"
+          })
+        )
+        .pipe(
+          Effect.as({ taskId, created: true }),
+          Effect.catchIf(isConditionFailure, () =>
+            aws
+              .call(
+                DynamoDbService,
+                target,
+                new GetItemCommand({ TableName: tableName, Key: { PK: S(`IDEMPOTENCY#${key}`), SK: S("IDEMPOTENCY") }, ConsistentRead: true })
+              )
+              .pipe(Effect.map((out) => ({ taskId: (out.Item === undefined ? undefined : str(out.Item, "taskId")) ?? taskId, created: false })))
+          ),
+          span("claimIdempotencyKey")
+        )
+
+    const putTask: DynamoTaskTableShape["putTask"] = (record) =>
+      aws
+        .call(DynamoDbService, target, new PutItemCommand({ TableName: tableName, Item: recordItem(record), ConditionExpression: "attribute_not_exists(PK)" }))
+        .pipe(Effect.as(true), Effect.catchIf(isConditionFailure, () => Effect.succeed(false)), span("putTask"))
+
+    const getTask: DynamoTaskTableShape["getTask"] = (id) =>
+      aws
+        .call(DynamoDbService, target, new GetItemCommand({ TableName: tableName, Key: taskKey(id), ConsistentRead: true }))
+        .pipe(Effect.map((out) => (out.Item === undefined ? Option.none() : Option.some(recordOf(out.Item)))), span("getTask"))
+
+    const transition: DynamoTaskTableShape["transition"] = (id, condition, set, remove = []) => {
+      const x = expressionBuilder()
+      const assignments = [`${x.name("version")} = ${x.name("version")} + ${x.value(N(1))}`]
+      for (const [key, value] of Object.entries(set)) {
+        const attribute = attributeOf(value)
+        if (attribute !== undefined) assignments.push(`${x.name(key)} = ${x.value(attribute)}`)
+      }
+      if (set.status !== undefined) assignments.push(`${x.name("StatusKey")} = ${x.value(S(set.status))}`)
+      const conditions = ["attribute_exists(PK)"]
+      if (condition.version !== undefined) conditions.push(`${x.name("version")} = ${x.value(N(condition.version))}`)
+      if (condition.leaseToken !== undefined) conditions.push(`${x.name("leaseToken")} = ${x.value(S(condition.leaseToken))}`)
+      if (condition.status !== undefined) conditions.push(`${x.name("status")} IN (${condition.status.map((s) => x.value(S(s))).join(", ")})`)
+      const removed = remove.filter((field) => !(field in set))
+      const update = `SET ${assignments.join(", ")}${removed.length === 0 ? "" : ` REMOVE ${removed.map((f) => x.name(f)).join(", ")}`}`
+      return aws
+        .call(
+          DynamoDbService,
+          target,
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: taskKey(id),
+            UpdateExpression: update,
+            ConditionExpression: conditions.join(" AND "),
+            ExpressionAttributeNames: x.names,
+            ExpressionAttributeValues: x.values,
+            ReturnValues: "ALL_NEW"
+          })
+        )
+        .pipe(
+          Effect.map((out) => (out.Attributes === undefined ? Option.none() : Option.some(recordOf(out.Attributes)))),
+          Effect.catchIf(isConditionFailure, () => Effect.succeed(Option.none<TaskRecord>())),
+          span("transition")
+        )
+    }
+
+    const putExecution: DynamoTaskTableShape["putExecution"] = (execution) =>
+      aws
+        .call(
+          DynamoDbService,
+          target,
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              PK: S(`TASK#${execution.taskId}`),
+              SK: S(`EXECUTION#${execution.phase}`),
+              phase: S(execution.phase),
+              attempt: N(execution.attempt),
+              status: S(execution.status),
+              startedAt: N(execution.startedAt),
+              ...(execution.finishedAt === undefined ? {} : { finishedAt: N(execution.finishedAt) }),
+              ...(execution.output === undefined ? {} : { output: S(execution.output) })
+            }
+          })
+        )
+        .pipe(Effect.asVoid, span("putExecution"))
+
+    const itemsUnder = (taskId: string, prefix: string) =>
+      queryAll(query, {
+        TableName: tableName,
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues: { ":pk": S(`TASK#${taskId}`), ":prefix": S(prefix) },
+        ConsistentRead: true
+      }).pipe(
+        Stream.flatMap((page) => Stream.fromIterable(page.items)),
+        Stream.runCollect,
+        Effect.map(Chunk.toReadonlyArray)
+      )
+
+    const executions: DynamoTaskTableShape["executions"] = (taskId) =>
+      itemsUnder(taskId, "EXECUTION#").pipe(
+        Effect.map((items) =>
+          items
+            .map(
+              (item): ExecutionItem => ({
+                taskId,
+                phase: str(item, "phase") ?? "",
+                attempt: num(item, "attempt") ?? 0,
+                status: (str(item, "status") ?? "Running") as ExecutionItem["status"],
+                startedAt: num(item, "startedAt") ?? 0,
+                finishedAt: num(item, "finishedAt"),
+                output: str(item, "output")
+              })
+            )
+            .sort((a, b) => a.startedAt - b.startedAt || (a.phase < b.phase ? -1 : a.phase > b.phase ? 1 : 0))
+        ),
+        span("executions")
+      )
+
+    const putLog: DynamoTaskTableShape["putLog"] = (log, sequence) =>
+      aws
+        .call(
+          DynamoDbService,
+          target,
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              PK: S(`TASK#${log.taskId}`),
+              SK: S(`LOG#${pad(log.at)}#${sequence}`),
+              at: N(log.at),
+              level: S(log.level),
+              message: S(log.message)
+            }
+          })
+        )
+        .pipe(Effect.asVoid, span("putLog"))
+
+    const logs: DynamoTaskTableShape["logs"] = (taskId) =>
+      itemsUnder(taskId, "LOG#").pipe(
+        Effect.map((items) =>
+          items.map(
+            (item): LogItem => ({
+              taskId,
+              at: num(item, "at") ?? 0,
+              level: (str(item, "level") ?? "info") as LogItem["level"],
+              message: str(item, "message") ?? ""
+            })
+          )
+        ),
+        span("logs")
+      )
+
+    const statusInput = (status: TaskStatus, filter: { readonly priority?: Priority | undefined; readonly kind?: string | undefined }): QueryCommandInput => {
+      const x = expressionBuilder()
+      const key = `${x.name("StatusKey")} = ${x.value(S(status))}`
+      const filters: Array<string> = []
+      if (filter.priority !== undefined) filters.push(`${x.name("priority")} = ${x.value(S(filter.priority))}`)
+      if (filter.kind !== undefined) filters.push(`${x.name("kind")} = ${x.value(S(filter.kind))}`)
+      return {
+        TableName: tableName,
+        IndexName: STATUS_INDEX,
+        KeyConditionExpression: key,
+        ...(filters.length === 0 ? {} : { FilterExpression: filters.join(" AND ") }),
+        ExpressionAttributeNames: x.names,
+        ExpressionAttributeValues: x.values
+      }
+    }
+
+    const byStatus: DynamoTaskTableShape["byStatus"] = (status, q) =>
+      queryAll(query, { ...statusInput(status, q), ScanIndexForward: !q.newestFirst }).pipe(
+        Stream.flatMap((page) => Stream.fromIterable(page.items.map(recordOf)))
+      )
+
+    const countByStatus: DynamoTaskTableShape["countByStatus"] = (status, priority) =>
+      queryAll(query, { ...statusInput(status, { priority }), Select: "COUNT" }).pipe(
+        Stream.runFold(0, (total, page) => total + page.count),
+        span("countByStatus")
+      )
+
+    return {
+      tableName,
+      provision,
+      claimIdempotencyKey,
+      putTask,
+      getTask,
+      transition,
+      putExecution,
+      executions,
+      putLog,
+      logs,
+      byStatus,
+      countByStatus
+    } satisfies DynamoTaskTableShape
+  })
+
+export const layer = (tableName: string, target: AwsTarget = {}): Layer.Layer<DynamoTaskTable, never, AwsClients.AwsClients> =>
+  Layer.effect(DynamoTaskTable, make(tableName, target))
