@@ -1,0 +1,106 @@
+/**
+ * The Cost Explorer source against the sandbox: real SDK client over
+ * loopback HTTP, the sandbox estate's bill, paging forced by a small page size.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { AllocationPolicy } from "@miyabi/types"
+import { Duration, Effect, Either, Layer, Schema } from "effect"
+import { allocate } from "../Allocation.js"
+import { CostExplorerError, CostExplorerSource, layer as costExplorerLayer } from "./CostExplorer.js"
+
+/** Sets environment variables for the scope and restores them after. */
+const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+      for (const [k, v] of Object.entries(vars)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+      return saved
+    }),
+    (saved) =>
+      Effect.sync(() => {
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k]
+          else process.env[k] = v
+        }
+      })
+  )
+
+const DAY = 86_400_000
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+// Cost Explorer's real limit (5 requests/s) would make a paging test slow; the sandbox has none.
+const runtime = AwsRuntime.layer({
+  region: "us-east-1",
+  retryBaseDelay: Duration.millis(1),
+  retryMaxDelay: Duration.millis(5),
+  rateLimits: { "cost-explorer": { perSecond: 10_000, burst: 10_000 } }
+})
+const source = costExplorerLayer.pipe(Layer.provide(runtime))
+
+const withSandbox = (pageSize: number) =>
+  Effect.gen(function* () {
+    const estate = sandboxEstate({ seed: 3, size: "tiny" })
+    const sandbox = yield* Sandbox.start({ estate, dynamodb: false, costExplorer: { pageSize } })
+    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })
+    const to = day(estate.data.asOf - DAY)
+    const from = day(estate.data.asOf - 3 * DAY)
+    return { sandbox, estate, from, to }
+  })
+
+describe("CostExplorerSource", () => {
+  it.scoped("reads account x service x tag lines that sum to the sandbox's bill, over many pages", () =>
+    Effect.gen(function* () {
+      const { sandbox, estate, from, to } = yield* withSandbox(25)
+      const read = yield* Effect.provide(
+        Effect.flatMap(CostExplorerSource, (ce) => ce.read({ from, to })),
+        source
+      )
+      const truth = [...estate.costs.lines(from, day(Date.parse(`${to}T00:00:00Z`) + DAY))]
+      expect(truth.length).toBeGreaterThan(0)
+      const total = (xs: ReadonlyArray<{ unblended: number }>) => xs.reduce((s, x) => s + x.unblended, 0)
+      expect(total(read.lines)).toBe(truth.reduce((s, l) => s + l.unblendedMicroUsd, 0))
+      // Per account and customer, exactly.
+      const key = (account: string, customer: string | undefined) => `${account}|${customer ?? ""}`
+      const expected = new Map<string, number>()
+      for (const l of truth) expected.set(key(l.accountId, l.tags["CostCenter"]), (expected.get(key(l.accountId, l.tags["CostCenter"])) ?? 0) + l.unblendedMicroUsd)
+      const actual = new Map<string, number>()
+      for (const l of read.lines) actual.set(key(l.account, l.tags["CostCenter"]), (actual.get(key(l.account, l.tags["CostCenter"])) ?? 0) + l.unblended)
+      expect(actual).toEqual(expected)
+      expect(new Set(read.lines.map((l) => l.date))).toEqual(new Set([from, day(Date.parse(`${from}T00:00:00Z`) + DAY), to]))
+      // One query by account plus one per account, several pages each at 25 groups a page.
+      const requests = sandbox.log.requests().filter((r) => r.operation === "GetCostAndUsage")
+      const accounts = new Set(read.lines.map((l) => l.account)).size
+      expect(read.calls).toBe(requests.length)
+      expect(read.calls).toBeGreaterThan(accounts + 1)
+      expect(read.cachedCalls).toBe(0)
+      const customers = Either.getOrThrow(allocate(read.lines, Schema.decodeUnknownSync(AllocationPolicy)({ accounts: [] })))
+      expect(customers.customers.some((c) => c.customer.startsWith("cust-"))).toBe(true)
+    }))
+
+  it.scoped("answers a repeated read from its cache and says so", () =>
+    Effect.gen(function* () {
+      const { sandbox, from, to } = yield* withSandbox(500)
+      const [first, second] = yield* Effect.provide(
+        Effect.flatMap(CostExplorerSource, (ce) => Effect.all([ce.read({ from, to }), ce.read({ from, to })])),
+        source
+      )
+      expect(first?.calls).toBeGreaterThan(0)
+      expect(second?.calls).toBe(0)
+      expect(second?.cachedCalls).toBe(first?.calls)
+      expect(second?.lines).toEqual(first?.lines)
+      expect(sandbox.log.requests().filter((r) => r.operation === "GetCostAndUsage")).toHaveLength(first?.calls ?? -1)
+    }))
+
+  it.effect("refuses a period that is not one", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.provide(Effect.flatMap(CostExplorerSource, (ce) => ce.read({ from: "2026-10-31", to: "2026-10-01" })), source)
+      )
+      expect(error).toBeInstanceOf(CostExplorerError)
+    }))
+})
