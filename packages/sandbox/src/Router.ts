@@ -219,6 +219,7 @@ export const makeRouter = (deps: RouterDeps) => {
         Effect.catchAll((error) => Effect.succeed(finish(encodeError(resolved.handler, requestId, error), error.code)))
       )
     }).pipe(
+      Effect.withSpan("SandboxRouter.handle"),
       Effect.catchAllDefect((defect) =>
         Effect.succeed<RawResponse>({
           status: 500,

@@ -147,6 +147,15 @@ describe("Sandbox", () => {
       expect(new Set(sandbox.log.requests().map((r) => r.service))).toEqual(new Set(["ecs", "lambda", "rds", "s3", "pricing"]))
     }))
 
+  it.scoped("fails with a SandboxError when its port is taken", () =>
+    Effect.gen(function* () {
+      const first = yield* start({ dynamodb: false })
+      const error = yield* Effect.flip(start({ dynamodb: false, port: first.port }))
+      expect(error._tag).toBe("SandboxError")
+      expect(error.reason).toBe("ListenFailed")
+      expect(error.message).toContain(String(first.port))
+    }))
+
   it("starts and stops outside Effect", async () => {
     const sandbox = await startSandbox({ dynamodb: false })
     const identity = await new STSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials }).send(new GetCallerIdentityCommand({}))

@@ -3,7 +3,7 @@
  * server, dynalite and every in-flight request live in the scope and are
  * released with it.
  */
-import { Effect, Exit, Scope } from "effect"
+import { Effect, Exit, Schema, Scope } from "effect"
 import { type ChangeLog, makeChangeLog } from "./ChangeLog.js"
 import { makeClock, type SandboxClock } from "./Clock.js"
 import { makeCredentialStore } from "./Credentials.js"
@@ -74,8 +74,14 @@ export interface SandboxHandle<E extends Estate = Estate> {
   readonly env: Readonly<Record<string, string>>
 }
 
+/** Why a sandbox could not start: its port was taken, or dynalite failed to listen. */
+export class SandboxError extends Schema.TaggedError<SandboxError>()("SandboxError", {
+  reason: Schema.Literal("ListenFailed", "DynaliteFailed"),
+  message: Schema.String
+}) {}
+
 /** Starts a sandbox in the current scope. */
-export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}): Effect.Effect<SandboxHandle<E>, Error, Scope.Scope> =>
+export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}): Effect.Effect<SandboxHandle<E>, SandboxError, Scope.Scope> =>
   Effect.gen(function* () {
     const estate =
       options.estate ??
@@ -113,7 +119,9 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
     for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
-    const dynamo = options.dynamodb === false ? undefined : yield* startDynamo
+    const dynamo = options.dynamodb === false
+      ? undefined
+      : yield* Effect.mapError(startDynamo, (e) => new SandboxError({ reason: "DynaliteFailed", message: e.message }))
     let endpoint = ""
     const router = makeRouter({
       services: [...bySigning.values()],
@@ -129,7 +137,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const server = yield* serve(router.handle, {
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.port === undefined ? {} : { port: options.port })
-    })
+    }).pipe(Effect.mapError((e) => new SandboxError({ reason: "ListenFailed", message: `cannot listen on ${options.host ?? "127.0.0.1"}:${options.port ?? 0}: ${e.message}` })))
     endpoint = server.url
     const handle: SandboxHandle<E> = {
       endpoint,
@@ -155,7 +163,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       }
     }
     return handle
-  })
+  }).pipe(Effect.withSpan("Sandbox.start"))
 
 /** A started sandbox for Promise-based callers (tools, scripts); call `stop` when done. */
 export interface RunningSandbox<E extends Estate = Estate> extends SandboxHandle<E> {

@@ -7,7 +7,7 @@
 import type { Effect, Scope } from "effect"
 import { Effect as E } from "effect"
 import type { EstateSize } from "./estate/index.js"
-import { type SandboxHandle, start } from "./Sandbox.js"
+import { type SandboxError, type SandboxHandle, start } from "./Sandbox.js"
 
 export interface UpOptions {
   readonly seed?: number
@@ -30,7 +30,7 @@ export interface UpResult {
 const quote = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`)
 
 /** Starts a generated-estate sandbox in the current scope and returns what to print. */
-export const up = (options: UpOptions = {}): Effect.Effect<UpResult, Error, Scope.Scope> =>
+export const up = (options: UpOptions = {}): Effect.Effect<UpResult, SandboxError, Scope.Scope> =>
   E.map(
     start({
       seed: options.seed ?? 1,

@@ -10,7 +10,7 @@
  */
 export * as Sandbox from "./Sandbox.js"
 export { up as sandboxUp, type UpOptions, type UpResult } from "./Up.js"
-export { startSandbox, type SandboxHandle, type SandboxOptions, type RunningSandbox } from "./Sandbox.js"
+export { SandboxError, startSandbox, type SandboxHandle, type SandboxOptions, type RunningSandbox } from "./Sandbox.js"
 export * from "./ServiceHandler.js"
 export * from "./EstateContract.js"
 export type { FaultConfig, FaultControl, FaultRule, RateLimit } from "./Faults.js"
