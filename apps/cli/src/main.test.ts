@@ -2,7 +2,7 @@
  * The built CLI (dist/main.js) run as a child process, the way users run it.
  * Nx builds the CLI before its tests (apps/cli/package.json: test dependsOn build).
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -121,8 +121,43 @@ describe("miyabi (built)", () => {
     expect(wrongType.stderr).toMatch(/^miyabi: --payload, field workMs: Expected number, actual "soon"( \(and 1 more\))?\n$/)
     const syntax = miyabi("tasks", "enqueue", "echo", "--store", store, "--payload", '{"message": hi}')
     expect(syntax).toMatchObject({ code: 1, stderr: 'miyabi: --payload, line 1:13: invalid JSON: unexpected "h" (position 12)\n' })
+    const file = path.join(tmp, "payload.json")
+    fs.writeFileSync(file, '{\n  "message": "hi",\n  "failTimes": -1\n}\n')
+    const fromFile = miyabi("tasks", "enqueue", "echo", "--store", store, "--payload-file", file)
+    expect(fromFile.code).toBe(1)
+    expect(fromFile.stderr).toMatch(new RegExp(`^miyabi: --payload-file ${file}, field failTimes: Expected a number between 0 and 100, actual -1( \\(and 1 more\\))?\n$`))
+    fs.writeFileSync(file, '{\n  "message": "hi",\n  "workMs": 5,,\n}\n')
+    expect(miyabi("tasks", "enqueue", "echo", "--store", store, "--payload-file", file).stderr).toBe(
+      `miyabi: --payload-file ${file}, line 3:15: invalid JSON: expected a property name in double quotes (position 35)\n`
+    )
     // Nothing was enqueued.
     expect(json<{ tasks: Array<unknown> }>(miyabi("tasks", "list", "--store", store, "--json").stdout).tasks).toEqual([])
+  })
+
+  it("worker run drains on SIGTERM: the running task completes and the command exits 0", async () => {
+    const store = path.join(tmp, "worker-run.db")
+    const enqueued = miyabi("tasks", "enqueue", "echo", "--store", store, "--json", "--payload", '{"message":"slow","workMs":1500}')
+    const id = json<{ task: { id: string } }>(enqueued.stdout).task.id
+    const child = spawn(process.execPath, [main, "worker", "run", "--store", store, "--json", "--drain", "10s"], {
+      env: { ...process.env, XDG_DATA_HOME: path.join(tmp, "xdg") },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+    try {
+      const deadline = Date.now() + 15_000
+      while (json<{ task: { status: string } }>(miyabi("tasks", "show", id, "--store", store, "--json").stdout).task.status !== "InProgress") {
+        if (Date.now() > deadline) throw new Error("the worker never claimed the task")
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      child.kill("SIGTERM")
+      expect(await exited).toBe(0)
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL")
+    }
+    expect(json<{ reason: string; completed: number }>(stdout)).toMatchObject({ reason: "Shutdown", completed: 1 })
+    expect(json<{ task: { status: string } }>(miyabi("tasks", "show", id, "--store", store, "--json").stdout).task.status).toBe("Completed")
   })
 
   it("exits 2 on a usage error", () => {

@@ -62,54 +62,54 @@ export const queueStep: DemoStep = {
   title: "Task queue and worker",
   run: (context) =>
     Effect.gen(function* () {
-    const queue = yield* TaskQueue
-    const output = yield* Output
-    const requests = demoBatch()
-    const enqueued = yield* Effect.forEach(requests, (request) => queue.enqueue(request))
-    const ids = new Set(enqueued.map((result) => result.task.id))
-    yield* output.progress(`enqueued ${enqueued.length} echo tasks; running ${DEMO_CONCURRENCY} worker slots until the queue drains...`)
-    const summary = yield* runWorker({ concurrency: DEMO_CONCURRENCY, leaseMs: 30_000, drainMs: 5_000, untilEmpty: true, logs: "none" })
-    const tasks = (yield* queue.list({ limit: 10_000 })).filter((task) => ids.has(task.id))
-    const outcome = outcomeOf(tasks)
-    const throughput = summary.elapsedMs === 0 ? 0 : (outcome.completed / summary.elapsedMs) * 1_000
-    const byPriority = (["high", "standard"] as const).map((priority) => {
-      const lane = tasks.filter((task) => task.priority === priority)
-      return {
-        priority,
-        enqueued: lane.length,
-        completed: lane.filter((task) => task.status === "Completed").length,
-        deadLettered: lane.filter((task) => task.status === "Failed").length
+      const queue = yield* TaskQueue
+      const output = yield* Output
+      const requests = demoBatch()
+      const enqueued = yield* Effect.forEach(requests, (request) => queue.enqueue(request))
+      const ids = new Set(enqueued.map((result) => result.task.id))
+      yield* output.progress(`enqueued ${enqueued.length} echo tasks; running ${DEMO_CONCURRENCY} worker slots until the queue drains...`)
+      const summary = yield* runWorker({ concurrency: DEMO_CONCURRENCY, leaseMs: 30_000, drainMs: 5_000, untilEmpty: true, logs: "none" })
+      const tasks = (yield* queue.list({ limit: 10_000 })).filter((task) => ids.has(task.id))
+      const outcome = outcomeOf(tasks)
+      const throughput = summary.elapsedMs === 0 ? 0 : (outcome.completed / summary.elapsedMs) * 1_000
+      const byPriority = (["high", "standard"] as const).map((priority) => {
+        const lane = tasks.filter((task) => task.priority === priority)
+        return {
+          priority,
+          enqueued: lane.length,
+          completed: lane.filter((task) => task.status === "Completed").length,
+          deadLettered: lane.filter((task) => task.status === "Failed").length
+        }
+      })
+      const deadLetteredTask = tasks.find((task) => task.status === "Failed")
+      const report: StepReport = {
+        summary: {
+          ...outcome,
+          enqueued: enqueued.length,
+          concurrency: DEMO_CONCURRENCY,
+          elapsedMs: Math.round(summary.elapsedMs),
+          throughputPerSecond: Math.round(throughput * 10) / 10,
+          byPriority,
+          deadLetteredTaskId: deadLetteredTask?.id ?? null
+        },
+        text: [
+          renderTable(
+            ["lane", "enqueued", "completed", "dead-lettered"],
+            byPriority.map((lane) => [lane.priority, lane.enqueued, lane.completed, lane.deadLettered]),
+            { colour: output.colour }
+          ),
+          "",
+          renderFields([
+            ["completed", `${outcome.completed} of ${outcome.total}`],
+            ["retried", `${outcome.retried} tasks needed more than one attempt (${outcome.attempts} attempts in all)`],
+            ["dead-lettered", deadLetteredTask === undefined ? "none" : `${outcome.deadLettered} (${deadLetteredTask.id}: ${deadLetteredTask.lastError?.message ?? "failed"})`],
+            ["priority", outcome.highClaimedFirst ? "every high-priority task was claimed before any standard one" : "high-priority tasks were NOT all claimed first"],
+            ["throughput", `${throughput.toFixed(1)} tasks/s with ${DEMO_CONCURRENCY} slots (${(summary.elapsedMs / 1_000).toFixed(2)} s)`]
+          ]),
+          "",
+          `inspect: miyabi tasks show ${deadLetteredTask?.id ?? "<id>"} --store ${context.store}`
+        ].join("\n")
       }
+      return report
     })
-    const deadLetteredTask = tasks.find((task) => task.status === "Failed")
-    const report: StepReport = {
-      summary: {
-        ...outcome,
-        enqueued: enqueued.length,
-        concurrency: DEMO_CONCURRENCY,
-        elapsedMs: Math.round(summary.elapsedMs),
-        throughputPerSecond: Math.round(throughput * 10) / 10,
-        byPriority,
-        deadLetteredTaskId: deadLetteredTask?.id ?? null
-      },
-      text: [
-        renderTable(
-          ["lane", "enqueued", "completed", "dead-lettered"],
-          byPriority.map((lane) => [lane.priority, lane.enqueued, lane.completed, lane.deadLettered]),
-          { colour: output.colour }
-        ),
-        "",
-        renderFields([
-          ["completed", `${outcome.completed} of ${outcome.total}`],
-          ["retried", `${outcome.retried} tasks needed more than one attempt (${outcome.attempts} attempts in all)`],
-          ["dead-lettered", deadLetteredTask === undefined ? "none" : `${outcome.deadLettered} (${deadLetteredTask.id}: ${deadLetteredTask.lastError?.message ?? "failed"})`],
-          ["priority", outcome.highClaimedFirst ? "every high-priority task was claimed before any standard one" : "high-priority tasks were NOT all claimed first"],
-          ["throughput", `${throughput.toFixed(1)} tasks/s with ${DEMO_CONCURRENCY} slots (${(summary.elapsedMs / 1_000).toFixed(2)} s)`]
-        ]),
-        "",
-        `inspect: miyabi tasks show ${deadLetteredTask?.id ?? "<id>"} --store ${context.store}`
-      ].join("\n")
-    }
-    return report
-  })
 }

@@ -11,25 +11,25 @@ import { runWorker } from "../../worker/RunWorker.js"
 import type { runOptions } from "./WorkerCommand.js"
 
 export const run = (flags: Command.Command.ParseConfig<typeof runOptions>) =>
-    withQueue(
-      flags,
-      Effect.gen(function* () {
-        const output = yield* Output
-        yield* output.progress(`worker: ${flags.concurrency} slots, lease ${duration(flags.lease)}${flags.untilEmpty ? ", until the queue is empty" : ", until SIGTERM/SIGINT"}`)
-        const summary = yield* runWorker({ concurrency: flags.concurrency, leaseMs: flags.lease, drainMs: flags.drain, untilEmpty: flags.untilEmpty, logs: "stderr" })
-        yield* output.progress("")
-        yield* output.json
-          ? output.printJson(summary)
-          : output.print(
-              renderFields([
-                ["stopped", summary.reason === "Idle" ? "the queue is empty" : summary.reason === "Shutdown" ? "drained after a signal" : summary.reason],
-                ["claimed", summary.claimed],
-                ["completed", summary.completed],
-                ["retried", summary.retried],
-                ["dead-lettered", summary.deadLettered],
-                ["released", summary.released],
-                ["elapsed", duration(summary.elapsedMs)]
-              ])
-            )
-      })
-    )
+  withQueue(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      yield* output.progress(`worker: ${flags.concurrency} slots, lease ${duration(flags.lease)}${flags.untilEmpty ? ", until the queue is empty" : ", until SIGTERM/SIGINT"}`)
+      const summary = yield* runWorker({ concurrency: flags.concurrency, leaseMs: flags.lease, drainMs: flags.drain, untilEmpty: flags.untilEmpty, logs: "stderr" })
+      yield* output.progress("")
+      yield* output.json
+        ? output.printJson(summary)
+        : output.print(
+            renderFields([
+              ["stopped", summary.reason === "Idle" ? "the queue is empty" : summary.reason === "Shutdown" ? "drained after a signal" : summary.reason],
+              ["claimed", summary.claimed],
+              ["completed", summary.completed],
+              ["retried", summary.retried],
+              ["dead-lettered", summary.deadLettered],
+              ["released", summary.released],
+              ["elapsed", duration(summary.elapsedMs)]
+            ])
+          )
+    })
+  )
