@@ -184,6 +184,12 @@ export const makeOrgState = (seed: OrganizationSeed) => {
     return depth
   }
 
+  const setTags = (id: string, list: ReadonlyArray<{ readonly Key: string; readonly Value: string }>): void => {
+    const map = tags.get(id) ?? new Map<string, string>()
+    for (const t of list) map.set(t.Key, t.Value)
+    tags.set(id, map)
+  }
+
   /** Settles CreateAccount requests that are due at `now`. */
   const settle = (now: Date): void => {
     for (const request of requests.values()) {
@@ -217,6 +223,7 @@ export const makeOrgState = (seed: OrganizationSeed) => {
     arnOf,
     typeOf,
     depthOf,
+    setTags,
     settle
   }
 }
