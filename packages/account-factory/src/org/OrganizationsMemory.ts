@@ -39,6 +39,8 @@ interface State {
 }
 
 const MAX_IN_FLIGHT = 5
+// Constructors below get `true` (skip validation): every value is built from checked ones, and
+// re-validating the whole organization on each call makes crash-at-every-call tests slow.
 
 /** A simulated crash: the call never returns. */
 class Crash extends Error {}
@@ -66,7 +68,7 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
         )
       )
 
-    const withOrg = (state: State, change: Partial<Organization>): State => ({ ...state, organization: new Organization({ ...state.organization, ...change }) })
+    const withOrg = (state: State, change: Partial<Organization>): State => ({ ...state, organization: new Organization({ ...state.organization, ...change }, true) })
     const nodeExists = (org: Organization, id: string) => id === org.rootId || org.organizationalUnits.some((ou) => ou.id === id)
     const retag = (tags: AwsTags, set: AwsTags, remove: ReadonlyArray<string> = []): AwsTags =>
       Object.fromEntries(Object.entries({ ...tags, ...set }).filter(([key]) => !remove.includes(key)))
@@ -90,7 +92,7 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
           const org = state.organization
           if (!nodeExists(org, parentId)) return fail("createOrganizationalUnit", "NotFound", `parent ${parentId}`)
           if (org.organizationalUnits.some((ou) => ou.parentId === parentId && ou.name === name)) return fail("createOrganizationalUnit", "Duplicate", `OU ${name} exists under ${parentId}`)
-          const ou = new OrganizationalUnit({ id: OrgNodeId.make(`ou-${org.rootId.slice(2)}-${String(state.counter + 1).padStart(8, "0")}`), name, parentId, tags })
+          const ou = new OrganizationalUnit({ id: OrgNodeId.make(`ou-${org.rootId.slice(2)}-${String(state.counter + 1).padStart(8, "0")}`), name, parentId, tags }, true)
           return [ou, { ...withOrg(state, { organizationalUnits: [...org.organizationalUnits, ou] }), counter: state.counter + 1 }]
         }),
       deleteOrganizationalUnit: (ouId) =>
@@ -126,8 +128,8 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
             counter++
             const id = AccountId.make(String(500_000_000_000 + counter))
             result = { ...next, accountId: id }
-            const account = new Account({ id, name: next.accountName, email: next.email, status: "ACTIVE", parentId: organization.rootId, tags: next.tags })
-            organization = new Organization({ ...organization, accounts: [...organization.accounts, account] })
+            const account = new Account({ id, name: next.accountName, email: next.email, status: "ACTIVE", parentId: organization.rootId, tags: next.tags }, true)
+            organization = new Organization({ ...organization, accounts: [...organization.accounts, account] }, true)
           }
           return [view(result), { ...state, organization, counter, creations: state.creations.map((c) => (c.requestId === requestId ? result : c)) }]
         }),
@@ -143,27 +145,27 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
           const account = org.accounts.find((a) => a.id === accountId)
           if (account === undefined || !nodeExists(org, to)) return fail("moveAccount", "NotFound", `account ${accountId} or parent ${to}`)
           if (account.parentId !== from) return fail("moveAccount", "NotFound", `account ${accountId} is not in ${from} (SourceParentNotFound)`)
-          return [undefined, withOrg(state, { accounts: org.accounts.map((a) => (a.id === accountId ? new Account({ ...a, parentId: to }) : a)) })]
+          return [undefined, withOrg(state, { accounts: org.accounts.map((a) => (a.id === accountId ? new Account({ ...a, parentId: to }, true) : a)) })]
         }),
       closeAccount: (accountId) =>
-        op("closeAccount", (state) => [undefined, withOrg(state, { accounts: state.organization.accounts.map((a) => (a.id === accountId ? new Account({ ...a, status: "SUSPENDED" }) : a)) })]),
+        op("closeAccount", (state) => [undefined, withOrg(state, { accounts: state.organization.accounts.map((a) => (a.id === accountId ? new Account({ ...a, status: "SUSPENDED" }, true) : a)) })]),
       tagResource: (resourceId, tags) =>
         op("tagResource", (state) => [undefined, withOrg(state, {
-          accounts: state.organization.accounts.map((a) => (a.id === resourceId ? new Account({ ...a, tags: retag(a.tags, tags) }) : a)),
-          organizationalUnits: state.organization.organizationalUnits.map((ou) => (ou.id === resourceId ? new OrganizationalUnit({ ...ou, tags: retag(ou.tags, tags) }) : ou))
+          accounts: state.organization.accounts.map((a) => (a.id === resourceId ? new Account({ ...a, tags: retag(a.tags, tags) }, true) : a)),
+          organizationalUnits: state.organization.organizationalUnits.map((ou) => (ou.id === resourceId ? new OrganizationalUnit({ ...ou, tags: retag(ou.tags, tags) }, true) : ou))
         })]),
       untagResource: (resourceId, keys) =>
         op("untagResource", (state) => [undefined, withOrg(state, {
-          accounts: state.organization.accounts.map((a) => (a.id === resourceId ? new Account({ ...a, tags: retag(a.tags, {}, keys) }) : a)),
-          organizationalUnits: state.organization.organizationalUnits.map((ou) => (ou.id === resourceId ? new OrganizationalUnit({ ...ou, tags: retag(ou.tags, {}, keys) }) : ou))
+          accounts: state.organization.accounts.map((a) => (a.id === resourceId ? new Account({ ...a, tags: retag(a.tags, {}, keys) }, true) : a)),
+          organizationalUnits: state.organization.organizationalUnits.map((ou) => (ou.id === resourceId ? new OrganizationalUnit({ ...ou, tags: retag(ou.tags, {}, keys) }, true) : ou))
         })]),
       createPolicy: (name, description, content) =>
         op("createPolicy", (state) => {
           if (state.organization.policies.some((p) => p.name === name)) return fail("createPolicy", "Duplicate", `policy ${name} exists`)
           const id = PolicyId.make(`p-${String(state.counter + 1).padStart(8, "0")}`)
-          return [id, { ...withOrg(state, { policies: [...state.organization.policies, new Policy({ id, name, description, content, awsManaged: false, targets: [] })] }), counter: state.counter + 1 }]
+          return [id, { ...withOrg(state, { policies: [...state.organization.policies, new Policy({ id, name, description, content, awsManaged: false, targets: [] }, true)] }), counter: state.counter + 1 }]
         }),
-      updatePolicy: (policyId, description, content) => op("updatePolicy", (state) => [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, description, content }))]),
+      updatePolicy: (policyId, description, content) => op("updatePolicy", (state) => [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, description, content }, true))]),
       deletePolicy: (policyId) => op("deletePolicy", (state) => [undefined, withOrg(state, { policies: state.organization.policies.filter((p) => p.id !== policyId) })]),
       attachPolicy: (policyId, targetId) =>
         op("attachPolicy", (state) => {
@@ -171,9 +173,9 @@ export const make = (initial: Organization, options: MemoryOptions = {}): Effect
           if (attached >= 5) return fail("attachPolicy", "ConstraintViolation", `${targetId} has 5 policies (POLICY_NUMBER_LIMIT_EXCEEDED)`)
           const policy = state.organization.policies.find((p) => p.id === policyId)
           if (policy?.targets.includes(targetId) === true) return fail("attachPolicy", "Duplicate", `${policy.name} is already attached to ${targetId}`)
-          return [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, targets: [...p.targets, targetId] }))]
+          return [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, targets: [...p.targets, targetId] }, true))]
         }),
-      detachPolicy: (policyId, targetId) => op("detachPolicy", (state) => [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, targets: p.targets.filter((t) => t !== targetId) }))]),
+      detachPolicy: (policyId, targetId) => op("detachPolicy", (state) => [undefined, updatePolicy(state, policyId, (p) => new Policy({ ...p, targets: p.targets.filter((t) => t !== targetId) }, true))]),
       probeAccountRole: (accountId) =>
         op("probeAccountRole", (state) => {
           const seen = state.probes[accountId] ?? 0
