@@ -44,7 +44,7 @@ const encodeError = (handler: ServiceHandler | undefined, requestId: string, err
     case "json1.1":
       return jsonError(
         handler.protocol === "json1.0" ? "1.0" : "1.1",
-        `com.amazonaws.${handler.signingName}`,
+        handler.jsonNamespace,
         requestId,
         error,
         handler.queryCompatible === true
@@ -173,7 +173,7 @@ export const makeRouter = (deps: RouterDeps) => {
       if (resolved.kind === "unknown") {
         // A JSON caller of a service the sandbox does not serve still gets a JSON error.
         const encoded = resolved.handler === undefined && req.headers["x-amz-target"] !== undefined
-          ? jsonError("1.1", "com.amazonaws.sandbox", requestId, resolved.error, false)
+          ? jsonError("1.1", undefined, requestId, resolved.error, false)
           : encodeError(resolved.handler, requestId, resolved.error)
         return finish(encoded, resolved.error.code)
       }

@@ -126,6 +126,11 @@ export interface ServiceHandler {
   readonly protocol: Protocol
   /** JSON protocols: the X-Amz-Target prefix before the dot (`AmazonSQS`). */
   readonly targetPrefix?: string
+  /**
+   * JSON protocols: the Smithy namespace written before `#` in `__type`
+   * (`com.amazonaws.sqs`); absent -> the bare error code, which every SDK accepts.
+   */
+  readonly jsonNamespace?: string
   /** JSON 1.0 services that were query services (SQS, CloudWatch): errors carry `x-amzn-query-error`. */
   readonly queryCompatible?: boolean
   /** Query / EC2 query: the response xmlns. */

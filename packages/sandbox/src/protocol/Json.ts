@@ -37,7 +37,7 @@ export const jsonResponse = (version: "1.0" | "1.1", requestId: string, output: 
  */
 export const jsonError = (
   version: "1.0" | "1.1",
-  namespace: string,
+  namespace: string | undefined,
   requestId: string,
   error: AwsError,
   queryCompatible: boolean
@@ -52,7 +52,7 @@ export const jsonError = (
   return {
     status: error.status,
     headers,
-    body: toJson({ __type: `${namespace}#${error.code}`, [messageKey]: error.message, ...error.fields })
+    body: toJson({ __type: namespace === undefined ? error.code : `${namespace}#${error.code}`, [messageKey]: error.message, ...error.fields })
   }
 }
 

@@ -256,6 +256,7 @@ export const makeCloudWatchService =
 
     return {
       signingName: "monitoring",
+      jsonNamespace: "com.amazonaws.cloudwatch",
       protocol: "json1.0",
       targetPrefix: "GraniteServiceVersion20100801",
       queryCompatible: true,

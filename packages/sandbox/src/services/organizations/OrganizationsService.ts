@@ -264,6 +264,7 @@ export const makeOrganizationsService =
 
     return {
       signingName: "organizations",
+      jsonNamespace: "com.amazonaws.organizations",
       protocol: "json1.1",
       targetPrefix: "AWSOrganizationsV20161128",
       errors: {

@@ -380,6 +380,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
 
   const factory: ServiceFactory = () => ({
     signingName: "sqs",
+    jsonNamespace: "com.amazonaws.sqs",
     protocol: "json1.0",
     targetPrefix: "AmazonSQS",
     queryCompatible: true,
