@@ -14,7 +14,7 @@ export interface LoggedRequest {
   readonly mutating: boolean
   readonly status: number
   readonly errorCode?: string
-  /** The decoded input (JSON body or un-flattened form), `undefined` for REST bodies. */
+  /** The decoded input (JSON body or un-flattened form); for REST `{ method, path, query, body }` (body cut at 4 KiB). */
   readonly input?: unknown
 }
 

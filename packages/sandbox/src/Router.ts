@@ -152,7 +152,11 @@ export const makeRouter = (deps: RouterDeps) => {
         : resolved.kind === "rest" ? !resolved.readOnly
         : resolved.kind === "dynamo" ? !/^(Get|BatchGet|Query|Scan|Describe|List)/.test(operation)
         : false
-      const input = resolved.kind === "rpc" ? resolved.input : undefined
+      // REST calls are logged by path, query and (the start of) their body.
+      const input =
+        resolved.kind === "rpc" ? resolved.input
+        : resolved.kind === "rest" ? { method: req.method, path: req.path, query: req.query.toString(), body: req.body.subarray(0, 4096).toString("utf8") }
+        : undefined
 
       const finish = (response: RawResponse, errorCode?: string): RawResponse => {
         deps.log.record({
