@@ -84,6 +84,8 @@ describe("Organizations", () => {
       expect(listed.OrganizationalUnits?.map((o) => o.Name).sort()).toEqual(["Non-Production", "Production", "Workloads"])
       expect(listed.NextToken).toBeUndefined()
       const child = yield* call(() => client.send(new CreateOrganizationalUnitCommand({ ParentId: ouId, Name: "Pools" })))
+      const orgId = (yield* call(() => client.send(new DescribeOrganizationCommand({})))).Organization?.Id
+      expect(child.OrganizationalUnit?.Path).toBe(`${orgId}/${rootId}/${ouId}/${child.OrganizationalUnit?.Id}/`)
       const parents = yield* call(() => client.send(new ListParentsCommand({ ChildId: child.OrganizationalUnit?.Id ?? "" })))
       expect(parents.Parents).toEqual([{ Id: ouId, Type: "ORGANIZATIONAL_UNIT" }])
       const children = yield* call(() => client.send(new ListChildrenCommand({ ParentId: ouId, ChildType: "ORGANIZATIONAL_UNIT" })))

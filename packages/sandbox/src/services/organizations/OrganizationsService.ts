@@ -43,9 +43,15 @@ export const makeOrganizationsService =
         ? undefined
         : { Id: a.id, Arn: org.arnOf(a.id), Email: a.email, Name: a.name, Status: a.status, JoinedMethod: a.joinedMethod, JoinedTimestamp: a.joined }
     }
+    // OUs carry their id path ("o-x/r-y/ou-a/ou-b/"), as the AWS CLI example for ListOrganizationalUnitsForParent shows.
+    const pathOf = (id: string): string => {
+      const chain: Array<string> = []
+      for (let current = org.ous.get(id); current !== undefined && chain.length < 10; current = org.ous.get(current.parentId)) chain.unshift(current.id)
+      return `${org.orgId}/${org.rootId}/${chain.map((c) => `${c}/`).join("")}`
+    }
     const ouView = (id: string) => {
       const ou = org.ous.get(id)
-      return ou === undefined ? undefined : { Id: ou.id, Arn: org.arnOf(ou.id), Name: ou.name }
+      return ou === undefined ? undefined : { Name: ou.name, Arn: org.arnOf(ou.id), Id: ou.id, Path: pathOf(ou.id) }
     }
     const statusView = (id: string) => {
       const r = org.requests.get(id)
