@@ -8,7 +8,14 @@ import { Sandbox } from "@miyabi/sandbox"
 import { Duration, Effect, Either, Layer, Schedule } from "effect"
 import { Organizations } from "../org/Organizations.js"
 import { vendAccount, vendAccounts, type VendOptions } from "../vending/AccountVending.js"
+import * as nodePath from "node:path"
+import { fileURLToPath } from "node:url"
+import { planOrganization } from "../plan/OrgDiff.js"
+import { applyPlan } from "../plan/PlanApply.js"
+import { loadSpec } from "../spec/SpecLoader.js"
 import * as OrganizationsSdk from "./Organizations.js"
+
+const here = nodePath.dirname(fileURLToPath(import.meta.url))
 
 /** Sets environment variables for the scope and restores them after. */
 const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
@@ -84,4 +91,38 @@ describe("Organizations on the SDK, against the sandbox", () => {
       }).pipe(Effect.provide(organizations))
       expect(error.reason).toBe("AccountLimitExceeded")
     }))
+
+  it.scopedLive("plans and applies the reference organization; a second plan is empty; drift plans exactly the repairs", () =>
+    Effect.gen(function* () {
+      yield* sandbox()
+      const spec = yield* loadSpec(nodePath.resolve(here, "../../examples/reference-org.yaml"))
+      yield* Effect.gen(function* () {
+        const orgs = yield* Organizations
+        const plan = () => Effect.map(orgs.snapshot(), (organization) => planOrganization(spec, { organization }))
+        const first = yield* plan()
+        // The sandbox starts with Production and Non-Production/Development (and an account in each).
+        expect(first.steps.length).toBe(28)
+        expect(first.notes).toHaveLength(3)
+        const result = yield* applyPlan(first, { vend: fast })
+        expect(result.applied).toBe(first.steps.length)
+        expect((yield* plan()).steps).toEqual([])
+
+        // Drift by hand: delete the empty Sandbox OU, detach the region deny from the root.
+        const live = yield* orgs.snapshot()
+        const sandboxOu = live.organizationalUnits.find((ou) => ou.name === "Sandbox")!
+        const regions = live.policies.find((p) => p.name === "deny-regions")!
+        const instanceTypes = live.policies.find((p) => p.name === "instance-types-sandbox")!
+        yield* orgs.detachPolicy(instanceTypes.id, sandboxOu.id)
+        yield* orgs.deleteOrganizationalUnit(sandboxOu.id)
+        yield* orgs.detachPolicy(regions.id, live.rootId)
+        const repairs = yield* plan()
+        expect(repairs.steps.map((step) => `${step._tag} ${"path" in step ? step.path : "policy" in step ? `${step.policy} -> ${step.target}` : ""}`)).toEqual([
+          "CreateOrganizationalUnit Non-Production/Sandbox",
+          "AttachPolicy deny-regions -> Root",
+          "AttachPolicy instance-types-sandbox -> ou:Non-Production/Sandbox"
+        ])
+        yield* applyPlan(repairs, { vend: fast })
+        expect((yield* plan()).steps).toEqual([])
+      }).pipe(Effect.provide(organizations))
+    }), 60_000)
 })
