@@ -37,6 +37,7 @@ describe("Cost Explorer", () => {
       expect(out.ResultsByTime?.[0]?.Total?.AmortizedCost?.Amount).toBe(microsToDecimal(30 * 2 * 1_010_001))
       expect(out.ResultsByTime?.[0]?.Groups).toEqual([])
       expect(out.ResultsByTime?.[0]?.Estimated).toBe(false)
+      expect(out.DimensionValueAttributes).toBeUndefined()
     }))
 
   it.scoped("groups by linked account and tag, filters, and pages with NextPageToken", () =>

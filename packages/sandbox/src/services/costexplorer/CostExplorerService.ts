@@ -160,8 +160,7 @@ export const makeCostExplorerService =
               ResultsByTime: cuts.map((c, i) => {
                 const total = [...(sums[i]?.values() ?? [])].reduce((a, b) => ({ unblended: a.unblended + b.unblended, amortized: a.amortized + b.amortized, usage: a.usage + b.usage }), { unblended: 0, amortized: 0, usage: 0 })
                 return { TimePeriod: c, Total: metricsOf(total), Groups: [], Estimated: estimated(c) }
-              }),
-              DimensionValueAttributes: []
+              })
             }
           }
           const flat = cuts.flatMap((_, i) =>
@@ -190,7 +189,8 @@ export const makeCostExplorerService =
           return {
             GroupDefinitions: definitions,
             ResultsByTime,
-            DimensionValueAttributes: [...linkedAccounts].sort().map((id) => ({ Value: id, Attributes: { description: accountName(id) ?? id } })),
+            // Only LINKED_ACCOUNT groups come with attributes (the account names); absent otherwise, as in the CLI example.
+            ...(accountIndex < 0 ? {} : { DimensionValueAttributes: [...linkedAccounts].sort().map((id) => ({ Value: id, Attributes: { description: accountName(id) ?? id } })) }),
             ...(page.nextToken === undefined ? {} : { NextPageToken: page.nextToken })
           }
         })
