@@ -1,10 +1,10 @@
 /**
  * Turns a `StoreConfig` into a `TaskQueue` layer. The live implementation
- * imports the SQLite adapter lazily, so `miyabi --help` never loads
- * better-sqlite3; tests may provide their own.
+ * imports StoreLayer.ts on first use, so `miyabi --help` loads neither the
+ * queue nor better-sqlite3; tests may provide their own.
  */
 import type { QueueError, SqliteTaskQueueOptions, TaskQueue } from "@miyabi/queue"
-import { InvalidInput } from "@miyabi/types"
+import type { InvalidInput } from "@miyabi/types"
 import { Context, Effect, Layer } from "effect"
 import type { StoreConfig } from "./StoreConfig.js"
 
@@ -19,18 +19,8 @@ export interface QueueStoreShape {
 
 export class QueueStore extends Context.Tag("@miyabi/cli/QueueStore")<QueueStore, QueueStoreShape>() {
   static readonly live: Layer.Layer<QueueStore> = Layer.succeed(QueueStore, {
-    layer: (config, options = {}) => {
-      switch (config._tag) {
-        case "Sqlite":
-          return Layer.unwrapEffect(
-            Effect.promise(() => import("./SqliteStore.js")).pipe(Effect.map((module) => module.sqliteQueue(config.path, options.sqlite ?? {})))
-          )
-        case "Aws":
-          return Layer.fail(
-            new InvalidInput({ source: "--store", reason: "the AWS queue adapter (aws:...) is not available yet; use a SQLite path" })
-          )
-      }
-    }
+    layer: (config, options = {}) =>
+      Layer.unwrapEffect(Effect.map(Effect.promise(() => import("./StoreLayer.js")), (module) => module.storeLayer(config, options)))
   })
 }
 

@@ -7,18 +7,22 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Priority, TaskStatus } from "@miyabi/types"
 import { Effect, Schema } from "effect"
 import { globalOptions } from "../../Global.js"
 
 const handlers = Effect.promise(() => import("./TasksHandlers.js"))
+
+// The literals of @miyabi/types' Priority and TaskStatus, spelled out so that
+// `--help` does not load the domain schemas (TasksCommand.test.ts keeps them equal).
+export const priorities = ["high", "standard"] as const
+export const statuses = ["Pending", "InProgress", "Completed", "Failed", "Cancelled", "Blocked"] as const
 
 export const enqueueOptions = {
   ...globalOptions,
   kind: Args.text({ name: "kind" }).pipe(Args.withDescription("The task kind, e.g. echo.")),
   payload: Options.text("payload").pipe(Options.withDescription("The payload as JSON text."), Options.optional),
   payloadFile: Options.file("payload-file").pipe(Options.withDescription("Read the payload JSON from a file."), Options.optional),
-  priority: Options.choice("priority", Priority.literals).pipe(Options.withDefault("standard" as const)),
+  priority: Options.choice("priority", priorities).pipe(Options.withDefault("standard" as const)),
   tenant: Options.text("tenant").pipe(Options.withDescription("The customer the task is done for."), Options.optional),
   idempotencyKey: Options.text("idempotency-key").pipe(
     Options.withDescription("A second enqueue with the same key returns the first task."),
@@ -28,7 +32,7 @@ export const enqueueOptions = {
 
 export const listOptions = {
   ...globalOptions,
-  status: Options.choice("status", TaskStatus.literals).pipe(Options.optional),
+  status: Options.choice("status", statuses).pipe(Options.optional),
   kind: Options.text("kind").pipe(Options.optional),
   limit: Options.integer("limit").pipe(
     Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))),
