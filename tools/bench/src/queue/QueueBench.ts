@@ -8,7 +8,7 @@
  * Usage: npm run bench:queue -w @miyabi/bench [-- tasks]   (default 2,000 tasks per run)
  */
 import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { SqliteTaskQueue } from "@miyabi/queue"
 import { EnqueueRequest, TaskKind } from "@miyabi/types"
@@ -106,6 +106,8 @@ const main = async () => {
       `queue benchmark: ${TASKS} no-op tasks per run, node ${process.version}, ${process.platform}/${process.arch}`,
       "one producer enqueues the tasks one at a time; then N worker processes (one slot each) claim and complete them.",
       `SQLite: one WAL file (synchronous=NORMAL) in ${tmpdir()}; BullMQ 6 on redis-server 127.0.0.1:${server.port} (AOF, fsync every second).`,
+      `machine: ${cpus().length} CPU(s), load average ${loadavg().map((n) => n.toFixed(1)).join(" ")} at the start (numbers from a busy machine are noisy).`,
+      "SQLite has one writer at a time: worker processes that collide wait in its busy handler (sleeps of 1 ms and up), so more processes add contention, not throughput.",
       ""
     ].join("\n") + "\n"
   )
