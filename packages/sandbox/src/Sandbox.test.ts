@@ -96,6 +96,17 @@ describe("Sandbox", () => {
       expect(yield* outcome(() => member.send(new GetCallerIdentityCommand({})))).toBe("ok")
     }))
 
+  it.scopedLive("lets the SDK's own retry strategy recover from throttling", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, faults: { seed: 11, rules: [{ service: "sqs", throttleRate: 0.3 }] } })
+      const sqs = new SQSClient({ ...base(sandbox), maxAttempts: 6 })
+      for (let i = 0; i < 5; i++) yield* call(() => sqs.send(new ListQueuesCommand({})))
+      const statuses = sandbox.log.requests().map((r) => r.status)
+      expect(statuses.filter((s) => s === 200).length).toBe(5)
+      expect(statuses.filter((s) => s === 403).length).toBeGreaterThan(0)
+      expect(sandbox.log.requests().filter((r) => r.status === 403).every((r) => r.errorCode === "RequestThrottled")).toBe(true)
+    }))
+
   it.scopedLive("adds latency on demand", () =>
     Effect.gen(function* () {
       const sandbox = yield* start({ dynamodb: false, faults: { rules: [{ service: "sts", latencyMs: 150 }] } })
