@@ -37,6 +37,13 @@ describe("Faults", () => {
     expect(at(1_000)).toBe("ok")
   })
 
+  it("limits one operation without touching the others", () => {
+    const faults = makeFaults({ rateLimits: [{ service: "organizations", operation: "CreateAccount", perSecond: 1, burst: 1 }] })
+    expect(faults.decide("organizations", "CreateAccount", "1", 0).fail).toBeUndefined()
+    expect(faults.decide("organizations", "CreateAccount", "1", 10).fail).toBe("throttle")
+    expect(faults.decide("organizations", "ListAccounts", "1", 10).fail).toBeUndefined()
+  })
+
   it("denies listed accounts and forgets everything on reset", () => {
     const faults = makeFaults({ seed: 9, deniedAccounts: ["7"], rules: [{ throttleRate: 1 }] })
     expect(faults.decide("sts", "X", "7", 0).fail).toBe("denied")

@@ -17,10 +17,15 @@ export interface FaultRule {
   readonly errorRate?: number
 }
 
-/** A token bucket per account (or per account and service): `perSecond` sustained, `burst` at once. */
+/**
+ * A token bucket per account, and per service / operation when those are
+ * named (AWS's per-account, per-API request quotas): `perSecond` sustained,
+ * `burst` at once. Without `accountId` every account gets its own bucket.
+ */
 export interface RateLimit {
   readonly accountId?: string
   readonly service?: string
+  readonly operation?: string
   readonly perSecond: number
   readonly burst?: number
 }
@@ -106,7 +111,8 @@ export const makeFaults = (initial: FaultConfig = {}): Faults => {
     if (fail === undefined) {
       ;(config.rateLimits ?? []).forEach((limit, i) => {
         if (fail !== undefined || !matches(limit, service, operation, accountId)) return
-        if (!takeToken(i, limit, `${accountId}/${limit.service === undefined ? "*" : service}`, nowMs)) fail = "throttle"
+        const key = `${accountId}/${limit.service === undefined ? "*" : service}/${limit.operation === undefined ? "*" : operation}`
+        if (!takeToken(i, limit, key, nowMs)) fail = "throttle"
       })
     }
     return fail === undefined ? { latencyMs } : { latencyMs, fail }
