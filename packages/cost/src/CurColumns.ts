@@ -215,41 +215,46 @@ export const planQuery = (options: CurQueryOptions): CurQueryPlan => {
     options.to === undefined ? "" : `WHEN d > DATE ${quoteString(options.to)} THEN 'outside period'`
   ].join(" ")
   // Two levels: the pass over the line items groups on plain columns (cheap
-  // per row); formatting and folding skipped rows into one row per reason
-  // happen on the few thousand groups.
+  // per row) and computes only what this format has; formatting and folding
+  // skipped rows into one row per reason happen on the few thousand groups.
+  const lineType = has(f.lineItemType) && !has(f.amortized)
+  const sums: Array<{ readonly select: string; readonly sum: string }> = []
+  if (has(f.amortized)) sums.push({ select: `${optionalMoney(f.amortized)} AS amortized_col`, sum: "SUM(amortized_col) AS amortized_col" })
+  else {
+    if (has(f.riEffective)) sums.push({ select: `${optionalMoney(f.riEffective)} AS ri_effective`, sum: "SUM(ri_effective) AS ri_effective" })
+    if (has(f.spEffective)) sums.push({ select: `${optionalMoney(f.spEffective)} AS sp_effective`, sum: "SUM(sp_effective) AS sp_effective" })
+  }
+  const selects = [
+    `${noCost} AS no_cost`,
+    `${date} AS d`,
+    `${text(f.account)} AS account`,
+    `COALESCE(${text(f.service)}, '(none)') AS service`,
+    `${tags.expression} AS customer`,
+    `${money(f.unblended)} AS unblended`,
+    ...(provider === "NULL" ? [] : [`${provider} AS provider`]),
+    ...(lineType ? [`CAST(${col(f.lineItemType as string)} AS VARCHAR) AS line_type`] : []),
+    ...(malformedOptional === "" ? [] : [`(FALSE${malformedOptional}) AS bad_optional`]),
+    ...sums.map((x) => x.select)
+  ]
   const sql = `
 WITH src AS (
   SELECT
-    ${noCost} AS no_cost,
-    ${date} AS d,
-    ${text(f.account)} AS account,
-    COALESCE(${text(f.service)}, '(none)') AS service,
-    ${tags.expression} AS customer,
-    ${provider} AS provider,
-    ${money(f.unblended)} AS unblended,
-    ${has(f.lineItemType) && !has(f.amortized) ? `CAST(${col(f.lineItemType)} AS VARCHAR)` : "NULL"} AS line_type,
-    ${optionalMoney(f.amortized)} AS amortized_col,
-    ${has(f.amortized) ? "NULL" : optionalMoney(f.riEffective)} AS ri_effective,
-    ${has(f.amortized) ? "NULL" : optionalMoney(f.spEffective)} AS sp_effective,
-    (FALSE${malformedOptional}) AS bad_optional
+    ${selects.join(",\n    ")}
   FROM ${options.reader}
 ),
 grouped AS (
   SELECT
     CASE
       WHEN no_cost THEN 'missing cost'
-      WHEN unblended IS NULL OR bad_optional THEN 'malformed cost'
+      WHEN unblended IS NULL${malformedOptional === "" ? "" : " OR bad_optional"} THEN 'malformed cost'
       WHEN d IS NULL THEN 'missing or malformed date'
       WHEN account IS NULL THEN 'missing account'
       ${providerCheck}
       ${periodCheck}
     END AS skip,
-    d, account, service, customer, line_type,
+    d, account, service, customer${lineType ? ", line_type" : ""},
     COUNT(*) AS n,
-    SUM(unblended) AS unblended,
-    SUM(amortized_col) AS amortized_col,
-    SUM(ri_effective) AS ri_effective,
-    SUM(sp_effective) AS sp_effective
+    ${["SUM(unblended) AS unblended", ...sums.map((x) => x.sum)].join(",\n    ")}
   FROM src
   GROUP BY ALL
 )
