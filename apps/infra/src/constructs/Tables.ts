@@ -1,0 +1,43 @@
+/**
+ * The task table, single-table design as the AWS queue adapter writes it:
+ * PK/SK strings (TASK#<id> with METADATA | EXECUTION#<phase> | LOG#<ms>#<n>,
+ * IDEMPOTENCY#<key>), the `ByStatus` index (StatusKey, StatusSort) for list
+ * and stats, on-demand capacity, point-in-time recovery, and TTL on
+ * `expiresAt` (epoch seconds) so log items age out.
+ */
+import { RemovalPolicy } from "aws-cdk-lib"
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb"
+import { Construct } from "constructs"
+
+export const STATUS_INDEX = "ByStatus"
+export const TTL_ATTRIBUTE = "expiresAt"
+
+export interface TablesProps {
+  readonly tableName: string
+  readonly removalPolicy: RemovalPolicy
+}
+
+export class Tables extends Construct {
+  readonly tasks: dynamodb.Table
+
+  constructor(scope: Construct, id: string, props: TablesProps) {
+    super(scope, id)
+    this.tasks = new dynamodb.Table(this, "Tasks", {
+      tableName: props.tableName,
+      partitionKey: { name: "PK", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "SK", type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy
+    })
+    this.tasks.addGlobalSecondaryIndex({
+      indexName: STATUS_INDEX,
+      partitionKey: { name: "StatusKey", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "StatusSort", type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL
+    })
+  }
+}

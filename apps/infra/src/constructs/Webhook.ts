@@ -1,0 +1,96 @@
+/**
+ * The GitHub webhook intake: a Lambda function running @miyabi/queue's
+ * Intake.LambdaHandler behind an HTTP API (payload 2.0). The function's code
+ * is the bundle this package's build writes (dist/webhook, tsup); synth never
+ * bundles, so it needs neither Docker nor esbuild.
+ */
+import { Duration } from "aws-cdk-lib"
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2"
+import * as integrations from "aws-cdk-lib/aws-apigatewayv2-integrations"
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
+import * as iam from "aws-cdk-lib/aws-iam"
+import * as lambda from "aws-cdk-lib/aws-lambda"
+import * as logs from "aws-cdk-lib/aws-logs"
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager"
+import { Construct } from "constructs"
+import type { Queues } from "./Queues.js"
+
+export interface WebhookProps {
+  /** The directory holding the bundled handler (index.mjs exporting `handler`). */
+  readonly codeDirectory: string
+  readonly queues: Queues
+  readonly table: dynamodb.ITable
+  readonly queuePrefix: string
+  readonly secret: secretsmanager.ISecret
+  readonly logRetention: logs.RetentionDays
+  readonly triggerLabel: string
+}
+
+export class Webhook extends Construct {
+  readonly function: lambda.Function
+  readonly api: apigwv2.HttpApi
+  readonly logGroup: logs.LogGroup
+  readonly accessLogGroup: logs.LogGroup
+
+  constructor(scope: Construct, id: string, props: WebhookProps) {
+    super(scope, id)
+    this.logGroup = new logs.LogGroup(this, "FunctionLogs", { retention: props.logRetention })
+    this.function = new lambda.Function(this, "Function", {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: "index.handler",
+      code: lambda.Code.fromAsset(props.codeDirectory),
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        MIYABI_QUEUE_PREFIX: props.queuePrefix,
+        MIYABI_TASK_TABLE: props.table.tableName,
+        MIYABI_QUEUE_HIGH_URL: props.queues.high.queueUrl,
+        MIYABI_QUEUE_STANDARD_URL: props.queues.standard.queueUrl,
+        MIYABI_QUEUE_DLQ_URL: props.queues.deadLetter.queueUrl,
+        MIYABI_TRIGGER_LABEL: props.triggerLabel,
+        // A dynamic reference, resolved by CloudFormation at deploy: the secret is never in the template.
+        GITHUB_WEBHOOK_SECRET: props.secret.secretValue.unsafeUnwrap(),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
+      }
+    })
+    // Enqueue only: SendMessage on the two lanes, and the task table's idempotency and record items.
+    props.queues.high.grantSendMessages(this.function)
+    props.queues.standard.grantSendMessages(this.function)
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "TaskTableEnqueue",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [props.table.tableArn]
+      })
+    )
+
+    this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: props.logRetention })
+    this.api = new apigwv2.HttpApi(this, "Api", {
+      description: "Miyabi GitHub webhook intake",
+      createDefaultStage: true
+    })
+    this.api.addRoutes({
+      path: "/github/webhook",
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new integrations.HttpLambdaIntegration("Intake", this.function, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 })
+    })
+    const stage = this.api.defaultStage?.node.defaultChild
+    if (stage instanceof apigwv2.CfnStage) {
+      stage.accessLogSettings = {
+        destinationArn: this.accessLogGroup.logGroupArn,
+        format: JSON.stringify({
+          requestId: "$context.requestId",
+          ip: "$context.identity.sourceIp",
+          requestTime: "$context.requestTime",
+          routeKey: "$context.routeKey",
+          status: "$context.status",
+          integrationLatency: "$context.integrationLatency"
+        })
+      }
+      stage.defaultRouteSettings = { throttlingBurstLimit: 100, throttlingRateLimit: 50 }
+    }
+  }
+}
