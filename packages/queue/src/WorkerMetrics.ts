@@ -20,6 +20,8 @@ export interface WorkerMetricsSnapshot {
   readonly released: number
   /** Attempts interrupted because the lease was lost (cancelled or taken over). */
   readonly leaseLost: number
+  /** Attempts whose outcome the store could not record; the task is claimable again when its lease expires. */
+  readonly abandoned: number
   /** Errors of the queue store seen by the runtime (claim, complete, fail, release). */
   readonly queueErrors: number
   /** Durations of finished attempts, in milliseconds. */
@@ -30,7 +32,7 @@ export interface WorkerMetricsSnapshot {
 export type WorkerEvent =
   | { readonly _tag: "State"; readonly state: WorkerState }
   | { readonly _tag: "Claimed"; readonly at: Date }
-  | { readonly _tag: "Finished"; readonly outcome: "completed" | "retried" | "deadLettered" | "released" | "leaseLost"; readonly durationMs: number; readonly at: Date }
+  | { readonly _tag: "Finished"; readonly outcome: "completed" | "retried" | "deadLettered" | "released" | "leaseLost" | "abandoned"; readonly durationMs: number; readonly at: Date }
   | { readonly _tag: "QueueError" }
 
 export interface WorkerMetricsShape {
@@ -49,6 +51,7 @@ export const empty: WorkerMetricsSnapshot = {
   deadLettered: 0,
   released: 0,
   leaseLost: 0,
+  abandoned: 0,
   queueErrors: 0,
   durations: { count: 0, totalMs: 0, maxMs: 0 },
   lastActivityAt: undefined

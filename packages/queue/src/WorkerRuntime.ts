@@ -88,7 +88,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
     const queueFailed = (what: string) => (error: QueueError) =>
       Effect.logError(`${what} failed: ${error.message}`).pipe(Effect.zipRight(record({ _tag: "QueueError" })))
 
-    const finished = (outcome: "completed" | "retried" | "deadLettered" | "released" | "leaseLost", startedMs: number) =>
+    const finished = (outcome: "completed" | "retried" | "deadLettered" | "released" | "leaseLost" | "abandoned", startedMs: number) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => record({ _tag: "Finished", outcome, durationMs: now - startedMs, at: new Date(now) }))
 
     const beat = (lease: Lease) =>
@@ -133,7 +133,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
                 Effect.catchAll((error) =>
                   error.reason === "LeaseLost"
                     ? Effect.logWarning(`task finished but its lease was lost: ${error.detail}`).pipe(Effect.zipRight(finished("leaseLost", startedMs)))
-                    : queueFailed("complete")(error)
+                    : queueFailed("complete")(error).pipe(Effect.zipRight(finished("abandoned", startedMs)))
                 )
               ),
             onFailure: (cause) => {
@@ -149,7 +149,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
                 Effect.catchAll((error) =>
                   error.reason === "LeaseLost"
                     ? Effect.logWarning(`attempt failed but its lease was lost: ${error.detail}`).pipe(Effect.zipRight(finished("leaseLost", startedMs)))
-                    : queueFailed("fail")(error)
+                    : queueFailed("fail")(error).pipe(Effect.zipRight(finished("abandoned", startedMs)))
                 )
               )
             }
@@ -164,7 +164,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
       queue.release(lease).pipe(
         Effect.zipRight(Effect.logWarning("drain deadline reached, task released")),
         Effect.zipRight(finished("released", startedMs)),
-        Effect.catchAll(queueFailed("release"))
+        Effect.catchAll((error) => queueFailed("release")(error).pipe(Effect.zipRight(finished("abandoned", startedMs))))
       )
 
     /**
