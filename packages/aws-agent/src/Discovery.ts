@@ -1,0 +1,290 @@
+/**
+ * θ1 Discovery: inventories accounts x regions x services concurrently
+ * (within aws-runtime's request budget), attaches utilization and monthly
+ * cost, evaluates findings and the security score, and returns the
+ * `WorldState`. A unit that fails (access denied, a region not opted in)
+ * becomes a coverage entry and discovery goes on.
+ */
+import { type AwsError, AwsClients } from "@miyabi/aws-runtime"
+import {
+  AccountId,
+  CoverageEntry,
+  type CoverageRegion,
+  MicroUsd,
+  Region,
+  type Resource,
+  WORLD_STATE_SCHEMA_VERSION,
+  WorldState
+} from "@miyabi/types"
+import { Chunk, Clock, Effect, Option, Ref, Stream } from "effect"
+import { CloudFrontInventory } from "./adapters/CloudFrontInventory.js"
+import { DynamoDbInventory } from "./adapters/DynamoDbInventory.js"
+import { Ec2Inventory } from "./adapters/Ec2Inventory.js"
+import { EcsInventory } from "./adapters/EcsInventory.js"
+import type { InventoryTarget, ServiceInventory } from "./adapters/Inventory.js"
+import { LambdaInventory } from "./adapters/LambdaInventory.js"
+import { OrganizationsDirectory } from "./adapters/OrganizationsDirectory.js"
+import { RdsInventory } from "./adapters/RdsInventory.js"
+import { S3Inventory } from "./adapters/S3Inventory.js"
+import { ScalingInventory } from "./adapters/ScalingInventory.js"
+import type { DiscoveryAdapters } from "./discovery/Adapters.js"
+import { coverageStatus } from "./discovery/Coverage.js"
+import { CacheEntry, cacheKey, DiscoveryCache } from "./discovery/DiscoveryCache.js"
+import type { OnProgress } from "./discovery/Progress.js"
+import { evaluate, securityScore } from "./findings/Findings.js"
+import { CurrentCatalog, monthlyCost, type PriceCatalog, shipped } from "./pricing/PricingCatalog.js"
+import { patchResource } from "./ResourcePatch.js"
+import type { MetricStats } from "./utilization/MetricStats.js"
+import { DEFAULT_WINDOW_DAYS, readUtilization } from "./utilization/UtilizationReader.js"
+
+export { layer as adaptersLayer, type DiscoveryAdapters } from "./discovery/Adapters.js"
+export type { OnProgress, ProgressEvent } from "./discovery/Progress.js"
+
+/** Every service discovery knows, by SDK id. */
+export const ALL_SERVICES = ["ec2", "s3", "rds", "lambda", "ecs", "dynamodb", "elastic-load-balancing-v2", "auto-scaling", "cloudfront"] as const
+
+export interface DiscoveryOptions {
+  /** Default: the organization's ACTIVE accounts (ListAccounts), or the caller's own account outside an organization. */
+  readonly accounts?: ReadonlyArray<string>
+  /** Default: the regions enabled in the caller's account (DescribeRegions). */
+  readonly regions?: ReadonlyArray<string>
+  /** Default: ALL_SERVICES. */
+  readonly services?: ReadonlyArray<string>
+  /** Units (account, region, service) read at once; the request budget still bounds the calls. Default 64. */
+  readonly concurrency?: number
+  /** CloudWatch utilization; default on, over 14 days. */
+  readonly utilization?: false | { readonly windowDays?: number; readonly end?: Date }
+  /** Reuse cache entries younger than this (ms); needs a DiscoveryCache in context. Default: no reuse. */
+  readonly cacheTtlMs?: number
+  readonly onProgress?: OnProgress
+}
+
+export interface DiscoveryResult {
+  readonly world: WorldState
+  /** p50/p95/max/avg of each measured resource's main series, by ARN. */
+  readonly utilizationStats: ReadonlyMap<string, MetricStats>
+  readonly cloudWatchCalls: number
+}
+
+interface Unit {
+  readonly account: AccountId
+  /** Where the client goes; "global" units read from the first region. */
+  readonly target: InventoryTarget
+  readonly coverageRegion: CoverageRegion
+  readonly inventory: ServiceInventory
+}
+
+interface UnitOutcome {
+  readonly unit: Unit
+  readonly resources: ReadonlyArray<Resource>
+  readonly coverage: CoverageEntry
+  readonly reused: boolean
+}
+
+const inventories = Effect.gen(function* () {
+  const ec2 = yield* Ec2Inventory
+  const scaling = yield* ScalingInventory
+  return [
+    ec2.inventory,
+    (yield* S3Inventory).inventory,
+    (yield* RdsInventory).inventory,
+    (yield* LambdaInventory).inventory,
+    (yield* EcsInventory).inventory,
+    (yield* DynamoDbInventory).inventory,
+    scaling.loadBalancerInventory,
+    scaling.autoScalingInventory,
+    (yield* CloudFrontInventory).inventory
+  ] satisfies ReadonlyArray<ServiceInventory>
+})
+
+/** Accounts and regions to walk, asked from AWS when not given. */
+const scope = (options: DiscoveryOptions) =>
+  Effect.gen(function* () {
+    const aws = yield* AwsClients.AwsClients
+    const me = yield* aws.callerIdentity
+    const self = AccountId.make(me.account)
+    const accounts =
+      options.accounts !== undefined
+        ? options.accounts.map((a) => AccountId.make(a))
+        : yield* (yield* OrganizationsDirectory).activeAccounts.pipe(
+            Effect.map((as) => (as.length === 0 ? [self] : as.map((a) => a.id))),
+            // Not in an organization, or not allowed to list it: this account alone.
+            Effect.catchAll((error) => Effect.as(Effect.logWarning(`cannot list the organization's accounts (${error.reason}); discovering ${self} only`), [self]))
+          )
+    const regions =
+      options.regions !== undefined
+        ? options.regions.map((r) => Region.make(r))
+        : yield* (yield* Ec2Inventory).enabledRegions({ account: self }).pipe(
+            Effect.catchAll((error) =>
+              Effect.as(Effect.logWarning(`cannot list enabled regions (${error.reason}); using ${aws.defaultRegion}`), [Region.make(aws.defaultRegion)])
+            )
+          )
+    return { accounts, regions }
+  })
+
+const readUnit = (unit: Unit, regions: ReadonlySet<string>): Effect.Effect<UnitOutcome> =>
+  unit.inventory.discover(unit.target).pipe(
+    // Buckets live in regions; keep those of the regions asked for. CloudFront is global: always kept.
+    Stream.filter((r) => r.kind !== "s3-bucket" || regions.has(r.region)),
+    Stream.runCollect,
+    Effect.map((chunk): UnitOutcome => {
+      const resources = Chunk.toReadonlyArray(chunk)
+      return { unit, resources, reused: false, coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: resources.length }) }
+    }),
+    Effect.catchAll((error: AwsError) =>
+      Effect.as(
+        Effect.logWarning(`discovery of ${unit.inventory.service} in ${unit.account}/${unit.coverageRegion} failed: ${error.message}`),
+        {
+          unit,
+          resources: [],
+          reused: false,
+          coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: coverageStatus(error), reason: `${error.reason}: ${error.code}`, resources: 0 })
+        } satisfies UnitOutcome
+      )
+    ),
+    Effect.withSpan("Discovery.unit", { attributes: { service: unit.inventory.service, account: unit.account, region: unit.coverageRegion } })
+  )
+
+const averageUtilization = (resources: ReadonlyArray<Resource>): number => {
+  const measured = resources.flatMap((r) => (r.utilization?.metric === "CPUUtilization" && r.utilization.datapoints > 0 ? [r.utilization.averagePercent] : []))
+  return measured.length === 0 ? 0 : Math.round((measured.reduce((a, b) => a + b, 0) / measured.length) * 100) / 100
+}
+
+/** Prices, evaluates and assembles the world from discovered resources (pure). */
+export const assemble = (input: {
+  readonly resources: ReadonlyArray<Resource>
+  readonly coverage: ReadonlyArray<CoverageEntry>
+  readonly accounts: ReadonlyArray<AccountId>
+  readonly regions: ReadonlyArray<Region>
+  readonly catalog: PriceCatalog
+  readonly timestamp: Date
+}): WorldState => {
+  const priced = input.resources.map((r) => {
+    const cost = monthlyCost(input.catalog, r)
+    return cost === r.monthlyCost ? r : patchResource(r, { monthlyCost: cost })
+  })
+  const findings = evaluate(priced, input.catalog)
+  return WorldState.make({
+    schemaVersion: WORLD_STATE_SCHEMA_VERSION,
+    timestamp: input.timestamp,
+    accounts: input.accounts,
+    regions: input.regions,
+    resources: priced,
+    monthlyCost: MicroUsd.make(priced.reduce((a, r) => a + r.monthlyCost, 0)),
+    securityScore: securityScore(priced, findings),
+    averageUtilization: averageUtilization(priced),
+    findings,
+    coverage: input.coverage
+  })
+}
+
+export const run = (
+  options: DiscoveryOptions = {}
+): Effect.Effect<DiscoveryResult, AwsError, DiscoveryAdapters | AwsClients.AwsClients> =>
+  Effect.gen(function* () {
+    const { accounts, regions } = yield* scope(options)
+    const wanted = new Set(options.services ?? ALL_SERVICES)
+    const all = (yield* inventories).filter((i) => wanted.has(i.service))
+    const catalog = Option.getOrElse(yield* Effect.serviceOption(CurrentCatalog), () => shipped)
+    const cache = yield* Effect.serviceOption(DiscoveryCache)
+    const home = regions[0] ?? Region.make("us-east-1")
+    const units: Array<Unit> = accounts.flatMap((account) =>
+      all.flatMap((inventory): Array<Unit> =>
+        inventory.scope === "global"
+          ? [{ account, target: { account, region: home }, coverageRegion: "global", inventory }]
+          : regions.map((region) => ({ account, target: { account, region }, coverageRegion: region, inventory }))
+      )
+    )
+    const done = yield* Ref.make(0)
+    const now = yield* Clock.currentTimeMillis
+    const regionSet = new Set<string>(regions)
+    const keyOf = (u: Unit) => cacheKey(u.account, u.coverageRegion, u.inventory.service)
+
+    const fromCache = (unit: Unit): Effect.Effect<Option.Option<UnitOutcome>> =>
+      Option.isNone(cache) || options.cacheTtlMs === undefined
+        ? Effect.succeedNone
+        : Effect.map(cache.value.get(keyOf(unit)), (entry) =>
+            Option.filter(entry, (e) => now - e.storedAt <= (options.cacheTtlMs ?? 0)).pipe(
+              Option.map((e): UnitOutcome => ({
+                unit,
+                resources: e.resources,
+                reused: true,
+                coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: e.resources.length, reused: true })
+              }))
+            )
+          )
+
+    const outcomes = yield* Effect.forEach(
+      units,
+      (unit) =>
+        Effect.gen(function* () {
+          const outcome = Option.getOrUndefined(yield* fromCache(unit)) ?? (yield* readUnit(unit, regionSet))
+          const n = yield* Ref.updateAndGet(done, (k) => k + 1)
+          if (options.onProgress !== undefined) {
+            yield* options.onProgress({
+              done: n,
+              total: units.length,
+              account: unit.account,
+              region: unit.coverageRegion,
+              service: unit.inventory.service,
+              status: outcome.coverage.status,
+              resources: outcome.resources.length,
+              reused: outcome.reused
+            })
+          }
+          return outcome
+        }),
+      { concurrency: options.concurrency ?? 64 }
+    )
+
+    // Utilization for what was read now (reused entries carry theirs), one batch set per (account, region).
+    const stats = new Map<string, MetricStats>()
+    let cloudWatchCalls = 0
+    const measured = new Map<string, Resource>()
+    const extraCoverage: Array<CoverageEntry> = []
+    if (options.utilization !== false) {
+      const groups = new Map<string, Array<Resource>>()
+      for (const o of outcomes) {
+        if (o.reused) continue
+        for (const r of o.resources) {
+          const k = `${r.account}|${r.region}`
+          const group = groups.get(k)
+          if (group === undefined) groups.set(k, [r])
+          else group.push(r)
+        }
+      }
+      const utilizationOptions = {
+        windowDays: options.utilization?.windowDays ?? DEFAULT_WINDOW_DAYS,
+        ...(options.utilization?.end === undefined ? {} : { end: options.utilization.end })
+      }
+      const results = yield* Effect.forEach([...groups.values()], (group) => readUtilization(group, utilizationOptions), { concurrency: options.concurrency ?? 64 })
+      for (const result of results) {
+        cloudWatchCalls += result.calls
+        for (const [arn, s] of result.stats) stats.set(arn, s)
+        for (const r of result.resources) measured.set(r.arn, r)
+        const failed = result.failures[0]
+        const first = result.resources[0]
+        if (failed !== undefined && first !== undefined) {
+          extraCoverage.push(CoverageEntry.make({ account: first.account, region: first.region, service: "cloudwatch", status: coverageStatus(failed), reason: `${failed.reason}: ${failed.code}`, resources: 0 }))
+        }
+      }
+    }
+    const finals = outcomes.map((o) => ({ ...o, resources: o.reused ? o.resources : o.resources.map((r) => measured.get(r.arn) ?? r) }))
+
+    if (Option.isSome(cache)) {
+      const store = cache.value
+      yield* Effect.forEach(finals, (o) => (o.reused || o.coverage.status !== "ok" ? Effect.void : store.set(keyOf(o.unit), CacheEntry.make({ storedAt: now, resources: o.resources }))), { discard: true })
+      yield* store.flush
+    }
+
+    const world = assemble({
+      resources: finals.flatMap((o) => o.resources),
+      coverage: [...finals.map((o) => o.coverage), ...extraCoverage],
+      accounts,
+      regions,
+      catalog,
+      timestamp: new Date(now)
+    })
+    yield* Effect.logInfo(`discovered ${world.resources.length} resources in ${accounts.length} accounts x ${regions.length} regions`)
+    return { world, utilizationStats: stats, cloudWatchCalls }
+  }).pipe(Effect.withSpan("Discovery.run"))

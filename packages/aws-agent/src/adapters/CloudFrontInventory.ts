@@ -1,0 +1,53 @@
+/** CloudFront distributions, a global service recorded in us-east-1. */
+import { CloudFrontClient, type DistributionSummary, ListDistributionsCommand } from "@aws-sdk/client-cloudfront"
+import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
+import { CloudFrontDistributionDetails, Region, type Resource } from "@miyabi/types"
+import { Context, Effect, Layer, Option, Stream } from "effect"
+import { type InventoryTarget, makeResource, type ServiceInventory } from "./Inventory.js"
+
+export const CloudFront = ServiceDescriptor.make("cloudfront", (config) => new CloudFrontClient(config))
+
+export interface CloudFrontInventoryShape {
+  readonly distributions: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly inventory: ServiceInventory
+}
+
+export class CloudFrontInventory extends Context.Tag("@miyabi/aws-agent/CloudFrontInventory")<CloudFrontInventory, CloudFrontInventoryShape>() {}
+
+const HOME = Region.make("us-east-1")
+
+export const distributionResource = (target: InventoryTarget, d: DistributionSummary): Resource => {
+  const id = d.Id ?? ""
+  return makeResource({
+    id,
+    arn: d.ARN ?? `arn:aws:cloudfront::${target.account}:distribution/${id}`,
+    kind: "cloudfront-distribution",
+    name: d.DomainName,
+    account: target.account,
+    region: HOME,
+    state: d.Enabled === false ? "stopped" : d.Status === "InProgress" ? "pending" : "running",
+    tags: {},
+    details: CloudFrontDistributionDetails.make({
+      domainName: d.DomainName ?? "",
+      enabled: d.Enabled !== false,
+      priceClass: d.PriceClass ?? "PriceClass_All",
+      origins: (d.Origins?.Items ?? []).flatMap((o) => (o.DomainName === undefined ? [] : [o.DomainName])),
+      ...(d.WebACLId === undefined || d.WebACLId === "" ? {} : { webAclId: d.WebACLId }),
+      ...(d.DefaultCacheBehavior?.ViewerProtocolPolicy === undefined ? {} : { viewerProtocolPolicy: d.DefaultCacheBehavior.ViewerProtocolPolicy })
+    })
+  })
+}
+
+export const make: Effect.Effect<CloudFrontInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
+  // The page token sits inside DistributionList, where the generic paginator does not look.
+  const distributions = (target: InventoryTarget) =>
+    Stream.paginateEffect(undefined as string | undefined, (marker) =>
+      Effect.map(aws.call(CloudFront, { account: target.account, region: HOME }, new ListDistributionsCommand(marker === undefined ? { MaxItems: 100 } : { MaxItems: 100, Marker: marker })), (out) => [
+        (out.DistributionList?.Items ?? []).map((d) => distributionResource(target, d)),
+        Option.fromNullable(out.DistributionList?.NextMarker).pipe(Option.filter((m) => m !== "" && m !== marker))
+      ] as const)
+    ).pipe(Stream.mapConcat((chunk) => chunk))
+  return { distributions, inventory: { service: "cloudfront", scope: "global", discover: distributions } }
+})
+
+export const layer: Layer.Layer<CloudFrontInventory, never, AwsClients.AwsClients> = Layer.effect(CloudFrontInventory, make)

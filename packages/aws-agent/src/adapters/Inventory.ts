@@ -1,0 +1,82 @@
+/**
+ * What every inventory adapter shares: where it reads (an account and a
+ * region), how a discovered AWS object becomes a `Resource` (owner from the
+ * roster, cost filled in later by the pricing catalog), and AWS's two tag
+ * shapes turned into one record.
+ */
+import type { AwsError } from "@miyabi/aws-runtime"
+import {
+  type AccountId,
+  Arn,
+  MicroUsd,
+  owningAgent,
+  type Region,
+  Resource,
+  type ResourceDetails,
+  ResourceId,
+  type ResourceKind,
+  type ResourceState,
+  type ResourceTags
+} from "@miyabi/types"
+import type { Stream } from "effect"
+
+/** Where an inventory reads. Discovery always knows the account (ARNs need it). */
+export interface InventoryTarget {
+  readonly account: AccountId
+  readonly region: Region
+}
+
+/**
+ * One service's inventory as discovery runs it. `scope: "global"` services
+ * (S3's bucket list, CloudFront) are read once per account, not per region.
+ */
+export interface ServiceInventory {
+  /** The SDK's service id, as coverage names it: "ec2", "s3"... */
+  readonly service: string
+  readonly scope: "regional" | "global"
+  readonly discover: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+}
+
+export interface ResourceInput {
+  readonly id: string
+  readonly arn: string
+  readonly kind: ResourceKind
+  readonly name?: string | undefined
+  readonly account: AccountId
+  readonly region: Region
+  readonly state: ResourceState
+  readonly tags: ResourceTags
+  readonly dependencies?: ReadonlyArray<string>
+  readonly details: ResourceDetails
+}
+
+/** A discovered resource, priced at zero until the catalog prices it. */
+export const makeResource = (input: ResourceInput): Resource =>
+  Resource.make({
+    id: ResourceId.make(input.id),
+    arn: Arn.make(input.arn),
+    kind: input.kind,
+    ...(input.name === undefined || input.name === "" ? {} : { name: input.name }),
+    account: input.account,
+    region: input.region,
+    state: input.state,
+    owner: owningAgent(input.kind),
+    tags: input.tags,
+    dependencies: (input.dependencies ?? []).map((d) => Arn.make(d)),
+    details: input.details,
+    monthlyCost: MicroUsd.make(0)
+  })
+
+/** EC2/RDS/ELB style `[{Key, Value}]` tags; an absent list (an untagged resource) is no tags. */
+export const tagsFromList = (tags: ReadonlyArray<{ readonly Key?: string | undefined; readonly Value?: string | undefined }> | undefined): ResourceTags =>
+  Object.fromEntries((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ""] as const])))
+
+/** ECS style `[{key, value}]` tags. */
+export const tagsFromLowerList = (tags: ReadonlyArray<{ readonly key?: string | undefined; readonly value?: string | undefined }> | undefined): ResourceTags =>
+  Object.fromEntries((tags ?? []).flatMap((t) => (t.key === undefined ? [] : [[t.key, t.value ?? ""] as const])))
+
+/** The `Name` tag, which the consoles show as the resource's name. */
+export const nameTag = (tags: ResourceTags): string | undefined => tags["Name"]
+
+export const nonNegativeInt = (n: number | undefined): number | undefined =>
+  n === undefined || !Number.isFinite(n) ? undefined : Math.max(0, Math.round(n))

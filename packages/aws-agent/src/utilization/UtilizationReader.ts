@@ -1,0 +1,181 @@
+/**
+ * Utilization from CloudWatch: one set of queries per resource (CPU average
+ * and maximum for instances and databases, invocations and duration for
+ * functions, CPU and memory for ECS services), batched 500 to a
+ * GetMetricData call per (account, region), over a window (default 14 days)
+ * at hourly resolution. A failed batch leaves its resources without
+ * utilization and is reported, not fatal.
+ */
+import type { AwsError } from "@miyabi/aws-runtime"
+import { type Resource, Utilization } from "@miyabi/types"
+import { Chunk, Clock, Effect } from "effect"
+import { CloudWatchMetrics, MAX_QUERIES_PER_CALL, type MetricQuery } from "../adapters/CloudWatchMetrics.js"
+import { patchResource } from "../ResourcePatch.js"
+import { type MetricStats, metricStats } from "./MetricStats.js"
+
+export const DEFAULT_WINDOW_DAYS = 14
+const PERIOD = 3600
+const DAY_MS = 86_400_000
+
+type Role = "cpuAvg" | "cpuMax" | "invocations" | "duration" | "memAvg"
+
+interface Wanted {
+  readonly role: Role
+  readonly namespace: string
+  readonly metricName: string
+  readonly dimensions: ReadonlyArray<{ readonly name: string; readonly value: string }>
+  readonly stat: MetricQuery["stat"]
+}
+
+/** What to ask CloudWatch about a resource; nothing for kinds (or states) without useful metrics. */
+export const wantedMetrics = (r: Resource): ReadonlyArray<Wanted> => {
+  const d = r.details
+  switch (d._tag) {
+    case "ec2-instance": {
+      if (r.state !== "running") return []
+      const dims = [{ name: "InstanceId", value: r.id }]
+      return [
+        { role: "cpuAvg", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
+        { role: "cpuMax", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum" }
+      ]
+    }
+    case "rds-instance": {
+      if (r.state === "stopped") return []
+      const dims = [{ name: "DBInstanceIdentifier", value: r.id }]
+      return [
+        { role: "cpuAvg", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
+        { role: "cpuMax", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum" }
+      ]
+    }
+    case "lambda-function": {
+      const dims = [{ name: "FunctionName", value: r.id }]
+      return [
+        { role: "invocations", namespace: "AWS/Lambda", metricName: "Invocations", dimensions: dims, stat: "Sum" },
+        { role: "duration", namespace: "AWS/Lambda", metricName: "Duration", dimensions: dims, stat: "Average" }
+      ]
+    }
+    case "ecs-service": {
+      const cluster = d.clusterArn.split("/").pop() ?? ""
+      const dims = [{ name: "ClusterName", value: cluster }, { name: "ServiceName", value: r.name ?? r.id }]
+      return [
+        { role: "cpuAvg", namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
+        { role: "memAvg", namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, stat: "Average" }
+      ]
+    }
+    default:
+      return []
+  }
+}
+
+export type SeriesByRole = Partial<Record<Role, ReadonlyArray<number>>>
+
+const clampPercent = (n: number): number => Math.min(100, Math.max(0, n))
+
+/** The resource's Utilization from its series (pure). */
+export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: number): Utilization | undefined => {
+  if (r.details._tag === "lambda-function") {
+    const invocations = series.invocations ?? []
+    const durations = series.duration ?? []
+    if (invocations.length === 0 && durations.length === 0) return undefined
+    const total = invocations.reduce((a, b) => a + b, 0)
+    const duration = metricStats(durations)
+    const timeoutMs = r.details.timeoutSeconds * 1000
+    return Utilization.make({
+      metric: "Duration/Timeout",
+      averagePercent: clampPercent((duration.avg / timeoutMs) * 100),
+      peakPercent: clampPercent((duration.max / timeoutMs) * 100),
+      windowDays,
+      datapoints: Math.max(invocations.length, durations.length),
+      invocations: Math.round(total),
+      averageDurationMs: duration.avg
+    })
+  }
+  const avg = metricStats(series.cpuAvg ?? [])
+  if (avg.count === 0) return undefined
+  const peak = series.cpuMax === undefined ? avg.max : metricStats(series.cpuMax).max
+  const memory = series.memAvg === undefined ? undefined : metricStats(series.memAvg)
+  return Utilization.make({
+    metric: "CPUUtilization",
+    averagePercent: clampPercent(avg.avg),
+    peakPercent: clampPercent(peak),
+    windowDays,
+    datapoints: avg.count,
+    ...(memory === undefined || memory.count === 0 ? {} : { memoryAveragePercent: clampPercent(memory.avg) })
+  })
+}
+
+export interface UtilizationOptions {
+  readonly windowDays?: number
+  /** End of the window; default now. */
+  readonly end?: Date
+}
+
+export interface UtilizationResult {
+  readonly resources: ReadonlyArray<Resource>
+  /** p50/p95/max/avg of each resource's main series (CPU, or Lambda duration), by ARN. */
+  readonly stats: ReadonlyMap<string, MetricStats>
+  /** (account, region) pairs whose metrics could not be read. */
+  readonly failures: ReadonlyArray<AwsError>
+  readonly calls: number
+}
+
+/** Reads utilization for resources of ONE account and region (the caller groups). */
+export const readUtilization = (
+  resources: ReadonlyArray<Resource>,
+  options: UtilizationOptions = {}
+): Effect.Effect<UtilizationResult, never, CloudWatchMetrics> =>
+  Effect.gen(function* () {
+    const first = resources[0]
+    if (first === undefined) return { resources, stats: new Map(), failures: [], calls: 0 }
+    const cw = yield* CloudWatchMetrics
+    const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS
+    const end = options.end ?? new Date(yield* Clock.currentTimeMillis)
+    // Whole hours, so every query gets the same aligned datapoints.
+    const endAligned = new Date(Math.floor(end.getTime() / 3_600_000) * 3_600_000)
+    const window = { start: new Date(endAligned.getTime() - windowDays * DAY_MS), end: endAligned }
+    const queries: Array<{ readonly query: MetricQuery; readonly index: number; readonly role: Role }> = []
+    resources.forEach((r, index) => {
+      for (const w of wantedMetrics(r)) {
+        queries.push({
+          index,
+          role: w.role,
+          query: { id: `q${queries.length}`, namespace: w.namespace, metricName: w.metricName, dimensions: w.dimensions, stat: w.stat, periodSeconds: PERIOD }
+        })
+      }
+    })
+    const batches = Chunk.toReadonlyArray(Chunk.chunksOf(Chunk.fromIterable(queries), MAX_QUERIES_PER_CALL)).map(Chunk.toReadonlyArray)
+    const target = { account: first.account, region: first.region }
+    const answers = yield* Effect.forEach(
+      batches,
+      (batch) =>
+        cw.getMetricData(target, batch.map((b) => b.query), window).pipe(
+          Effect.map((series) => ({ batch, series, error: undefined })),
+          Effect.catchAll((error) => Effect.succeed({ batch, series: [], error }))
+        ),
+      { concurrency: 4 }
+    )
+    const byResource = new Map<number, SeriesByRole>()
+    for (const { batch, series } of answers) {
+      const values = new Map(series.map((s) => [s.id, s.values]))
+      for (const b of batch) {
+        const got = values.get(b.query.id)
+        if (got === undefined) continue
+        byResource.set(b.index, { ...byResource.get(b.index), [b.role]: got })
+      }
+    }
+    const stats = new Map<string, MetricStats>()
+    const updated = resources.map((r, index) => {
+      const series = byResource.get(index)
+      if (series === undefined) return r
+      const main = series.cpuAvg ?? series.duration
+      if (main !== undefined) stats.set(r.arn, metricStats(main))
+      const utilization = utilizationOf(r, series, windowDays)
+      return utilization === undefined ? r : patchResource(r, { utilization })
+    })
+    return {
+      resources: updated,
+      stats,
+      failures: answers.flatMap((a) => (a.error === undefined ? [] : [a.error])),
+      calls: batches.length
+    }
+  }).pipe(Effect.withSpan("Utilization.read", { attributes: { resources: resources.length } }))
