@@ -38,6 +38,17 @@ type Resolved =
   | { readonly kind: "dynamo"; readonly operation: string }
   | { readonly kind: "unknown"; readonly error: AwsError; readonly handler?: ServiceHandler }
 
+/** How DynamoDB (served by dynalite) answers faults injected before the proxy. */
+const DYNAMO_FAULTS: ServiceHandler = {
+  signingName: "dynamodb",
+  protocol: "json1.0",
+  jsonNamespace: "com.amazonaws.dynamodb.v20120810",
+  errors: {
+    throttling: { code: "ThrottlingException", status: 400, message: "Rate of requests exceeds the allowed throughput." },
+    internal: { code: "InternalServerError", status: 500, message: "Internal server error" }
+  }
+}
+
 const encodeError = (handler: ServiceHandler | undefined, requestId: string, error: AwsError): RawResponse => {
   switch (handler?.protocol) {
     case "json1.0":
@@ -144,9 +155,9 @@ export const makeRouter = (deps: RouterDeps) => {
       const caller = deps.credentials.resolve(sig?.accessKeyId ?? deps.credentials.management.accessKeyId)
       const region = sig?.region ?? deps.defaultRegion
       const resolved = resolve(req, sig?.service)
-      const serviceName = resolved.kind === "dynamo" ? "dynamodb" : (resolved.kind === "unknown" ? resolved.handler?.signingName : resolved.handler.signingName) ?? sig?.service ?? "unknown"
+      const handler = resolved.kind === "dynamo" ? DYNAMO_FAULTS : resolved.handler
+      const serviceName = handler?.signingName ?? sig?.service ?? "unknown"
       const operation = resolved.kind === "unknown" ? "Unknown" : resolved.operation
-      const handler = resolved.kind === "unknown" || resolved.kind === "dynamo" ? (resolved.kind === "unknown" ? resolved.handler : undefined) : resolved.handler
       const mutating =
         resolved.kind === "rpc" ? isMutating(resolved.handler, operation)
         : resolved.kind === "rest" ? !resolved.readOnly

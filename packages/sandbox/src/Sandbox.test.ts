@@ -29,6 +29,9 @@ describe("Sandbox", () => {
       const got = yield* call(() => ddb.send(new GetItemCommand({ TableName: "tasks", Key: { pk: { S: "t-1" } } })))
       expect(got.Item?.["n"]).toEqual({ N: "3" })
       expect(sandbox.log.changes().map((c) => `${c.service}.${c.operation}`)).toEqual(["dynamodb.CreateTable", "dynamodb.PutItem"])
+      sandbox.faults.set({ rules: [{ service: "dynamodb", operation: "GetItem", throttleRate: 1 }] })
+      const throttled = yield* outcome(() => ddb.send(new GetItemCommand({ TableName: "tasks", Key: { pk: { S: "t-1" } } })))
+      expect((throttled as Error).name).toBe("ThrottlingException")
     }))
 
   it.scoped("records every request and only successful mutations as changes", () =>
