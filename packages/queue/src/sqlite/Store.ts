@@ -181,8 +181,13 @@ export const makeStore = (db: Database.Database) => {
   return {
     byId: (id: string) => byId.get(id),
     enqueue: (task: NewTask, now: number) => enqueue.immediate(task, now),
-    claim: (now: number, worker: string, token: string, leaseMs: number, kinds: ReadonlyArray<string>) =>
-      claim.immediate(now, worker, token, leaseMs, kinds),
+    claim: (now: number, worker: string, token: string, leaseMs: number, kinds: ReadonlyArray<string>) => {
+      // A read needs no lock in WAL mode: idle workers polling an empty queue
+      // then never take the write lock from the ones that have work to do.
+      const statements = candidates(kinds.length)
+      if (statements.pending.get(now, ...kinds) === undefined && statements.expired.get(now, ...kinds) === undefined) return undefined
+      return claim.immediate(now, worker, token, leaseMs, kinds)
+    },
     extend: (id: string, token: string, now: number, leaseMs: number) => extend.get({ id, token, now, expiresAt: now + leaseMs }),
     complete: (id: string, token: string, now: number, result: string | null) => finish.get({ id, token, now, result }),
     fail: (id: string, token: string, now: number, message: string, retryable: boolean, delay: (attempt: number) => number) =>
