@@ -55,8 +55,17 @@ export interface MetricPoint {
  * the estate has no such metric. Must be a pure function of the query (same
  * seed, same answer). Data put with PutMetricData is merged by the sandbox.
  */
+/** One metric a source knows of, for ListMetrics. */
+export interface MetricIdentity {
+  readonly namespace: string
+  readonly metricName: string
+  readonly dimensions: ReadonlyArray<{ readonly name: string; readonly value: string }>
+}
+
 export interface MetricSource {
   readonly points: (query: MetricQuery) => ReadonlyArray<MetricPoint>
+  /** Optional: the metrics this source has for an account and region (ListMetrics); absent = none listed. */
+  readonly list?: (accountId: string, region: string) => Iterable<MetricIdentity>
   /** Optional unit per namespace/metric ("Percent", "Bytes"); default "None". */
   readonly unit?: (namespace: string, metricName: string) => string | undefined
 }

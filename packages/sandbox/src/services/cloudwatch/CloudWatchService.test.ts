@@ -1,5 +1,5 @@
 import {
-  CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, InvalidParameterCombinationException,
+  CloudWatchClient, DeleteAlarmsCommand, ListMetricsCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, InvalidParameterCombinationException,
   paginateDescribeAlarms, paginateGetMetricData, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFound, InvalidParameterValueException
 } from "@aws-sdk/client-cloudwatch"
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
@@ -98,6 +98,8 @@ describe("CloudWatch", () => {
         cw.send(new GetMetricStatisticsCommand({ Namespace: "Miyabi/Worker", MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "tasks" }], StartTime: t0, EndTime: new Date(t0.getTime() + 60_000), Period: 60, Statistics: ["Sum", "SampleCount", "Maximum", "Average"] }))
       )
       expect(read.Datapoints?.[0]).toMatchObject({ Sum: 16, SampleCount: 4, Maximum: 8, Average: 4, Unit: "Count" })
+      const listed = yield* call(() => cw.send(new ListMetricsCommand({ Namespace: "Miyabi/Worker", Dimensions: [{ Name: "Queue" }] })))
+      expect(listed.Metrics).toEqual([{ Namespace: "Miyabi/Worker", MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "tasks" }] }])
       const reserved = yield* failure(() => cw.send(new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "x", Value: 1 }] })))
       expect(reserved).toBeInstanceOf(InvalidParameterValueException)
     }))
@@ -137,5 +139,7 @@ describe("CloudWatch", () => {
       )
       expect(got.MetricDataResults?.[0]?.Values).toEqual([3])
       expect(got.MetricDataResults?.[1]?.Values?.[0]).toBeGreaterThanOrEqual(0)
+      const listed = yield* call(() => clientOf(sandbox).send(new ListMetricsCommand({ Namespace: "AWS/SQS", MetricName: "ApproximateAgeOfOldestMessage" })))
+      expect(listed.Metrics).toEqual([{ Namespace: "AWS/SQS", MetricName: "ApproximateAgeOfOldestMessage", Dimensions: [{ Name: "QueueName", Value: "depth" }] }])
     }))
 })

@@ -3,7 +3,8 @@
  * (`GraniteServiceVersion20100801.*`). Time series come from a `MetricStore`
  * (PutMetricData + pluggable `MetricSource`s). Alarms are evaluated when read
  * against the same data, so an alarm on an idle estate instance really goes
- * to ALARM. Metric-math expressions are not served.
+ * to ALARM. ListMetrics lists what the sources declare and what was put.
+ * Metric-math expressions are not served.
  */
 import { Effect } from "effect"
 import type { MetricQuery } from "../../EstateContract.js"
@@ -202,6 +203,29 @@ export const makeCloudWatchService =
             return { Id: s.id, Label: s.label, Timestamps: mine.map((p) => p.timestamp), Values: mine.map((p) => p.value), StatusCode: page.nextToken !== undefined && mine.length > 0 ? "PartialData" : "Complete" }
           })
           return { MetricDataResults: results, ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }), Messages: [] }
+        }),
+
+      ListMetrics: (input, ctx) =>
+        Effect.gen(function* () {
+          const namespace = str(input, "Namespace")
+          const metricName = str(input, "MetricName")
+          const filters = records(input, "Dimensions").map((d) => ({ name: str(d, "Name") ?? "", value: str(d, "Value") }))
+          const account = str(input, "OwningAccount") ?? ctx.accountId
+          const metrics = store
+            .list(account, ctx.region)
+            .filter((m) => (namespace === undefined || m.namespace === namespace) && (metricName === undefined || m.metricName === metricName))
+            .filter((m) => filters.every((f) => m.dimensions.some((d) => d.name === f.name && (f.value === undefined || d.value === f.value))))
+            .sort((a, b) => `${a.namespace}/${a.metricName}`.localeCompare(`${b.namespace}/${b.metricName}`))
+          const page = yield* paginate(metrics, {
+            scope: `lm:${account}:${namespace ?? ""}:${metricName ?? ""}:${JSON.stringify(filters)}`,
+            token: str(input, "NextToken"),
+            pageSize: 500,
+            invalidToken: () => e("InvalidNextToken", "InvalidNextToken", "The service couldn't process the NextToken.")
+          })
+          return {
+            Metrics: page.items.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) })),
+            ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken })
+          }
         }),
 
       PutMetricAlarm: (input, ctx) =>

@@ -4,7 +4,7 @@
  * utilization profiles, SQS's live gauges). Stored raw points are bounded
  * per series so a chatty test cannot grow memory without limit.
  */
-import type { MetricPoint, MetricQuery, MetricSource } from "../../EstateContract.js"
+import type { MetricIdentity, MetricPoint, MetricQuery, MetricSource } from "../../EstateContract.js"
 
 interface RawPoint {
   readonly t: number
@@ -65,11 +65,16 @@ export const statistic = (points: ReadonlyArray<RawPoint>, stat: string): number
 }
 
 export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
-  const series = new Map<string, { unit?: string; points: Array<RawPoint> }>()
+  const series = new Map<string, { unit?: string; points: Array<RawPoint>; accountId: string; region: string; identity: MetricIdentity }>()
 
   const put = (datum: PutDatum): void => {
     const k = seriesKey(datum)
-    const entry = series.get(k) ?? { points: [] }
+    const entry = series.get(k) ?? {
+      points: [],
+      accountId: datum.accountId,
+      region: datum.region,
+      identity: { namespace: datum.namespace, metricName: datum.metricName, dimensions: datum.dimensions }
+    }
     if (datum.unit !== undefined) entry.unit = datum.unit
     const values = datum.values ?? []
     const point: RawPoint = datum.statistics !== undefined
@@ -110,7 +115,19 @@ export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
 
   const unit = (q: MetricQuery): string | undefined => series.get(seriesKey(q))?.unit ?? sources.map((s) => s.unit?.(q.namespace, q.metricName)).find((u) => u !== undefined)
 
-  return { put, points, unit }
+  /** Every metric known for an account and region: the sources' and the put ones, once each. */
+  const list = (accountId: string, region: string): ReadonlyArray<MetricIdentity> => {
+    const byKey = new Map<string, MetricIdentity>()
+    for (const source of sources) {
+      for (const m of source.list?.(accountId, region) ?? []) byKey.set(seriesKey({ accountId, region, ...m }), m)
+    }
+    for (const entry of series.values()) {
+      if (entry.accountId === accountId && entry.region === region) byKey.set(seriesKey({ accountId, region, ...entry.identity }), entry.identity)
+    }
+    return [...byKey.values()]
+  }
+
+  return { put, points, unit, list }
 }
 
 export type MetricStore = ReturnType<typeof makeMetricStore>

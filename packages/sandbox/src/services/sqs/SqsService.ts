@@ -27,6 +27,8 @@ export interface SqsOptions {
   readonly maxWaitMs?: number
 }
 
+const SQS_METRICS = ["ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed", "ApproximateAgeOfOldestMessage"] as const
+
 export const makeSqs = (options: SqsOptions = {}) => {
   const queues = new Map<string, Queue>()
   const recentlyDeleted = new Map<string, number>()
@@ -375,7 +377,13 @@ export const makeSqs = (options: SqsOptions = {}) => {
       const periodMs = q.period * 1000
       const last = Math.floor((nowMs - 1) / periodMs) * periodMs
       return last >= q.start.getTime() ? [{ timestamp: new Date(last), value: v }] : []
-    }
+    },
+    list: (accountId, region) =>
+      [...queues.values()]
+        .filter((queue) => queue.accountId === accountId && queue.region === region)
+        .flatMap((queue) =>
+          SQS_METRICS.map((metricName) => ({ namespace: "AWS/SQS", metricName, dimensions: [{ name: "QueueName", value: queue.name }] }))
+        )
   }
 
   const factory: ServiceFactory = () => ({
