@@ -35,7 +35,21 @@ export class Webhook extends Construct {
   constructor(scope: Construct, id: string, props: WebhookProps) {
     super(scope, id)
     this.logGroup = new logs.LogGroup(this, "FunctionLogs", { retention: props.logRetention })
+    // An own role instead of AWSLambdaBasicExecutionRole (logs:* actions on every log group):
+    // this function writes to its own log group only.
+    const role = new iam.Role(this, "FunctionRole", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: "Miyabi webhook: its log group, SendMessage on the task lanes, the task table's enqueue items"
+    })
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "OwnLogGroup",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [this.logGroup.logGroupArn]
+      })
+    )
     this.function = new lambda.Function(this, "Function", {
+      role,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: "index.handler",
