@@ -97,7 +97,7 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const credentials = makeCredentialStore(org.managementAccount.id)
     const organization = makeOrgState(org)
     const env = { estate, now: clock.now }
-    const sqs = makeSqs(options.sqs)
+    const sqs = makeSqs(options.sqs, clock.now)
     const metrics = makeMetricStore([estate.metrics, sqs.metrics])
     const core: Array<ServiceHandler> = [
       makeStsService({

@@ -65,6 +65,9 @@ export const ATTRIBUTE_RANGES: Readonly<Record<string, readonly [number, number]
   ReceiveMessageWaitTimeSeconds: [0, 20]
 }
 
+/** Queues are per account and region. */
+export const queueKey = (accountId: string, region: string, name: string): string => `${accountId}/${region}/${name}`
+
 export const md5 = (data: string | Buffer): string => createHash("md5").update(data).digest("hex")
 
 /** SQS's digest of message attributes: sorted by name, each field length-prefixed (big-endian u32). */

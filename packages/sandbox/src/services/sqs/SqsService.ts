@@ -9,7 +9,6 @@
  */
 import { createHash } from "node:crypto"
 import { Effect, Schedule } from "effect"
-import type { MetricSource } from "../../EstateContract.js"
 import type { AwsError, Operation, RequestContext, ServiceFactory } from "../../ServiceHandler.js"
 import { type Input, num, records, str, strings } from "../Input.js"
 import { paginate } from "../Pagination.js"
@@ -18,22 +17,22 @@ import {
   SYSTEM_ATTRIBUTES, validateAttributes
 } from "./SqsInputs.js"
 import {
-  counts, DEFAULT_ATTRIBUTES, decodeHandle, expire, intAttribute, makeMessage, type Message,
-  type Queue, receive
+  counts, DEFAULT_ATTRIBUTES, decodeHandle, intAttribute, makeMessage, type Message,
+  type Queue, queueKey, receive
 } from "./SqsQueues.js"
+import { makeSqsMetrics } from "./SqsMetrics.js"
 
 export interface SqsOptions {
   /** Upper bound on one long poll in real milliseconds (default 20,000, AWS's maximum). */
   readonly maxWaitMs?: number
 }
 
-const SQS_METRICS = ["ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed", "ApproximateAgeOfOldestMessage"] as const
-
-export const makeSqs = (options: SqsOptions = {}) => {
+/** `now` is the sandbox clock (for the CloudWatch gauges; operations read `ctx.now`). */
+export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Date()) => {
   const queues = new Map<string, Queue>()
   const recentlyDeleted = new Map<string, number>()
   const byArn = (arn: string) => [...queues.values()].find((q) => q.arn === arn)
-  const key = (accountId: string, region: string, name: string) => `${accountId}/${region}/${name}`
+  const key = queueKey
 
   const lookup = (input: Input, ctx: RequestContext): Effect.Effect<Queue, AwsError> => {
     const url = str(input, "QueueUrl") ?? ""
@@ -356,35 +355,7 @@ export const makeSqs = (options: SqsOptions = {}) => {
       })
   }
 
-  /** AWS/SQS gauges for CloudWatch, from the live queues (one point at the latest period). */
-  const metrics: MetricSource = {
-    points: (q) => {
-      if (q.namespace !== "AWS/SQS") return []
-      const name = q.dimensions.find((d) => d.name === "QueueName")?.value
-      const queue = name === undefined ? undefined : queues.get(key(q.accountId, q.region, name))
-      if (queue === undefined) return []
-      const nowMs = Math.min(q.end.getTime(), Date.now())
-      expire(queue, nowMs)
-      const c = counts(queue, nowMs)
-      const value: Record<string, number> = {
-        ApproximateNumberOfMessagesVisible: c.visible,
-        ApproximateNumberOfMessagesNotVisible: c.notVisible,
-        ApproximateNumberOfMessagesDelayed: c.delayed,
-        ApproximateAgeOfOldestMessage: c.ageOfOldestSeconds
-      }
-      const v = value[q.metricName]
-      if (v === undefined) return []
-      const periodMs = q.period * 1000
-      const last = Math.floor((nowMs - 1) / periodMs) * periodMs
-      return last >= q.start.getTime() ? [{ timestamp: new Date(last), value: v }] : []
-    },
-    list: (accountId, region) =>
-      [...queues.values()]
-        .filter((queue) => queue.accountId === accountId && queue.region === region)
-        .flatMap((queue) =>
-          SQS_METRICS.map((metricName) => ({ namespace: "AWS/SQS", metricName, dimensions: [{ name: "QueueName", value: queue.name }] }))
-        )
-  }
+  const metrics = makeSqsMetrics(queues, now)
 
   const factory: ServiceFactory = () => ({
     signingName: "sqs",
