@@ -1,7 +1,7 @@
 /**
  * Worker processes of the benchmark. A child prints "ready" once connected,
  * starts working on "go", and on "stop" finishes, prints one JSON line
- * ({ done, lastAt }) and exits. Node 20 runs the TypeScript through tsx.
+ * ({ done, lastAt, cpuMs }) and exits. Node 20 runs the TypeScript through tsx.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { createInterface } from "node:readline"
@@ -11,6 +11,8 @@ export interface ChildReport {
   readonly done: number
   /** Epoch ms of the child's last completion. */
   readonly lastAt: number
+  /** CPU time (user + system) the child spent from "go" to "stop". */
+  readonly cpuMs: number
 }
 
 export interface BenchChild {

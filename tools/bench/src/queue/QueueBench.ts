@@ -13,6 +13,7 @@ import { join } from "node:path"
 import { SqliteTaskQueue } from "@miyabi/queue"
 import { EnqueueRequest, TaskKind } from "@miyabi/types"
 import { Queue } from "bullmq"
+import { Redis } from "ioredis"
 import { Effect, Schedule } from "effect"
 import { startChild, type BenchChild, type ChildReport } from "./Children.js"
 import { ensureRedisServer, startRedis, type RedisServer } from "./Redis.js"
@@ -42,14 +43,14 @@ const startWorkers = async (count: number, script: string, args: (i: number) => 
   return started
 }
 
-/** Tells the workers to stop and returns the time of the last completion any of them saw. */
-const stopWorkers = async (workers: ReadonlyArray<BenchChild>, tasks: number): Promise<number> => {
+/** Tells the workers to stop; returns the time of the last completion any of them saw and their CPU time. */
+const stopWorkers = async (workers: ReadonlyArray<BenchChild>, tasks: number): Promise<{ lastAt: number; cpuMs: number }> => {
   for (const child of workers) child.send("stop")
   const reports: ReadonlyArray<ChildReport> = await Promise.all(workers.map((child) => child.report))
   for (const child of workers) children.delete(child)
   const done = reports.reduce((sum, report) => sum + report.done, 0)
   if (done !== tasks) throw new Error(`the workers completed ${done} tasks, expected ${tasks}`)
-  return Math.max(...reports.map((report) => report.lastAt))
+  return { lastAt: Math.max(...reports.map((report) => report.lastAt)), cpuMs: reports.reduce((sum, report) => sum + report.cpuMs, 0) }
 }
 
 const sqliteRun = (workers: number): Promise<RunResult> =>
@@ -69,11 +70,24 @@ const sqliteRun = (workers: number): Promise<RunResult> =>
           Effect.repeat({ until: (stats) => stats.completed >= TASKS, schedule: Schedule.spaced("20 millis") }),
           Effect.timeoutFail({ duration: STEP_TIMEOUT_MS, onTimeout: () => new Error(`SQLite with ${workers} worker(s) did not finish in time`) })
         )
-        const lastAt = yield* Effect.promise(() => stopWorkers(started, TASKS))
-        return { backend: "sqlite", workers, tasks: TASKS, enqueueMs, drainMs: lastAt - goAt } satisfies RunResult
+        const { lastAt, cpuMs } = yield* Effect.promise(() => stopWorkers(started, TASKS))
+        return { backend: "sqlite", workers, tasks: TASKS, enqueueMs, drainMs: lastAt - goAt, drainCpuMs: cpuMs } satisfies RunResult
       })
     )
   )
+
+/** redis-server's own CPU time so far (INFO cpu), in milliseconds. */
+const redisCpuMs = async (port: number): Promise<number> => {
+  const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true })
+  try {
+    await client.connect()
+    const info = await client.info("cpu")
+    const seconds = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, "m").exec(info)?.[1] ?? "0")
+    return (seconds("used_cpu_sys") + seconds("used_cpu_user")) * 1_000
+  } finally {
+    client.disconnect()
+  }
+}
 
 const bullRun = async (workers: number, port: number): Promise<RunResult> => {
   const name = `bench-${workers}`
@@ -83,6 +97,7 @@ const bullRun = async (workers: number, port: number): Promise<RunResult> => {
     const t0 = performance.now()
     for (let n = 0; n < TASKS; n++) await queue.add("noop", { n })
     const enqueueMs = performance.now() - t0
+    const redisCpu0 = await redisCpuMs(port)
     const goAt = Date.now()
     for (const child of started) child.send("go")
     const deadline = Date.now() + STEP_TIMEOUT_MS
@@ -90,8 +105,10 @@ const bullRun = async (workers: number, port: number): Promise<RunResult> => {
       if (Date.now() > deadline) throw new Error(`BullMQ with ${workers} worker(s) did not finish in time`)
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    const lastAt = await stopWorkers(started, TASKS)
-    return { backend: "bullmq", workers, tasks: TASKS, enqueueMs, drainMs: lastAt - goAt }
+    const { lastAt, cpuMs } = await stopWorkers(started, TASKS)
+    // The server's CPU counts too: with BullMQ much of the queue's work runs in redis (Lua scripts).
+    const serverCpuMs = (await redisCpuMs(port)) - redisCpu0
+    return { backend: "bullmq", workers, tasks: TASKS, enqueueMs, drainMs: lastAt - goAt, drainCpuMs: cpuMs + serverCpuMs }
   } finally {
     await queue.close()
   }

@@ -14,6 +14,7 @@ const worker = new Worker(queueName, async () => undefined, {
 })
 let done = 0
 let lastAt = 0
+let cpu0 = process.cpuUsage()
 worker.on("completed", () => {
   done++
   lastAt = Date.now()
@@ -22,10 +23,14 @@ worker.on("completed", () => {
 const main = async () => {
   await worker.waitUntilReady()
   createInterface({ input: process.stdin }).on("line", (line) => {
-    if (line === "go") void worker.run()
+    if (line === "go") {
+      cpu0 = process.cpuUsage()
+      void worker.run()
+    }
     if (line === "stop") {
+      const cpu = process.cpuUsage(cpu0)
       void worker.close().then(() => {
-        console.log(JSON.stringify({ done, lastAt }))
+        console.log(JSON.stringify({ done, lastAt, cpuMs: (cpu.user + cpu.system) / 1_000 }))
         process.exit(0)
       })
     }

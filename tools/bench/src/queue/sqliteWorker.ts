@@ -20,9 +20,11 @@ const program = Effect.gen(function* () {
   })
   console.log("ready")
   yield* Deferred.await(go)
+  const cpu0 = process.cpuUsage()
   yield* WorkerRuntime.run({ workerId: WorkerId.make(id), concurrency: 1, leaseMs: 60_000, pollMs: 1, shutdown: Deferred.await(stop) })
   const metrics = yield* Effect.flatMap(WorkerMetrics.WorkerMetrics, (m) => m.snapshot)
-  console.log(JSON.stringify({ done: metrics.completed, lastAt: metrics.lastActivityAt?.getTime() ?? 0 }))
+  const cpu = process.cpuUsage(cpu0)
+  console.log(JSON.stringify({ done: metrics.completed, lastAt: metrics.lastActivityAt?.getTime() ?? 0, cpuMs: (cpu.user + cpu.system) / 1_000 }))
 })
 
 const layers = Layer.mergeAll(
