@@ -154,3 +154,12 @@ export const make = Effect.gen(function* () {
 })
 
 export const layer: Layer.Layer<CostExplorerSource, never, AwsClients.AwsClients> = Layer.effect(CostExplorerSource, make)
+
+/** A source answering from fixed lines (those within the period), for tests and demos; it makes no calls. */
+export const layerTest = (lines: ReadonlyArray<CostLine>): Layer.Layer<CostExplorerSource> =>
+  Layer.succeed(
+    CostExplorerSource,
+    CostExplorerSource.of({
+      read: (options) => Effect.succeed({ lines: lines.filter((l) => l.date >= options.from && l.date <= options.to), calls: 0, cachedCalls: 0 })
+    })
+  )

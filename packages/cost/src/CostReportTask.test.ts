@@ -1,0 +1,58 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "@effect/vitest"
+import { CostLine, decodeInput, MicroUsd } from "@miyabi/types"
+import { Effect, Layer } from "effect"
+import { isTransient, Payload, run } from "./CostReportTask.js"
+import { layerTest as costExplorerTest } from "./adapters/CostExplorer.js"
+import { layer as curLayer } from "./adapters/CurFiles.js"
+import { layer as duckDbLayer } from "./adapters/DuckDb.js"
+import { FIXTURE_POLICY, writeFixture } from "./testing/CurFixtures.js"
+
+const decode = decodeInput(Payload, "payload of task kind cost-report")
+
+describe("CostReportTask", () => {
+  it.effect("needs a CUR path for a CUR report and names the problem", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(decode({ month: "2026-10", source: "cur" }))
+      expect(error.message).toMatch(/curPath is required when source is cur/)
+      const ok = yield* decode({ month: "2026-10", source: "ce" })
+      expect(ok.accounts).toEqual([])
+    }))
+
+  it.scoped("allocates a month of CUR files and writes the HTML, CSV and JSON reports", () =>
+    Effect.gen(function* () {
+      const dir = yield* Effect.acquireRelease(Effect.promise(() => mkdtemp(join(tmpdir(), "miyabi-cost-task-"))), (d) =>
+        Effect.promise(() => rm(d, { recursive: true, force: true }))
+      )
+      const fixture = yield* writeFixture({ dir: join(dir), rows: 1_200, formats: ["legacy-csv-gz"] })
+      const payload = yield* decode({ month: "2026-10", source: "cur", curPath: fixture.files["legacy-csv-gz"], accounts: FIXTURE_POLICY.accounts, outputDir: join(dir, "out") })
+      const summary = yield* run(payload)
+      expect(summary.billTotal).toBe(fixture.totalMicros)
+      expect(summary.customers.reduce((s, c) => s + c.total, 0) + summary.unallocated).toBe(fixture.totalMicros)
+      expect(summary.files.map((f) => f.slice(dir.length))).toEqual(["/out/report.html", "/out/report.csv", "/out/report.json"])
+      const csv = yield* Effect.promise(() => readFile(join(dir, "out", "report.csv"), "utf8"))
+      expect(csv.split("\r\n")[0]).toBe("customer,direct,shared,total")
+      const html = yield* Effect.promise(() => readFile(join(dir, "out", "report.html"), "utf8"))
+      expect(html).toContain("Cost by customer over time")
+    }).pipe(Effect.provide(Layer.merge(curLayer.pipe(Layer.provideMerge(duckDbLayer({ config: { threads: "1" } }))), costExplorerTest([])))))
+
+  it.effect("allocates a month from Cost Explorer and reports the calls it made", () =>
+    Effect.gen(function* () {
+      const line = (date: string, micros: number, customer?: string) =>
+        new CostLine({ date, account: "222222222222", service: "AmazonEC2", tags: customer === undefined ? {} : { CostCenter: customer }, unblended: MicroUsd.make(micros), amortized: MicroUsd.make(micros) })
+      const payload = yield* decode({ month: "2026-10", source: "ce", accounts: [{ account: "222222222222", kind: "pool", customers: ["acme", "globex"] }] })
+      const summary = yield* run(payload).pipe(
+        Effect.provide(Layer.merge(costExplorerTest([line("2026-10-01", 3_000_001, "acme"), line("2026-10-02", 2_000_001), line("2026-11-01", 99)]), curLayer.pipe(Layer.provideMerge(duckDbLayer()))))
+      )
+      expect(summary).toMatchObject({ source: "cost-explorer", billTotal: 5_000_002, unallocated: 0, calls: { sent: 0, cached: 0 }, files: [] })
+      expect(summary.customers).toEqual([{ customer: "acme", total: 4_000_002 }, { customer: "globex", total: 1_000_000 }])
+    }))
+
+  it("retries only what says it is retryable", () => {
+    expect(isTransient({ retryable: true })).toBe(true)
+    expect(isTransient({ retryable: false })).toBe(false)
+    expect(isTransient(new Error("x"))).toBe(false)
+  })
+})
