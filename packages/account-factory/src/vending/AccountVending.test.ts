@@ -31,7 +31,7 @@ describe("AccountVending", () => {
         const stages: Array<VendStage> = []
         const vended = yield* vendAccount(request(1), { ...fast, onProgress: (_, stage) => Effect.sync(() => void stages.push(stage)) })
         expect(vended.resumed).toBe(false)
-        expect(stages).toEqual(["Creating", "InProgress", "Moving", "Tagging", "WaitingForRole", "Done"])
+        expect(stages).toEqual(["Creating", "InProgress", "Created", "Moving", "Tagging", "WaitingForRole", "Done"])
         const account = (yield* memory.state).accounts.find((a) => a.id === vended.accountId)
         expect(account?.parentId).toBe(POOLS)
         expect(account?.tags).toEqual({ CostCenter: "platform", Environment: "prod" })
@@ -67,15 +67,18 @@ describe("AccountVending", () => {
   it.live("vends 12 accounts with at most 5 creations in flight", () =>
     withMemory({ pollsUntilCreated: 3 }, (memory) =>
       Effect.gen(function* () {
-        let inFlight = 0
+        // A creation is in flight from "Creating" until "Created" (SUCCEEDED) or "Failed".
+        const creating = new Set<string>()
         let peak = 0
         const results = yield* vendAccounts(Array.from({ length: 12 }, (_, i) => request(i + 1)), {
           ...fast,
-          onProgress: (_, stage) => Effect.sync(() => {
-            if (stage === "Creating") peak = Math.max(peak, ++inFlight)
-            if (stage === "Done" || stage === "Failed") inFlight--
+          onProgress: (name, stage) => Effect.sync(() => {
+            if (stage === "Creating") creating.add(name)
+            if (stage === "Created" || stage === "Failed") creating.delete(name)
+            peak = Math.max(peak, creating.size)
           })
         })
+        expect(peak).toBe(5)
         expect(results.every(Either.isRight)).toBe(true)
         expect(peak).toBeLessThanOrEqual(5)
         const accounts = (yield* memory.state).accounts.filter((a) => a.parentId === POOLS)

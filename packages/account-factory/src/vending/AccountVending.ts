@@ -7,8 +7,8 @@
  * At most `maxInFlight` creations run at once (AWS allows 5); the rest queue.
  */
 import type { AccountId, AwsTags, OrgNodeId } from "@miyabi/types"
-import { Data, Duration, Effect, Either, Schedule, Schema } from "effect"
-import { isTransient, Organizations, OrganizationsError, type CreateAccountFailureReason, type CreateAccountStatus } from "../org/Organizations.js"
+import { Data, Duration, Effect, Either, Option, Schedule, Schema } from "effect"
+import { isTransient, Organizations, OrganizationsError, type AccountSummary, type CreateAccountFailureReason, type CreateAccountStatus } from "../org/Organizations.js"
 
 export const VendFailureReason = Schema.Literal(
   "EmailAlreadyExists",
@@ -84,7 +84,7 @@ export interface VendedAccount {
   readonly resumed: boolean
 }
 
-export type VendStage = "Queued" | "Creating" | "InProgress" | "Moving" | "Tagging" | "WaitingForRole" | "Baseline" | "Done" | "Failed"
+export type VendStage = "Creating" | "InProgress" | "Created" | "Moving" | "Tagging" | "WaitingForRole" | "Baseline" | "Done" | "Failed"
 
 export interface VendOptions {
   /** Between status reads (default: exponential from 2 s, at most 30 s apart). */
@@ -114,8 +114,18 @@ const defaults = {
   retrySchedule: Schedule.exponential("500 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
 }
 
+/** What a batch shares: one look at the organization, and the creation slots. */
+interface BatchContext {
+  readonly accounts: ReadonlyArray<AccountSummary> | undefined
+  readonly running: ReadonlyArray<CreateAccountStatus> | undefined
+  readonly slot: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
 /** Vends one account (see the module comment). */
 export const vendAccount = (request: VendRequest, options: VendOptions = {}): Effect.Effect<VendedAccount, VendError, Organizations> =>
+  vendWith(request, options, undefined)
+
+const vendWith = (request: VendRequest, options: VendOptions, batch: BatchContext | undefined): Effect.Effect<VendedAccount, VendError, Organizations> =>
   Effect.gen(function* () {
     const orgs = yield* Organizations
     const progress = (stage: VendStage, detail = "") => options.onProgress?.(request.name, stage, detail) ?? Effect.void
@@ -138,10 +148,10 @@ export const vendAccount = (request: VendRequest, options: VendOptions = {}): Ef
 
     // 1. Find what an earlier run left, else create.
     const created = Effect.gen(function* () {
-      const accounts = yield* retrying(orgs.listAccountSummaries())
+      const accounts = batch?.accounts ?? (yield* retrying(orgs.listAccountSummaries()))
       const existing = accounts.find((account) => account.email.toLowerCase() === request.email.toLowerCase())
       if (existing !== undefined) return { accountId: existing.id, resumed: true }
-      const running = (yield* retrying(orgs.listCreateAccountStatus("IN_PROGRESS"))).find((status) => status.accountName === request.name)
+      const running = (batch?.running ?? (yield* retrying(orgs.listCreateAccountStatus("IN_PROGRESS")))).find((status) => status.accountName === request.name)
       let status: CreateAccountStatus
       if (running !== undefined) {
         yield* progress("InProgress", `resuming request ${running.requestId}`)
@@ -160,8 +170,12 @@ export const vendAccount = (request: VendRequest, options: VendOptions = {}): Ef
         const reason = FAILURES[status.failureReason ?? "UNKNOWN"]
         return yield* Effect.fail(vendError(reason, `CreateAccount request ${status.requestId} failed: ${status.failureReason ?? "no reason given"}`))
       }
+      yield* progress("Created", status.accountId)
       return { accountId: status.accountId, resumed: running !== undefined }
     }).pipe(
+      // Only creation holds one of the in-flight slots (AWS's limit is on creations); moving,
+      // tagging and waiting for the role run beside the next creations.
+      (effect) => (batch === undefined ? effect : batch.slot(effect)),
       Effect.timeoutFail({
         duration: options.creationTimeout ?? defaults.creationTimeout,
         onTimeout: () => vendError("Timeout", `the account was not created within ${Duration.format(Duration.decode(options.creationTimeout ?? defaults.creationTimeout))}`)
@@ -197,13 +211,23 @@ export const vendAccount = (request: VendRequest, options: VendOptions = {}): Ef
     Effect.withSpan("AccountVending.vendAccount", { attributes: { name: request.name } })
   )
 
-/** Vends many accounts, at most `maxInFlight` at once; one result per request, in order. */
+/**
+ * Vends many accounts, at most `maxInFlight` creations at once (the rest
+ * wait for a slot); one result per request, in order. The organization is
+ * read once for the whole batch.
+ */
 export const vendAccounts = (
   requests: ReadonlyArray<VendRequest>,
   options: VendOptions = {}
 ): Effect.Effect<ReadonlyArray<Either.Either<VendedAccount, VendError>>, never, Organizations> =>
-  Effect.forEach(
-    requests,
-    (request) => Effect.either(vendAccount(request, options)),
-    { concurrency: options.maxInFlight ?? 5 }
-  ).pipe(Effect.withSpan("AccountVending.vendAccounts", { attributes: { count: requests.length } }))
+  Effect.gen(function* () {
+    const orgs = yield* Organizations
+    const slots = yield* Effect.makeSemaphore(options.maxInFlight ?? 5)
+    const retry = <A>(effect: Effect.Effect<A, OrganizationsError>) => Effect.retry(effect, { schedule: options.retrySchedule ?? defaults.retrySchedule, while: isTransient })
+    // When the organization cannot be read up front, each vend reads it itself (and reports the failure).
+    const seen = Option.getOrUndefined(
+      yield* Effect.all({ accounts: retry(orgs.listAccountSummaries()), running: retry(orgs.listCreateAccountStatus("IN_PROGRESS")) }).pipe(Effect.option)
+    )
+    const batch: BatchContext = { accounts: seen?.accounts, running: seen?.running, slot: slots.withPermits(1) }
+    return yield* Effect.forEach(requests, (request) => Effect.either(vendWith(request, options, batch)), { concurrency: "unbounded" })
+  }).pipe(Effect.withSpan("AccountVending.vendAccounts", { attributes: { count: requests.length } }))
