@@ -17,6 +17,7 @@ export interface PriceFilter {
 
 export interface PriceListShape {
   /** Every product of a service code matching the filters, as Price List JSON strings. */
+  /** The SDK hands each product as a lazy JSON string (an object whose toString is the JSON); callers get plain strings. */
   readonly products: (serviceCode: string, filters: ReadonlyArray<PriceFilter>) => Stream.Stream<string, AwsError>
 }
 
@@ -37,7 +38,7 @@ export const make: Effect.Effect<PriceListShape, never, AwsClients.AwsClients> =
         Filters: filters.map((f) => ({ Type: "TERM_MATCH" as const, Field: f.field, Value: f.value }))
       },
       { inputToken: "NextToken", outputToken: "NextToken", items: "PriceList" }
-    ).pipe(Stream.map((item) => (typeof item === "string" ? item : JSON.stringify(item))))
+    ).pipe(Stream.map((item) => String(item)))
 }))
 
 export const layer: Layer.Layer<PriceList, never, AwsClients.AwsClients> = Layer.effect(PriceList, make)

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "@effect/vitest"
+import { AccountId, Arn, Ec2InstanceDetails, LambdaFunctionDetails, MicroUsd, owningAgent, Region, Resource, type ResourceDetails, ResourceId } from "@miyabi/types"
+import { Effect, Layer } from "effect"
+import { CloudWatchMetrics, type MetricQuery } from "../adapters/CloudWatchMetrics.js"
+import { metricStats } from "./MetricStats.js"
+import { readUtilization, utilizationOf, wantedMetrics } from "./UtilizationReader.js"
+
+const make = (id: string, details: ResourceDetails, state: Resource["state"] = "running") =>
+  Resource.make({
+    id: ResourceId.make(id),
+    arn: Arn.make(`arn:aws:ec2:us-east-1:123456789012:x/${id}`),
+    kind: details._tag,
+    account: AccountId.make("123456789012"),
+    region: Region.make("us-east-1"),
+    state,
+    owner: owningAgent(details._tag),
+    tags: {},
+    dependencies: [],
+    details,
+    monthlyCost: MicroUsd.make(0)
+  })
+const instance = (id: string, state: Resource["state"] = "running") => make(id, Ec2InstanceDetails.make({ instanceType: "m5.large", awsState: state, lifecycle: "on-demand", volumeIds: [], securityGroupIds: [] }), state)
+
+describe("utilization", () => {
+  it("summarizes a series: avg, p50, p95 (nearest rank), max", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1)
+    expect(metricStats(values)).toEqual({ count: 100, avg: 50.5, p50: 50, p95: 95, max: 100 })
+    expect(metricStats([])).toEqual({ count: 0, avg: 0, p50: 0, p95: 0, max: 0 })
+  })
+
+  it("asks for CPU of running instances only", () => {
+    expect(wantedMetrics(instance("i-1")).map((w) => `${w.namespace}:${w.metricName}:${w.stat}`)).toEqual(["AWS/EC2:CPUUtilization:Average", "AWS/EC2:CPUUtilization:Maximum"])
+    expect(wantedMetrics(instance("i-2", "stopped"))).toEqual([])
+  })
+
+  it("turns Lambda invocations and duration into duration over timeout", () => {
+    const fn = make("f", LambdaFunctionDetails.make({ memoryMiB: 512, timeoutSeconds: 10, architecture: "x86_64", packageType: "Zip" }))
+    const u = utilizationOf(fn, { invocations: [10, 20, 30], duration: [1000, 3000] }, 14)
+    expect(u).toMatchObject({ metric: "Duration/Timeout", invocations: 60, averageDurationMs: 2000, averagePercent: 20, peakPercent: 30 })
+  })
+
+  it.effect("batches at most 500 queries per GetMetricData call", () =>
+    Effect.gen(function* () {
+      const sizes: Array<number> = []
+      const fake = Layer.succeed(CloudWatchMetrics, {
+        getMetricData: (_target, queries: ReadonlyArray<MetricQuery>) =>
+          Effect.sync(() => {
+            sizes.push(queries.length)
+            return queries.map((q) => ({ id: q.id, values: q.stat === "Maximum" ? [9, 12] : [4, 6] }))
+          })
+      })
+      const resources = Array.from({ length: 600 }, (_, i) => instance(`i-${i}`))
+      const result = yield* readUtilization(resources, { windowDays: 7, end: new Date("2026-11-20T00:00:00Z") }).pipe(Effect.provide(fake))
+      expect(sizes.sort((a, b) => b - a)).toEqual([500, 500, 200])
+      expect(result.calls).toBe(3)
+      expect(result.resources[599]?.utilization).toMatchObject({ metric: "CPUUtilization", averagePercent: 5, peakPercent: 12, windowDays: 7, datapoints: 2 })
+      expect(result.stats.get(resources[0]?.arn ?? "")).toMatchObject({ avg: 5, max: 6 })
+    }))
+})
