@@ -9,7 +9,7 @@
  * (weekends of a business workload are cheaper than weekdays). Days of the
  * month up to `asOf` without a cost are observed zeros, not gaps.
  */
-import { Budget, type CostDate, type CostMonth, Forecast, MicroUsd } from "@miyabi/types"
+import { type Budget, type CostDate, type CostMonth, Forecast, MicroUsd } from "@miyabi/types"
 import { compareIds } from "./Apportion.js"
 
 export const SEASONAL_MIN_DAYS = 14
@@ -104,4 +104,3 @@ export const forecastBudgets = (
   )
 }
 
-export { Budget }
