@@ -13,6 +13,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda"
 import * as logs from "aws-cdk-lib/aws-logs"
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager"
 import { Construct } from "constructs"
+import { webhookQueueActions, webhookTableActions } from "../config/Permissions.js"
 import type { Queues } from "./Queues.js"
 
 export interface WebhookProps {
@@ -71,15 +72,10 @@ export class Webhook extends Construct {
       }
     })
     // Enqueue only: SendMessage on the two lanes, and the task table's idempotency and record items.
-    props.queues.high.grantSendMessages(this.function)
-    props.queues.standard.grantSendMessages(this.function)
-    this.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: "TaskTableEnqueue",
-        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-        resources: [props.table.tableArn]
-      })
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: "EnqueueMessages", actions: [...webhookQueueActions], resources: [props.queues.high.queueArn, props.queues.standard.queueArn] })
     )
+    role.addToPolicy(new iam.PolicyStatement({ sid: "TaskTableEnqueue", actions: [...webhookTableActions], resources: [props.table.tableArn] }))
 
     this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: props.logRetention })
     this.api = new apigwv2.HttpApi(this, "Api", {

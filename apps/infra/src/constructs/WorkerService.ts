@@ -14,6 +14,7 @@ import * as logs from "aws-cdk-lib/aws-logs"
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
 import { Construct } from "constructs"
 import type { EnvironmentConfig } from "../config/Environments.js"
+import { workerDeadLetterActions, workerLaneActions, workerTableActions, workerTaskProtectionActions } from "../config/Permissions.js"
 import { workerImageExcludes } from "../config/WorkerImage.js"
 import type { Queues } from "./Queues.js"
 
@@ -73,28 +74,28 @@ export class WorkerService extends Construct {
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: "ConsumeTaskQueues",
-        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        actions: [...workerLaneActions],
         resources: [queues.high.queueArn, queues.standard.queueArn]
       })
     )
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: "DeadLetterQueue",
-        actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        actions: [...workerDeadLetterActions],
         resources: [queues.deadLetter.queueArn]
       })
     )
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: "TaskTable",
-        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DescribeTable"],
+        actions: [...workerTableActions],
         resources: [props.table.tableArn, `${props.table.tableArn}/index/${props.statusIndexName}`]
       })
     )
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
         sid: "OwnTaskProtection",
-        actions: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"],
+        actions: [...workerTaskProtectionActions],
         resources: [stack.formatArn({ service: "ecs", resource: "task", resourceName: `${props.clusterName}/*` })]
       })
     )

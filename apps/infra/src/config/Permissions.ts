@@ -1,0 +1,25 @@
+/**
+ * The AWS actions each runtime role is granted on its own resources, as
+ * data (no aws-cdk-lib here): the constructs grant exactly these, and the
+ * webhook bundle's test checks that what it really calls is among them.
+ */
+
+/** The webhook only enqueues: an idempotency item and the task record, then one message. */
+export const webhookTableActions: ReadonlyArray<string> = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+export const webhookQueueActions: ReadonlyArray<string> = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+
+/** The worker claims, heartbeats, completes, retries and dead-letters. */
+export const workerLaneActions: ReadonlyArray<string> = [
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessage",
+  "sqs:ChangeMessageVisibility",
+  "sqs:SendMessage",
+  "sqs:GetQueueAttributes",
+  "sqs:GetQueueUrl"
+]
+export const workerDeadLetterActions: ReadonlyArray<string> = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+export const workerTableActions: ReadonlyArray<string> = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DescribeTable"]
+export const workerTaskProtectionActions: ReadonlyArray<string> = ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]
+
+/** What only `provision` (sandbox, tests) calls; a deployed stack hands the runtimes existing resources. */
+export const provisionOnlyActions: ReadonlyArray<string> = ["sqs:CreateQueue", "dynamodb:CreateTable", "dynamodb:DescribeTable"]
