@@ -34,6 +34,8 @@ export interface PolicyInput {
   readonly content: string
   /** Line of `source` where the document starts (default 1). */
   readonly line?: number
+  /** The text was generated (from YAML): every finding points at `line`, the document's start. */
+  readonly generated?: boolean
 }
 
 export interface LintReport {
@@ -75,7 +77,8 @@ const isRegionDeny = (statement: ParsedStatement): boolean =>
 /** Lints one SCP document. */
 export const lintPolicy = (input: PolicyInput, options: LintOptions = {}): ReadonlyArray<PolicyFinding> => {
   const firstLine = input.line ?? 1
-  const at = (offset: number) => {
+  const at = (offset: number): { line: number; column?: number } => {
+    if (input.generated === true) return { line: firstLine }
     const { line, column } = positionOf(input.content, offset)
     return { line: line + firstLine - 1, column }
   }

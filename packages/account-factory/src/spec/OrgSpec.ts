@@ -42,6 +42,8 @@ export interface PolicyEntry {
   readonly source: string
   /** Line in `source` where the document starts (1 for a file). */
   readonly line: number
+  /** true when `content` was generated from a YAML mapping: positions inside it mean nothing in the file. */
+  readonly generated?: boolean
 }
 
 export interface AttachmentEntry {

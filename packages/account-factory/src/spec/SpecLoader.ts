@@ -114,7 +114,7 @@ export const parseSpec = (text: string, file: string, readFile: ReadFile): Effec
         if (content._tag === "Left") issues.push(issueAt(file, doc, lines, ["policies", index, "file"], `cannot read policy file ${source}: ${content.left.message}`))
         else policies.push({ ...base, content: content.right, source, line: 1 })
       } else if (policy.document !== undefined) {
-        policies.push({ ...base, content: JSON.stringify(policy.document, null, 2), source: `${file}#policies[${index}].document`, line: contentLine(doc, lines, ["policies", index, "document"]) })
+        policies.push({ ...base, content: JSON.stringify(policy.document, null, 2), source: `${file}#policies[${index}].document`, line: contentLine(doc, lines, ["policies", index, "document"]), generated: true })
       } else if (policy.content !== undefined) {
         policies.push({ ...base, content: policy.content, source: `${file}#policies[${index}].content`, line: contentLine(doc, lines, ["policies", index, "content"]) })
       }
