@@ -21,3 +21,7 @@ export type { AwsTaskQueueShape, AwsTaskQueueOptions, LaneCounts } from "./aws/A
 export * as AwsQueueResources from "./aws/AwsQueueResources.js"
 export * as QueueStore from "./aws/QueueStore.js"
 export type { StoreSpec, AwsStoreSettings, QueueStoreOptions } from "./aws/QueueStore.js"
+export * as EcsTaskProtection from "./adapters/EcsTaskProtection.js"
+export * as TaskProtectionGuard from "./aws/TaskProtectionGuard.js"
+export * as Emf from "./aws/Emf.js"
+export * as WorkerTelemetry from "./aws/WorkerTelemetry.js"

@@ -199,6 +199,30 @@ describe("AwsTaskQueue", () => {
     })
   )
 
+  it.scoped("reconciling the dead-letter queue requeues unfinished tasks, drops stale copies and keeps poison", () =>
+    Effect.gen(function* () {
+      const { queue, sandbox } = yield* setup()
+      const pending = yield* queue.enqueue(request("pending"))
+      const done = yield* queue.enqueue(request("done", { priority: "high" }))
+      const [, lease] = Option.getOrThrow(yield* queue.claim({ workerId: worker, leaseMs: 10_000 }))
+      yield* queue.complete(lease, null)
+      // What SQS redrive leaves behind: copies of both tasks' messages, and a poison message.
+      const copy = (task: typeof pending.task) =>
+        encodeMessage({ v: 1, id: task.id, kind: task.kind, payload: JSON.stringify(task.payload), priority: task.priority, maxAttempts: 3, createdAt: task.createdAt.getTime(), generation: 1 })
+      const { SQSClient, SendMessageCommand } = yield* Effect.promise(() => import("@aws-sdk/client-sqs"))
+      const client = new SQSClient({ region: "us-east-1", endpoint: sandbox.endpoint, credentials: sandbox.credentials })
+      for (const body of [copy(pending.task), copy(done.task), "poison"]) {
+        yield* Effect.promise(() => client.send(new SendMessageCommand({ QueueUrl: queue.resources.deadLetterUrl, MessageBody: body })))
+      }
+      client.destroy()
+      expect(yield* queue.reconcileDeadLetters()).toEqual({ requeued: 1, dropped: 1, poison: 1 })
+      const counts = yield* queue.laneCounts()
+      expect([counts.standard.visible, counts.deadLetter.visible, counts.deadLetter.inFlight]).toEqual([2, 0, 1])
+      const [again] = Option.getOrThrow(yield* queue.claim({ workerId: worker, leaseMs: 10_000 }))
+      expect(again.id).toBe(pending.task.id)
+    })
+  )
+
   it.scoped("cancel and retry: a cancelled task's message is dropped, a retried task runs again", () =>
     Effect.gen(function* () {
       const { queue } = yield* setup()

@@ -25,6 +25,7 @@ import { newTaskId } from "../sqlite/Ids.js"
 import { QueueError, TaskQueue, type TaskQueueShape } from "../TaskQueue.js"
 import { laneUrl, type AwsQueueResources } from "./AwsQueueResources.js"
 import { makeClaim } from "./Claim.js"
+import { makeReconcile, type ReconcileReport } from "./DeadLetters.js"
 import { bestEffort, handBack, heldFromRecord, storeError } from "./Delivery.js"
 import { encodeMessage, messageAttributes, messageOf } from "./TaskMessage.js"
 import { errorJson, executionOf, LEASE_FIELDS, logOf, toJson, toTask, type TaskRecord } from "./TaskRecord.js"
@@ -44,8 +45,12 @@ export interface LaneCounts {
 export interface AwsTaskQueueShape extends TaskQueueShape {
   readonly resources: AwsQueueResources
   readonly laneCounts: () => Effect.Effect<LaneCounts, QueueError>
+  /** Puts dead-lettered messages of unfinished tasks back in their lanes and drops stale ones (see DeadLetters.ts). */
+  readonly reconcileDeadLetters: () => Effect.Effect<ReconcileReport, QueueError>
 }
 
+/** An idle claim looks at the dead-letter queue at most this often (per queue instance). */
+const RECONCILE_EVERY_MS = 10_000
 const LIST_LIMIT = 100
 const LIST_LIMIT_MAX = 10_000
 const STATUSES: ReadonlyArray<TaskStatus> = ["Pending", "InProgress", "Completed", "Failed", "Cancelled", "Blocked"]
@@ -64,6 +69,14 @@ export const make = (resources: AwsQueueResources, options: AwsTaskQueueOptions 
     const backoff = options.backoff ?? defaultBackoff
     const claimNext = makeClaim({ sqs, table, resources })
     const logSequence = yield* Ref.make(0)
+    const reconcile = makeReconcile({ sqs, table, resources })
+    const lastReconcile = yield* Ref.make(Number.NEGATIVE_INFINITY)
+    /** When a claim found nothing: time to look at the dead-letter queue? */
+    const reconcileIfDue = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const due = yield* Ref.modify(lastReconcile, (last) => (now - last >= RECONCILE_EVERY_MS ? [true, now] : [false, last]))
+      if (due) yield* reconcile.pipe(Effect.catchAll((error) => Effect.logWarning(`dead-letter reconciliation failed: ${error.message}`)))
+    })
 
     const read = (operation: string, id: string): Effect.Effect<TaskRecord, QueueError | NotFound> =>
       table.getTask(id).pipe(
@@ -145,7 +158,13 @@ export const make = (resources: AwsQueueResources, options: AwsTaskQueueOptions 
         }).pipe(Effect.mapError(storeError("enqueue")), span("enqueue", { kind: request.kind })),
 
       claim: (claimOptions) =>
-        claimNext(claimOptions).pipe(Effect.mapError(storeError("claim")), span("claim", { workerId: claimOptions.workerId })),
+        claimNext(claimOptions).pipe(
+          Effect.tap((claimed) => (Option.isNone(claimed) ? reconcileIfDue : Effect.void)),
+          Effect.mapError(storeError("claim")),
+          span("claim", { workerId: claimOptions.workerId })
+        ),
+
+      reconcileDeadLetters: () => reconcile.pipe(Effect.mapError(storeError("reconcileDeadLetters")), span("reconcileDeadLetters")),
 
       heartbeat: (lease, leaseMs) =>
         Effect.gen(function* () {
