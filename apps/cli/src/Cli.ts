@@ -12,13 +12,17 @@ import packageJson from "../package.json" with { type: "json" }
 import { demoCommand } from "./commands/demo/DemoCommand.js"
 import { tasksCommand } from "./commands/tasks/TasksCommand.js"
 import { workerCommand } from "./commands/worker/WorkerCommand.js"
+import { intakeCommand } from "./commands/intake/IntakeCommand.js"
+import { kpiCommand } from "./commands/kpi/KpiCommand.js"
+import { sandboxCommand } from "./commands/sandbox/SandboxCommand.js"
+import { scaleCommand } from "./commands/scale/ScaleCommand.js"
 import { miyabi } from "./Global.js"
 import { QueueStore } from "./QueueStore.js"
 import { renderCause } from "./render/Errors.js"
 
 export const rootCommand = miyabi.pipe(
   Command.withDescription("Miyabi AWS Platform: a fleet of autonomous agents on AWS that looks after AWS itself."),
-  Command.withSubcommands([tasksCommand, workerCommand, demoCommand])
+  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand])
 )
 
 export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJson.version })

@@ -3,7 +3,7 @@
  *
  *   (absent)            miyabi.db under the user's data directory
  *   sqlite:PATH | PATH  a SQLite file (its directory must exist)
- *   aws:...             the SQS + DynamoDB adapter (reserved; not available yet)
+ *   aws:[k=v,...]       the SQS + DynamoDB adapter (settings: see @miyabi/queue QueueStore.ts)
  *
  * Anything else is one `InvalidInput` naming the flag and the reason.
  */

@@ -3,9 +3,9 @@
  * the queue (and better-sqlite3) only when a command opens a store; see
  * QueueStore.ts.
  */
-import { SqliteTaskQueue, type QueueError, type TaskQueue } from "@miyabi/queue"
+import { QueueStore, SqliteTaskQueue, type QueueError, type TaskQueue } from "@miyabi/queue"
 import { InvalidInput } from "@miyabi/types"
-import { Layer } from "effect"
+import { ConfigError, Effect, Layer } from "effect"
 import type { StoreOptions } from "./QueueStore.js"
 import type { StoreConfig } from "./StoreConfig.js"
 
@@ -14,8 +14,30 @@ export const storeLayer = (config: StoreConfig, options: StoreOptions): Layer.La
     case "Sqlite":
       return SqliteTaskQueue.layer(config.path, options.sqlite ?? {})
     case "Aws":
-      return Layer.fail(
-        new InvalidInput({ source: "--store", reason: "the AWS queue adapter (aws:...) is not available yet; use a SQLite path" })
-      )
+      return awsStoreLayer(config.spec, "--store", options.sqlite?.backoff === undefined ? {} : { backoff: options.sqlite.backoff })
   }
 }
+
+/**
+ * The SQS + DynamoDB queue of an `aws:` store string (the part after "aws:"),
+ * with region, credentials and endpoint (AWS_ENDPOINT_URL) from the environment.
+ * A bad setting or variable is one `InvalidInput` naming `source`.
+ */
+export const awsStoreLayer = (
+  spec: string,
+  source: string,
+  options: QueueStore.QueueStoreOptions = {}
+): Layer.Layer<TaskQueue, InvalidInput | QueueError> =>
+  Layer.unwrapEffect(
+    Effect.map(QueueStore.parseStore(`aws:${spec}`, source), (parsed) => {
+      // The SDK warns on every run under Node < 22 (a notice about its future
+      // releases); a CLI should not print it on each command. Set to "false" to see it.
+      process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true"
+      return (
+      QueueStore.layerFromStore(parsed, options).pipe(
+        Layer.catchAll((error) =>
+          Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source, reason: `aws: ${String(error)}` }) : error)
+        )
+      ))
+    })
+  )

@@ -106,7 +106,7 @@ describe("miyabi (built)", () => {
     ["a directory", () => tmp, `miyabi: --store: ${tmp} is a directory, not a SQLite file`],
     ["an unknown scheme", () => "redis://localhost", 'miyabi: --store: unknown store scheme "redis:"; use sqlite:PATH, a file path, or aws:...'],
     ["a missing directory", () => "/nonexistent-miyabi/q.db", "miyabi: --store: directory /nonexistent-miyabi does not exist"],
-    ["the AWS adapter", () => "aws:us-east-1", "miyabi: --store: the AWS queue adapter (aws:...) is not available yet; use a SQLite path"]
+    ["a bad aws: setting", () => "aws:us-east-1", 'miyabi: --store: unknown aws: setting "us-east-1"; use prefix, table, high, standard, dlq, provision']
   ])("rejects --store naming %s with one line and exit 1", (_, store, line) => {
     const result = miyabi("tasks", "list", "--store", store())
     expect(result).toMatchObject({ code: 1, stdout: "", stderr: `${line}\n` })

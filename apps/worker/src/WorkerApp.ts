@@ -4,20 +4,54 @@
  * runtime until SIGTERM/SIGINT, after which it drains within
  * MIYABI_DRAIN_SECONDS and exits 0.
  */
-import { Echo, type Handler, HandlerRegistry, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime } from "@miyabi/queue"
+import { Echo, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime } from "@miyabi/queue"
 import { InvalidInput, WorkerId } from "@miyabi/types"
-import { Cause, Duration, Effect, Exit, Layer, Option } from "effect"
+import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { TaskFailure } from "@miyabi/queue"
+import { TaskKind } from "@miyabi/types"
+import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
 import * as os from "node:os"
 import { serveHealth } from "./HealthServer.js"
 import { type LogLevel, loadWorkerConfig, type WorkerConfig } from "./WorkerConfig.js"
 
 /** The task kinds this worker runs. A capability that adds a built-in kind appends its handler here. */
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler]
+/** `account-vend` (@miyabi/account-factory) through the AWS the environment configures; a retried vend resumes instead of creating twice. */
+const PERMANENT_VEND_FAILURES: ReadonlyArray<string> = ["EmailAlreadyExists", "AccountLimitExceeded", "InvalidAddress", "InvalidEmail", "PaymentInstrument", "BusinessValidation"]
+const accountVendHandler = HandlerRegistry.handler({
+  kind: TaskKind.make(ACCOUNT_VEND_TASK_KIND),
+  payload: AccountVendPayload,
+  timeout: "30 minutes",
+  run: (payload) =>
+    runAccountVendTask(payload).pipe(
+      Effect.provide(OrganizationsSdk.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
+      Effect.mapError((error) =>
+        new TaskFailure({
+          reason: ConfigError.isConfigError(error) || error._tag === "InvalidInput" || PERMANENT_VEND_FAILURES.includes(error.reason) ? "Permanent" : "Transient",
+          message: ConfigError.isConfigError(error) ? `AWS settings: ${String(error)}` : error.message
+        })
+      )
+    )
+})
+
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, accountVendHandler]
 
 const effectLogLevel = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" } as const satisfies Record<LogLevel, string>
 
 const workerId = (): WorkerId =>
   WorkerId.make((process.env["ECS_TASK_ID"] ?? `${os.hostname()}-${process.pid}`).slice(0, 128))
+
+/** The SQS + DynamoDB queue of MIYABI_STORE=aws:...; AWS settings and MIYABI_QUEUE_* from the environment. */
+const awsQueueLayer = (spec: string) =>
+  Layer.unwrapEffect(
+    Effect.map(QueueStore.parseStore(`aws:${spec}`, "env MIYABI_STORE"), (parsed) =>
+      QueueStore.layerFromStore(parsed).pipe(
+        Layer.catchAll((error) =>
+          Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "env MIYABI_STORE", reason: `aws: ${String(error)}` }) : error)
+        )
+      )
+    )
+  )
 
 /** Runs the worker with `config` until it is signalled and has drained. */
 export const runWorker = (config: WorkerConfig) =>
@@ -45,7 +79,7 @@ export const runWorker = (config: WorkerConfig) =>
       Layer.mergeAll(
         config.store._tag === "Sqlite"
           ? SqliteTaskQueue.layer(config.store.path, { createDirectory: true })
-          : Layer.fail(new InvalidInput({ source: "env MIYABI_STORE", reason: "the AWS queue adapter (aws:...) is not available yet; use a SQLite path" })),
+          : awsQueueLayer(config.store.spec),
         HandlerRegistry.layer(builtinHandlers),
         WorkerMetrics.layer
       )

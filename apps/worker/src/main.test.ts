@@ -75,7 +75,7 @@ describe("miyabi-worker (built)", () => {
     [{ MIYABI_CONCURRENCY: "lots" }, 'miyabi-worker: env MIYABI_CONCURRENCY: Unable to decode "lots" into a number (got "lots")'],
     [{ MIYABI_DRAIN_SECONDS: "-1" }, 'miyabi-worker: env MIYABI_DRAIN_SECONDS: Expected a number between 0 and 3600, actual -1 (got "-1")'],
     [{ LOG_LEVEL: "chatty" }, 'miyabi-worker: env LOG_LEVEL: expected one of debug, info, warn, error (got "chatty")'],
-    [{ MIYABI_STORE: "aws:us-east-1" }, "miyabi-worker: env MIYABI_STORE: the AWS queue adapter (aws:...) is not available yet; use a SQLite path"]
+    [{ MIYABI_STORE: "aws:us-east-1" }, 'miyabi-worker: env MIYABI_STORE: unknown aws: setting "us-east-1"; use prefix, table, high, standard, dlq, provision']
   ])("exits 1 with one line for a bad environment %j", (env, line) => {
     const result = spawnSync(process.execPath, [main], { env: { ...process.env, MIYABI_STORE: path.join(tmp, "bad.db"), ...env }, encoding: "utf8", timeout: 30_000 })
     expect(result.status).toBe(1)

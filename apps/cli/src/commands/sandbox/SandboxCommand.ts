@@ -1,0 +1,34 @@
+/**
+ * `miyabi sandbox up`: a local AWS (@miyabi/sandbox) in the foreground, with
+ * the environment a shell needs to use it printed on stdout.
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { Effect, Schema } from "effect"
+import { globalOptions } from "../../Global.js"
+
+export const estateSizes = ["tiny", "small", "medium", "large"] as const
+
+export const upOptions = {
+  ...globalOptions,
+  seed: Options.integer("seed").pipe(Options.withDescription("Seed of the generated estate (same seed, same estate)."), Options.withDefault(1)),
+  size: Options.choice("size", estateSizes).pipe(Options.withDescription("Size of the generated estate."), Options.withDefault("small" as const)),
+  port: Options.integer("port").pipe(
+    Options.withDescription("Port on 127.0.0.1 (0 picks a free one)."),
+    Options.withSchema(Schema.Int.pipe(Schema.between(0, 65_535))),
+    Options.withDefault(0)
+  )
+}
+
+const up = Command.make("up", upOptions, (flags) =>
+  Effect.flatMap(Effect.promise(() => import("./SandboxHandlers.js")), (h) => h.up(flags))
+).pipe(
+  Command.withDescription(
+    "Run a local AWS (STS, Organizations, EC2, S3, SQS, DynamoDB, ...) on loopback until Ctrl-C, and print the AWS_* variables to export."
+  )
+)
+
+export const sandboxCommand = Command.make("sandbox").pipe(
+  Command.withDescription("A local AWS for trying the platform without an AWS account."),
+  Command.withSubcommands([up])
+)
