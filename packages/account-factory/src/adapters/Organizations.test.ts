@@ -6,6 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime, RateLimits } from "@miyabi/aws-runtime"
 import { Sandbox } from "@miyabi/sandbox"
 import { Duration, Effect, Either, Layer, Schedule } from "effect"
+import { IdentityCenter } from "../org/IdentityCenter.js"
 import { Organizations } from "../org/Organizations.js"
 import { vendAccount, vendAccounts, type VendOptions } from "../vending/AccountVending.js"
 import * as nodePath from "node:path"
@@ -13,6 +14,7 @@ import { fileURLToPath } from "node:url"
 import { planOrganization } from "../plan/OrgDiff.js"
 import { applyPlan } from "../plan/PlanApply.js"
 import { loadSpec } from "../spec/SpecLoader.js"
+import * as IdentityCenterSdk from "./IdentityCenter.js"
 import * as OrganizationsSdk from "./Organizations.js"
 
 const here = nodePath.dirname(fileURLToPath(import.meta.url))
@@ -36,10 +38,11 @@ const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
     })
   )
 
-// The sandbox is local: lift the production budget of 5 Organizations calls a second.
-const rateLimits = { ...RateLimits.defaultRateLimits, organizations: { perSecond: 500, burst: 500 } }
+// The sandbox is local: lift the production budgets (5 Organizations calls a second, 10 for SSO Admin).
+const rateLimits = { ...RateLimits.defaultRateLimits, organizations: { perSecond: 500, burst: 500 }, "sso-admin": { perSecond: 500, burst: 500 } }
 const runtime = AwsRuntime.layer({ rateLimits, region: "us-east-1", sessionUser: "test", sessionPurpose: "account-factory", retryBaseDelay: Duration.millis(1), retryMaxDelay: Duration.millis(5) })
 const organizations = OrganizationsSdk.layer.pipe(Layer.provide(runtime))
+const withIdentityCenter = Layer.merge(OrganizationsSdk.layer, IdentityCenterSdk.layer({ pollSchedule: Schedule.spaced("10 millis") })).pipe(Layer.provide(runtime))
 
 const sandbox = (options: Parameters<typeof Sandbox.start>[0] = {}) =>
   Effect.gen(function* () {
@@ -92,17 +95,24 @@ describe("Organizations on the SDK, against the sandbox", () => {
       expect(error.reason).toBe("AccountLimitExceeded")
     }))
 
-  it.scopedLive("plans and applies the reference organization; a second plan is empty; drift plans exactly the repairs", () =>
+  it.scopedLive("plans and applies the reference organization (with Identity Center); a second plan is empty; drift plans exactly the repairs", () =>
     Effect.gen(function* () {
-      yield* sandbox()
+      yield* sandbox({ ssoAdmin: { assignmentDelayMs: 20 } })
       const spec = yield* loadSpec(nodePath.resolve(here, "../../examples/reference-org.yaml"))
       yield* Effect.gen(function* () {
         const orgs = yield* Organizations
-        const plan = () => Effect.map(orgs.snapshot(), (organization) => planOrganization(spec, { organization }))
+        const center = yield* IdentityCenter
+        const plan = () =>
+          Effect.gen(function* () {
+            const organization = yield* orgs.snapshot()
+            const identityCenter = yield* center.read(organization.accounts.map((account) => account.id))
+            return planOrganization(spec, { organization, identityCenter })
+          })
         const first = yield* plan()
-        // The sandbox starts with Production and Non-Production/Development (and an account in each).
-        expect(first.steps.length).toBe(28)
-        expect(first.notes).toHaveLength(3)
+        // The sandbox starts with Production and Non-Production/Development (and an account in each):
+        // 28 organization steps, 3 permission sets, 7 + 2 + 7 assignments.
+        expect(first.steps.length).toBe(28 + 3 + 16)
+        expect(first.notes).toHaveLength(2)
         const result = yield* applyPlan(first, { vend: fast })
         expect(result.applied).toBe(first.steps.length)
         expect((yield* plan()).steps).toEqual([])
@@ -123,6 +133,6 @@ describe("Organizations on the SDK, against the sandbox", () => {
         ])
         yield* applyPlan(repairs, { vend: fast })
         expect((yield* plan()).steps).toEqual([])
-      }).pipe(Effect.provide(organizations))
+      }).pipe(Effect.provide(withIdentityCenter))
     }), 60_000)
 })

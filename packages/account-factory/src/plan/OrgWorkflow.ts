@@ -3,7 +3,8 @@
  * spec, lint its SCPs, read the live organization, plan; and apply only a
  * plan whose spec has no lint errors.
  */
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
+import { IdentityCenter, type IdentityCenterError } from "../org/IdentityCenter.js"
 import { Organizations, type OrganizationsError } from "../org/Organizations.js"
 import { formatFinding } from "../scp/PolicyFinding.js"
 import { lintSpec, type LintOptions, type LintReport } from "../scp/ScpLint.js"
@@ -28,16 +29,21 @@ export interface PlannedSpec {
   readonly plan: OrgPlan
 }
 
-/** `miyabi org plan --spec <file>`. */
+/**
+ * `miyabi org plan --spec <file>`. Permission sets and assignments are
+ * planned when an `IdentityCenter` service is provided (or its state given).
+ */
 export const planSpecFile = (
   file: string,
   options: { readonly lint?: LintOptions; readonly identityCenter?: LiveIdentityCenter } = {}
-): Effect.Effect<PlannedSpec, SpecError | OrganizationsError, Organizations> =>
+): Effect.Effect<PlannedSpec, SpecError | OrganizationsError | IdentityCenterError, Organizations> =>
   Effect.gen(function* () {
     const spec = yield* loadSpec(file)
     const lint = lintSpec(spec, options.lint)
     const organization = yield* (yield* Organizations).snapshot()
-    const plan = planOrganization(spec, options.identityCenter === undefined ? { organization } : { organization, identityCenter: options.identityCenter })
+    const center = yield* Effect.serviceOption(IdentityCenter)
+    const identityCenter = options.identityCenter ?? (Option.isSome(center) ? yield* center.value.read(organization.accounts.map((account) => account.id)) : undefined)
+    const plan = planOrganization(spec, identityCenter === undefined ? { organization } : { organization, identityCenter })
     return { spec, lint, plan }
   }).pipe(Effect.withSpan("OrgWorkflow.planSpecFile", { attributes: { file } }))
 
@@ -45,7 +51,7 @@ export const planSpecFile = (
 export const applySpecFile = (
   file: string,
   options: ApplyOptions & { readonly lint?: LintOptions } = {}
-): Effect.Effect<PlannedSpec & { readonly result: ApplyResult }, SpecError | OrganizationsError | LintFailed | ApplyError, Organizations> =>
+): Effect.Effect<PlannedSpec & { readonly result: ApplyResult }, SpecError | OrganizationsError | IdentityCenterError | LintFailed | ApplyError, Organizations> =>
   Effect.gen(function* () {
     const planned = yield* planSpecFile(file, options.lint === undefined ? {} : { lint: options.lint })
     if (planned.lint.errors > 0) {

@@ -7,7 +7,8 @@
  * creation goes through vending, which finds an earlier request by e-mail.
  */
 import type { AccountId, OrgNodeId, PolicyId } from "@miyabi/types"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
+import { IdentityCenter, type IdentityCenterError } from "../org/IdentityCenter.js"
 import { Organizations, type OrganizationsError } from "../org/Organizations.js"
 import { vendAccount, type VendError, type VendOptions } from "../vending/AccountVending.js"
 import type { OrgPlan, PlanStep } from "./PlanStep.js"
@@ -34,13 +35,14 @@ export interface ApplyOptions {
 export interface ApplyResult {
   readonly applied: number
   readonly alreadyDone: number
-  /** Steps this build cannot carry out (Identity Center has no adapter yet). */
+  /** Identity Center steps when no `IdentityCenter` service was provided. */
   readonly skipped: ReadonlyArray<string>
 }
 
 export const applyPlan = (plan: OrgPlan, options: ApplyOptions = {}): Effect.Effect<ApplyResult, ApplyError, Organizations> =>
   Effect.gen(function* () {
     const orgs = yield* Organizations
+    const identityCenter = yield* Effect.serviceOption(IdentityCenter)
     const start = yield* orgs.snapshot().pipe(Effect.mapError((error) => new ApplyError({ reason: "StepFailed", step: 0, description: "read the organization", detail: error.message })))
     // What exists, by the names plan steps use.
     const ouIds = new Map<string, OrgNodeId>([["", start.rootId], ["Root", start.rootId]])
@@ -67,7 +69,7 @@ export const applyPlan = (plan: OrgPlan, options: ApplyOptions = {}): Effect.Eff
     for (const [index, step] of plan.steps.entries()) {
       const number = index + 1
       const fail = (reason: ApplyError["reason"], detail: string) => new ApplyError({ reason, step: number, description: describeStep(step), detail })
-      const aws = <A>(effect: Effect.Effect<A, OrganizationsError | VendError>) => Effect.mapError(effect, (error) => fail("StepFailed", error.message))
+      const aws = <A>(effect: Effect.Effect<A, OrganizationsError | VendError | IdentityCenterError>) => Effect.mapError(effect, (error) => fail("StepFailed", error.message))
       const need = <A>(value: A | undefined, what: string) => (value === undefined ? Effect.fail(fail("MissingParent", `${what} does not exist; apply the steps before it first`)) : Effect.succeed(value))
 
       const run: Effect.Effect<StepOutcome, ApplyError> = Effect.gen(function* () {
@@ -140,9 +142,20 @@ export const applyPlan = (plan: OrgPlan, options: ApplyOptions = {}): Effect.Eff
           }
           case "CreatePermissionSet":
           case "UpdatePermissionSet":
-          case "CreateAccountAssignment":
-            skipped.push(`${describeStep(step).trim()} (Identity Center has no adapter yet)`)
-            return "skipped"
+          case "CreateAccountAssignment": {
+            if (Option.isNone(identityCenter)) {
+              skipped.push(`${describeStep(step).trim()} (no Identity Center service given)`)
+              return "skipped"
+            }
+            const center = identityCenter.value
+            if (step._tag === "CreateAccountAssignment") {
+              const accountId = yield* need(accountIds.get(step.accountName), `account ${step.accountName}`)
+              yield* aws(center.assign({ permissionSet: step.permissionSet, principalType: step.principalType, principal: step.principal, accountId }))
+            } else {
+              yield* aws(center.putPermissionSet({ name: step.name, description: "", sessionDuration: step.sessionDuration, managedPolicies: step.managedPolicies, ...(step.inlinePolicy === undefined ? {} : { inlinePolicy: step.inlinePolicy }) }))
+            }
+            return "applied"
+          }
         }
       })
       const outcome = yield* run
