@@ -71,6 +71,12 @@ describe("IAM", () => {
     }
   })
 
+  it("opens no resource policy to everyone (its `*` principals only deny, e.g. plain HTTP)", () => {
+    const open = documents.flatMap((d) => d.statements).filter((s) => s.Principal === "*" || JSON.stringify(s.Principal) === JSON.stringify({ AWS: "*" }))
+    expect(open.length).toBeGreaterThan(0)
+    for (const statement of open) expect(statement.Effect).toBe("Deny")
+  })
+
   it("allows `*` resources only for actions without resource-level permissions", () => {
     const starred = documents.flatMap((doc) =>
       doc.statements.filter((s) => s.Effect === "Allow" && asList(s.Resource).includes("*")).flatMap((s) => asList(s.Action).map((action) => ({ where: doc.where, action, statement: s })))
@@ -105,5 +111,15 @@ describe("IAM", () => {
     expect(asList(table.Action)).not.toContain("dynamodb:Scan")
     expect(JSON.stringify(table.Resource)).toContain("/index/ByStatus")
     expect(JSON.stringify(bySid("OwnTaskProtection")!.Resource)).toContain(":task/miyabi-dev-cluster/*")
+  })
+
+  it("lets the webhook only send to the two lanes, write enqueue items and its own log group", () => {
+    const statements = documents.flatMap((d) => d.statements)
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid)!
+    expect(asList(bySid("EnqueueMessages").Action)).toEqual(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"])
+    expect(JSON.stringify(bySid("EnqueueMessages").Resource)).toMatch(/QueuesHigh.*QueuesStandard/)
+    expect(JSON.stringify(bySid("EnqueueMessages").Resource)).not.toContain("DeadLetter")
+    expect(JSON.stringify(bySid("TaskTableEnqueue").Resource)).not.toContain("/index/")
+    expect(JSON.stringify(bySid("OwnLogGroup").Resource)).toContain("WebhookFunctionLogs")
   })
 })
