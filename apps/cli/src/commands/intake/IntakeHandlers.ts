@@ -2,7 +2,7 @@
  * What `miyabi intake serve` does; loaded on first use (see IntakeCommand.ts).
  */
 import type * as Command from "@effect/cli/Command"
-import { Intake } from "@miyabi/queue"
+import { Intake, WorkerLogger } from "@miyabi/queue"
 import { InvalidInput } from "@miyabi/types"
 import { Effect, Layer } from "effect"
 import { withQueue } from "../../CommandContext.js"
@@ -36,6 +36,8 @@ export const serve = (flags: Command.Command.ParseConfig<typeof serveOptions>) =
           const signal = yield* shutdown
           yield* Effect.sync(() => process.stderr.write(`miyabi intake: ${signal}, stopping\n`))
         }).pipe(
+          // The intake's logs (one JSON line per delivery) go to stderr: stdout is the command's result.
+          Effect.provide(WorkerLogger.layer({ format: "json", stream: "stderr" })),
           Effect.provide(
             Intake.WebhookIntake.layerConfig.pipe(
               Layer.provideMerge(Intake.DeliveryStore.layerMemory()),
