@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { describe, expect, it } from "@effect/vitest"
 import { AllocationPolicy, Placement } from "@miyabi/types"
 import { Effect, Layer, Schema } from "effect"
-import { accountsFromPlacements, fromCur, monthDays } from "./CostReports.js"
+import { accountsFromPlacements, accountsFromRoles, fromCur, monthDays } from "./CostReports.js"
 import { layer as curLayer } from "./adapters/CurFiles.js"
 import { layer as duckDbLayer } from "./adapters/DuckDb.js"
 import { FIXTURE_POLICY, writeFixture } from "./testing/CurFixtures.js"
@@ -41,6 +41,24 @@ describe("CostReports", () => {
       ["999999999999", "shared-platform", "", undefined]
     ])
     expect(conflicts).toEqual(["444444444444"])
+  })
+
+  it("derives allocation accounts from account roles", () => {
+    const accounts = accountsFromRoles(
+      [
+        { id: "5", role: "workload" },
+        { id: "1", role: "management" },
+        { id: "3", role: "silo", customerId: "acme" },
+        { id: "2", role: "pool" },
+        { id: "4", role: "silo" }
+      ],
+      ["initech", "globex"]
+    )
+    expect(accounts.map((a) => [a.account, a.kind, a.customers.join("+")])).toEqual([
+      ["1", "shared-platform", ""],
+      ["2", "pool", "globex+initech"],
+      ["3", "silo", "acme"]
+    ])
   })
 
   it.scoped("reports one month of a folder of CUR files, with daily costs for budgets", () =>

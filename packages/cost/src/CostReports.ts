@@ -96,3 +96,36 @@ export const accountsFromPlacements = (
   }
   return { accounts, conflicts }
 }
+
+/** An account as an organization inventory describes it (the sandbox estate, an org scan). */
+export interface RoledAccount {
+  readonly id: string
+  /** "silo" | "pool" | "bridge" for customer accounts; "management", "security", "infrastructure" for the platform's; anything else is left undeclared. */
+  readonly role: string
+  /** The owner of a silo account. */
+  readonly customerId?: string | undefined
+}
+
+const PLATFORM_ROLES = new Set(["management", "security", "infrastructure"])
+
+/**
+ * Allocation accounts from account roles: silo accounts to their owner, pool
+ * and bridge accounts shared by `poolCustomers` (the customers placed in
+ * pools), platform accounts shared by everyone. Other accounts (workloads,
+ * sandboxes) stay undeclared, so their untagged cost shows as unallocated.
+ */
+export const accountsFromRoles = (
+  accounts: ReadonlyArray<RoledAccount>,
+  poolCustomers: ReadonlyArray<string>,
+  key?: AllocationKey
+): ReadonlyArray<AllocationAccount> =>
+  [...accounts]
+    .sort((a, b) => compareIds(a.id, b.id))
+    .flatMap((a): ReadonlyArray<AllocationAccount> => {
+      if (a.role === "silo" && a.customerId !== undefined) return [new AllocationAccount({ account: a.id, kind: "silo", customers: [a.customerId] })]
+      if (a.role === "pool" || a.role === "bridge") {
+        return [new AllocationAccount({ account: a.id, kind: a.role, customers: [...new Set(poolCustomers)].sort(compareIds), ...(key === undefined ? {} : { key }) })]
+      }
+      if (PLATFORM_ROLES.has(a.role)) return [new AllocationAccount({ account: a.id, kind: "shared-platform", customers: [], ...(key === undefined ? {} : { key }) })]
+      return []
+    })

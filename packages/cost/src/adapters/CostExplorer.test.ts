@@ -8,6 +8,7 @@ import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
 import { AllocationPolicy } from "@miyabi/types"
 import { Duration, Effect, Either, Layer, Schema } from "effect"
 import { allocate } from "../Allocation.js"
+import { accountsFromRoles, fromCostExplorer, monthDays } from "../CostReports.js"
 import { CostExplorerError, CostExplorerSource, layer as costExplorerLayer } from "./CostExplorer.js"
 
 /** Sets environment variables for the scope and restores them after. */
@@ -102,5 +103,34 @@ describe("CostExplorerSource", () => {
         Effect.provide(Effect.flatMap(CostExplorerSource, (ce) => ce.read({ from: "2026-10-31", to: "2026-10-01" })), source)
       )
       expect(error).toBeInstanceOf(CostExplorerError)
+    }))
+})
+
+describe("the sandbox estate's per-customer report (the demo path)", () => {
+  it.scoped("allocates the estate's month from Cost Explorer exactly, silo accounts to their owners", () =>
+    Effect.gen(function* () {
+      const { estate } = yield* withSandbox(500)
+      const month = new Date(estate.data.asOf - DAY).toISOString().slice(0, 7)
+      const policy = Schema.decodeUnknownSync(AllocationPolicy)({
+        accounts: accountsFromRoles(
+          estate.data.organization.accounts,
+          estate.data.customers.filter((c) => c.tenancy === "pool").map((c) => c.id),
+          { _tag: "tagged-share" }
+        )
+      })
+      const { report, calls } = yield* fromCostExplorer({ month, policy }).pipe(Effect.provide(source))
+      const { from, to } = monthDays(month)
+      const truth = [...estate.costs.lines(from, day(Date.parse(`${to}T00:00:00Z`) + DAY))]
+      const bill = truth.reduce((s, l) => s + l.unblendedMicroUsd, 0)
+      expect(report.allocation.billTotal).toBe(bill)
+      expect(report.allocation.customers.reduce((s, c) => s + c.total, 0) + report.allocation.unallocated).toBe(bill)
+      const silo = estate.data.organization.accounts.find((a) => a.role === "silo" && a.customerId !== undefined)
+      expect(silo).toBeDefined()
+      const siloCost = truth.filter((l) => l.accountId === silo?.id).reduce((s, l) => s + l.unblendedMicroUsd, 0)
+      const owner = report.allocation.customers.find((c) => c.customer === silo?.customerId)
+      expect(siloCost).toBeGreaterThan(0)
+      expect(owner?.explanation.find((e) => e.kind === "silo" && e.account === silo?.id)?.amount).toBe(siloCost)
+      expect(calls?.sent).toBeGreaterThan(0)
+      expect(report.allocation.customers.length).toBeGreaterThan(1)
     }))
 })
