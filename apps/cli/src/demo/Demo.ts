@@ -8,9 +8,10 @@ import { Effect } from "effect"
 import { Output } from "../Output.js"
 import type { DemoStep } from "./DemoStep.js"
 import { queueStep } from "./QueueStep.js"
+import { scaleStep } from "./ScaleStep.js"
 
 /** The demo's story, in order. A new capability appends its step here. */
-export const demoSteps: ReadonlyArray<DemoStep> = [queueStep]
+export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, scaleStep]
 
 export const runDemo = (
   steps: ReadonlyArray<DemoStep>,
