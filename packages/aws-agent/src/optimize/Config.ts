@@ -4,7 +4,7 @@
  * the last 14 days before it recommends anything, and aims at a utilization
  * that leaves headroom for the peaks it has seen.
  */
-import type { BlastRadius } from "@miyabi/types"
+import type { Risk } from "@miyabi/types"
 
 export interface OptimizeConfig {
   /** Minimum hourly datapoints before a utilization-based rule acts (Compute Optimizer: 30 hours in 14 days). */
@@ -35,7 +35,8 @@ export interface OptimizeConfig {
   readonly maxRollbacks: number
   /** Confidence of a rule θ6 has no statistics for yet. */
   readonly newRuleConfidence: number
-  readonly blastRadius: BlastRadius
+  /** Limits θ4 enforces (ExecutionPlan.blastRadius). */
+  readonly blastRadius: { readonly maxChanges: number; readonly maxChangesPerAccount: number; readonly maxRisk: Risk }
 }
 
 export const defaultConfig: OptimizeConfig = {
@@ -54,7 +55,7 @@ export const defaultConfig: OptimizeConfig = {
   minConfidence: 0.5,
   maxRollbacks: 2,
   newRuleConfidence: 1,
-  blastRadius: { maxChanges: 20, maxChangesPerAccount: 10, maxRisk: "medium" } as BlastRadius
+  blastRadius: { maxChanges: 20, maxChangesPerAccount: 10, maxRisk: "medium" }
 }
 
 /** Defaults with the given fields replaced. */

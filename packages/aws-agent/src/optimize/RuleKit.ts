@@ -35,7 +35,9 @@ export interface RuleContext {
   readonly findingsOf: (resource: Resource, rules: ReadonlyArray<string>) => ReadonlyArray<FindingId>
 }
 
-export type Proposal = { readonly _tag: "Change"; readonly change: Change; readonly evidence: Evidence } | { readonly _tag: "Advice"; readonly advice: Advice }
+export type Proposal =
+  | { readonly _tag: "Change"; readonly change: Change; readonly evidence: Evidence; readonly severity?: Severity }
+  | { readonly _tag: "Advice"; readonly advice: Advice }
 export type Evidence = Readonly<Record<string, EvidenceValue>>
 
 export interface OptimizeRule {
@@ -92,6 +94,7 @@ export const change = (rule: OptimizeRule, r: Resource, ctx: RuleContext, d: Cha
   return {
     _tag: "Change",
     evidence: d.evidence,
+    ...(d.severity === undefined ? {} : { severity: d.severity }),
     change: Change.make({
       id: d.idSuffix === undefined ? changeId(rule.id, r) : ChangeId.make(`${changeId(rule.id, r).slice(0, 120)}-${d.idSuffix}`),
       rule: rule.id,

@@ -3,7 +3,7 @@
  * ports, all traffic): revoke only the 0.0.0.0/0 and ::/0 part of each such
  * permission, one change per permission, so other sources keep access.
  */
-import type { IngressRule } from "@miyabi/types"
+import { IngressRule } from "@miyabi/types"
 import { change, optimizeRule, type Proposal } from "../RuleKit.js"
 import { findingsOn, worstSeverity } from "./SecurityKit.js"
 
@@ -15,7 +15,7 @@ export const INGRESS_FINDINGS: ReadonlyArray<string> = ["security.open-ssh", "se
 export const worldPart = (p: IngressRule): IngressRule | undefined => {
   const v4 = p.ipv4Ranges.filter((c) => WORLD.has(c))
   const v6 = p.ipv6Ranges.filter((c) => WORLD.has(c))
-  return v4.length + v6.length === 0 ? undefined : { ...p, ipv4Ranges: v4, ipv6Ranges: v6, sourceGroupIds: [] }
+  return v4.length + v6.length === 0 ? undefined : IngressRule.make({ ...p, ipv4Ranges: v4, ipv6Ranges: v6, sourceGroupIds: [] })
 }
 
 export const revokeWorldIngress = optimizeRule(
