@@ -14,7 +14,15 @@ export interface MiyabiAppOptions {
 }
 
 export const buildApp = (options: MiyabiAppOptions): { readonly app: App; readonly stacks: ReadonlyArray<MiyabiStack> } => {
-  const app = new App(options.appProps)
+  const app = new App({
+    ...options.appProps,
+    context: {
+      // The service's count belongs to Application Auto Scaling: leave DesiredCount out of the
+      // template, or every deploy would reset a scaled-out fleet to its minimum.
+      "@aws-cdk/aws-ecs:removeDefaultDesiredCount": true,
+      ...options.appProps?.context
+    }
+  })
   const stacks: Array<MiyabiStack> = []
   for (const name of options.environments ?? (["dev", "prod"] as const)) {
     const config = resolveEnvironment(name, (key) => app.node.tryGetContext(key))

@@ -121,7 +121,9 @@ describe("worker fleet", () => {
       ServiceName: names.service,
       CapacityProviderStrategy: strategy,
       DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
-      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: "DISABLED" }) }
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: "DISABLED" }) },
+      // Left to Application Auto Scaling, so a deploy never resets a scaled-out fleet.
+      DesiredCount: Match.absent()
     })
   })
 

@@ -90,7 +90,6 @@ export class MiyabiStack extends Stack {
       queuePrefix: names.prefix,
       repoRoot: props.repoRoot,
       capacityProviderStrategy: this.compiledScaling.capacityProviderStrategy,
-      desiredCount: this.compiledScaling.scalableTarget.MinCapacity,
       logGroup: workerLogs
     })
 

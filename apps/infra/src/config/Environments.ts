@@ -4,6 +4,7 @@
  * and without credentials; a context value `miyabi:<env>:account` overrides
  * an account for a real deployment without editing code.
  */
+import { AwsQueueResources } from "@miyabi/queue"
 
 export type EnvironmentName = "dev" | "prod"
 
@@ -106,13 +107,15 @@ export const resolveEnvironment = (name: EnvironmentName, context: (key: string)
 /** Resource names of one environment; shared by the stack, the worker's environment and tests. */
 export const resourceNames = (config: EnvironmentConfig) => {
   const p = `${config.prefix}-${config.name}`
+  // Queue and table names as the AWS queue adapter derives them from MIYABI_QUEUE_PREFIX.
+  const queue = AwsQueueResources.namesFor(p)
   return {
     prefix: p,
     cluster: `${p}-cluster`,
     service: `${p}-worker`,
-    highQueue: `${p}-high`,
-    standardQueue: `${p}-standard`,
-    deadLetterQueue: `${p}-dlq`,
-    table: `${p}-tasks`
+    highQueue: queue.highQueue,
+    standardQueue: queue.standardQueue,
+    deadLetterQueue: queue.deadLetterQueue,
+    table: queue.tableName
   } as const
 }

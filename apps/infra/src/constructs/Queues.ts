@@ -2,16 +2,16 @@
  * The task queues (SPEC.md section 4): high priority with a 3,600 s
  * visibility timeout, standard with 7,200 s, both redriving to one
  * dead-letter queue after 3 receives; everything kept 14 days and encrypted
- * with SQS-managed keys. Names follow the AWS queue adapter's `namesFor`.
+ * with SQS-managed keys (every queue gets the dead-letter queue's 14 days).
+ * Names follow the AWS queue adapter's `namesFor`.
  */
+import { AwsQueueResources } from "@miyabi/queue"
 import { Duration, RemovalPolicy } from "aws-cdk-lib"
 import * as sqs from "aws-cdk-lib/aws-sqs"
 import { Construct } from "constructs"
 
-export const HIGH_VISIBILITY_SECONDS = 3_600
-export const STANDARD_VISIBILITY_SECONDS = 7_200
-export const MAX_RECEIVE_COUNT = 3
-export const RETENTION_DAYS = 14
+// The adapter's own settings (what its `provision` creates in the sandbox), so both agree.
+const { HIGH_VISIBILITY_SECONDS, STANDARD_VISIBILITY_SECONDS, MAX_RECEIVE_COUNT, DEAD_LETTER_RETENTION_SECONDS } = AwsQueueResources
 
 export interface QueuesProps {
   readonly highQueueName: string
@@ -28,7 +28,7 @@ export class Queues extends Construct {
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id)
     const common = {
-      retentionPeriod: Duration.days(RETENTION_DAYS),
+      retentionPeriod: Duration.seconds(DEAD_LETTER_RETENTION_SECONDS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       removalPolicy: props.removalPolicy

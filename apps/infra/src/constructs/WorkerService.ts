@@ -30,7 +30,6 @@ export interface WorkerServiceProps {
   /** The repository root: the Docker build context. */
   readonly repoRoot: string
   readonly capacityProviderStrategy: ReadonlyArray<{ readonly capacityProvider: string; readonly weight: number; readonly base: number }>
-  readonly desiredCount: number
   readonly logGroup: logs.ILogGroup
 }
 
@@ -163,7 +162,6 @@ export class WorkerService extends Construct {
       cluster: this.cluster,
       serviceName: props.serviceName,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount,
       securityGroups: [securityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
