@@ -16,7 +16,7 @@ export const globalOptions = {
   ),
   store: Options.text("store").pipe(
     Options.withDescription(
-      "Where tasks are kept: sqlite:PATH or a plain path (default: miyabi.db under the user's data directory); aws:... is reserved for the AWS adapter."
+      "Where tasks are kept: sqlite:PATH or a plain path (default: miyabi.db under the user's data directory), or aws:[prefix=P,provision] for SQS + DynamoDB (AWS_* from the environment)."
     ),
     Options.optional
   )

@@ -25,7 +25,8 @@ export const up = (flags: Command.Command.ParseConfig<typeof upOptions>) =>
             [
               `# miyabi sandbox: seed ${flags.seed}, size ${flags.size}, management account ${sandbox.accountId}`,
               "# export these in another shell (AWS CLI and miyabi commands then use the sandbox); Ctrl-C stops it",
-              ...started.exports
+              ...started.exports,
+              "# then, e.g.: miyabi tasks enqueue echo --payload '{\"message\":\"hi\"}' --store aws:prefix=miyabi,provision"
             ].join("\n")
           )
         }
