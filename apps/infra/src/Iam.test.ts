@@ -50,7 +50,7 @@ let documents: ReadonlyArray<FoundDocument>
 beforeAll(() => {
   synth = synthesize("dev")
   documents = policyDocuments(synth.template.toJSON()["Resources"] as Record<string, { Type: string; Properties?: Record<string, unknown> }>)
-})
+}, 120_000)
 afterAll(() => synth.dispose())
 
 describe("IAM", () => {

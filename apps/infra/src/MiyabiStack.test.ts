@@ -13,7 +13,7 @@ let synth: Synthesized
 
 beforeAll(() => {
   synth = synthesize("dev")
-})
+}, 120_000)
 afterAll(() => synth.dispose())
 
 describe("stack", () => {

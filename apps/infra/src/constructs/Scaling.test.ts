@@ -21,7 +21,7 @@ beforeAll(() => {
   synth = synthesize("dev")
   alarms = resourcesOf(synth.template, "AWS::CloudWatch::Alarm")
   policies = resourcesOf(synth.template, "AWS::ApplicationAutoScaling::ScalingPolicy")
-})
+}, 120_000)
 afterAll(() => synth.dispose())
 
 const alarmNamed = (name: string): CfnResource => {

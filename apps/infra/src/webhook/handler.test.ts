@@ -66,7 +66,7 @@ let sandbox: RunningSandbox
 
 beforeAll(async () => {
   sandbox = await startSandbox({})
-})
+}, 120_000)
 afterAll(() => sandbox.stop())
 
 describe("webhook bundle", () => {
