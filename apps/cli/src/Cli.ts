@@ -16,6 +16,9 @@ import { intakeCommand } from "./commands/intake/IntakeCommand.js"
 import { kpiCommand } from "./commands/kpi/KpiCommand.js"
 import { sandboxCommand } from "./commands/sandbox/SandboxCommand.js"
 import { scaleCommand } from "./commands/scale/ScaleCommand.js"
+import { orgCommand } from "./commands/org/OrgCommand.js"
+import { accountsCommand } from "./commands/accounts/AccountsCommand.js"
+import { tenantsCommand } from "./commands/tenants/TenantsCommand.js"
 import { costCommand } from "./commands/cost/CostCommand.js"
 import { miyabi } from "./Global.js"
 import { QueueStore } from "./QueueStore.js"
@@ -23,7 +26,7 @@ import { renderCause } from "./render/Errors.js"
 
 export const rootCommand = miyabi.pipe(
   Command.withDescription("Miyabi AWS Platform: a fleet of autonomous agents on AWS that looks after AWS itself."),
-  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand, costCommand])
+  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand, orgCommand, accountsCommand, tenantsCommand, costCommand])
 )
 
 export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJson.version })

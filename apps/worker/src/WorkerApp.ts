@@ -6,13 +6,35 @@
  */
 import { Echo, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime } from "@miyabi/queue"
 import { InvalidInput, WorkerId } from "@miyabi/types"
+import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { TaskFailure } from "@miyabi/queue"
+import { TaskKind } from "@miyabi/types"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
 import * as os from "node:os"
 import { serveHealth } from "./HealthServer.js"
 import { type LogLevel, loadWorkerConfig, type WorkerConfig } from "./WorkerConfig.js"
 
 /** The task kinds this worker runs. A capability that adds a built-in kind appends its handler here. */
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler]
+/** `account-vend` (@miyabi/account-factory) through the AWS the environment configures; a retried vend resumes instead of creating twice. */
+const PERMANENT_VEND_FAILURES: ReadonlyArray<string> = ["EmailAlreadyExists", "AccountLimitExceeded", "InvalidAddress", "InvalidEmail", "PaymentInstrument", "BusinessValidation"]
+const accountVendHandler = HandlerRegistry.handler({
+  kind: TaskKind.make(ACCOUNT_VEND_TASK_KIND),
+  payload: AccountVendPayload,
+  timeout: "30 minutes",
+  run: (payload) =>
+    runAccountVendTask(payload).pipe(
+      Effect.provide(OrganizationsSdk.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
+      Effect.mapError((error) =>
+        new TaskFailure({
+          reason: ConfigError.isConfigError(error) || error._tag === "InvalidInput" || PERMANENT_VEND_FAILURES.includes(error.reason) ? "Permanent" : "Transient",
+          message: ConfigError.isConfigError(error) ? `AWS settings: ${String(error)}` : error.message
+        })
+      )
+    )
+})
+
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, accountVendHandler]
 
 const effectLogLevel = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" } as const satisfies Record<LogLevel, string>
 

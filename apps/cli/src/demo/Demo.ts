@@ -9,9 +9,10 @@ import { Output } from "../Output.js"
 import type { DemoStep } from "./DemoStep.js"
 import { queueStep } from "./QueueStep.js"
 import { scaleStep } from "./ScaleStep.js"
+import { accountsStep } from "./AccountsStep.js"
 
 /** The demo's story, in order. A new capability appends its step here. */
-export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, scaleStep]
+export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, accountsStep, scaleStep]
 
 export const runDemo = (
   steps: ReadonlyArray<DemoStep>,

@@ -9,11 +9,14 @@
 import { Echo, type Handler } from "@miyabi/queue"
 import { decodeInput, type InvalidInput } from "@miyabi/types"
 import type { Effect } from "effect"
+import { AccountVendPayload } from "@miyabi/account-factory"
+import { AccountVendHandler, accountVendKind } from "../commands/accounts/AccountVendHandler.js"
 
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler]
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, AccountVendHandler]
 
 const payloadChecks: Readonly<Record<string, (payload: unknown, source: string) => Effect.Effect<unknown, InvalidInput>>> = {
-  [Echo.kind]: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload)
+  [Echo.kind]: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload),
+  [accountVendKind]: (payload, source) => decodeInput(AccountVendPayload, source)(payload)
 }
 
 /** Checks `payload` against the schema of a built-in kind; other kinds pass unchecked. */

@@ -1,0 +1,205 @@
+/**
+ * `miyabi org`, `accounts` and `tenants` as users run them: the built CLI
+ * (dist/main.js) as a child process against a sandbox this test starts, the
+ * sandbox reached through the AWS_* variables it hands out. The children run
+ * asynchronously: the sandbox answers from this process's event loop.
+ */
+import { startSandbox, type RunningSandbox } from "@miyabi/sandbox"
+import { execFile } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const main = fileURLToPath(new URL("../../../dist/main.js", import.meta.url))
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-org-cli-test-"))
+const store = path.join(tmp, "miyabi.db")
+let sandbox: RunningSandbox | undefined
+
+beforeAll(async () => {
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the CLI first (npx nx run @miyabi/cli:build)`)
+  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, organizations: { createAccountDelayMs: 30 } })
+})
+afterAll(async () => {
+  await sandbox?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const miyabi = (...args: Array<string>): Promise<Run> =>
+  new Promise((resolve) => {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...sandbox?.env,
+      AWS_PROFILE: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // The sandbox is local: no need for AWS's budget of 5 Organizations calls a second, nor for 2-second polls.
+      MIYABI_AWS_RATE_LIMITS: "organizations=1000:1000",
+      MIYABI_VEND_POLL_MS: "20",
+      XDG_DATA_HOME: path.join(tmp, "xdg"),
+      NO_COLOR: "1",
+      MIYABI_DEBUG: ""
+    }
+    execFile(process.execPath, [main, ...args], { encoding: "utf8", timeout: 30_000, env }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null
+      resolve({ code, stdout, stderr })
+    })
+  })
+
+const json = <A>(run: Run): A => {
+  expect(run.stderr).toBe("")
+  expect(run.code).toBe(0)
+  return JSON.parse(run.stdout) as A
+}
+
+const SPEC = `# a small organization for the CLI test
+version: 1
+name: cli-test
+organizationalUnits:
+  - name: Workloads
+    children:
+      - name: Pools
+      - name: VIP
+  - name: Suspended
+accounts:
+  - name: shared-tools
+    email: aws+shared-tools@example.com
+    ou: Workloads
+    tags: { CostCenter: platform, Owner: platform-team }
+policies:
+  - name: deny-leave-organization
+    description: Member accounts may not leave the organization
+    document:
+      Version: "2012-10-17"
+      Statement:
+        - Sid: DenyLeave
+          Effect: Deny
+          Action: organizations:LeaveOrganization
+          Resource: "*"
+attachments:
+  - policy: deny-leave-organization
+    targets: [Workloads]
+`
+
+interface PlanJson {
+  readonly steps: ReadonlyArray<{ readonly _tag: string }>
+  readonly summary: { readonly add: number; readonly change: number; readonly destroy: number }
+  readonly lint: { readonly errors: number; readonly warnings: number }
+}
+
+describe("miyabi org / accounts / tenants against a sandbox (built CLI)", () => {
+  it("plans, applies (journaled), plans nothing after, and shows the tree", async () => {
+    const spec = path.join(tmp, "org.yaml")
+    fs.writeFileSync(spec, SPEC)
+
+    const [text, planned] = await Promise.all([miyabi("org", "plan", "--spec", spec, "--store", store), miyabi("org", "plan", "--spec", spec, "--json", "--store", store)])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/\+ organizational unit\s+Workloads\/Pools/)
+    expect(text.stdout).toMatch(/\+ account\s+shared-tools <aws\+shared-tools@example.com>/)
+    expect(text.stdout).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./)
+    const plan = json<PlanJson>(planned)
+    const kinds = plan.steps.map((step) => step._tag)
+    expect(kinds.filter((k) => k === "CreateOrganizationalUnit")).toHaveLength(4)
+    expect(kinds).toContain("CreateAccount")
+    // Policies before their attachment.
+    expect(kinds.indexOf("CreatePolicy")).toBeGreaterThanOrEqual(0)
+    expect(kinds.indexOf("CreatePolicy")).toBeLessThan(kinds.indexOf("AttachPolicy"))
+    expect(plan.lint.errors).toBe(0)
+
+    const applied = json<{ nothingToDo: boolean; applied: number; steps: ReadonlyArray<{ outcome: string }>; journal: string }>(
+      await miyabi("org", "apply", "--spec", spec, "--json", "--store", store)
+    )
+    expect(applied).toMatchObject({ nothingToDo: false, applied: plan.steps.length, journal: path.join(tmp, "miyabi.org-apply.json") })
+    expect(applied.steps.map((step) => step.outcome)).toEqual(plan.steps.map(() => "applied"))
+    expect(JSON.parse(fs.readFileSync(applied.journal, "utf8"))).toMatchObject({ finished: true, total: plan.steps.length })
+
+    const [again, second, shown] = await Promise.all([
+      miyabi("org", "plan", "--spec", spec, "--json", "--store", store),
+      miyabi("org", "apply", "--spec", spec, "--store", store),
+      miyabi("org", "show", "--store", store)
+    ])
+    expect(json<PlanJson>(again).steps).toEqual([])
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain("Nothing to do")
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toMatch(/── Workloads\/\s+\[[^\]]*deny-leave-organization/)
+    expect(shown.stdout).toMatch(/shared-tools \(\d{12}\)/)
+  })
+
+  it("an invalid spec is one line naming the file, line and field, and exit 1", async () => {
+    const spec = path.join(tmp, "bad.yaml")
+    fs.writeFileSync(spec, SPEC.replace("email: aws+shared-tools@example.com", "email: not-an-email"))
+    const line = SPEC.split("\n").findIndex((l) => l.includes("aws+shared-tools@example.com")) + 1
+    const run = await miyabi("org", "plan", "--spec", spec, "--store", store)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1)
+    expect(run.stderr).toContain(`${spec}:${line}:`)
+    expect(run.stderr).toContain("field accounts[0].email")
+  })
+
+  it("vends an account, lists it, reports its status; a second create finds it instead of creating again", async () => {
+    const created = json<{ accountId: string; resumed: boolean }>(
+      await miyabi("accounts", "create", "--name", "team-a", "--email", "aws+team-a@example.com", "--ou", "Workloads", "--tag", "Owner=team-a", "--tag", "CostCenter=a", "--json", "--store", store)
+    )
+    expect(created.accountId).toMatch(/^\d{12}$/)
+    expect(created.resumed).toBe(false)
+
+    const [again, listed, status, missingOu] = await Promise.all([
+      miyabi("accounts", "create", "--name", "team-a", "--email", "aws+team-a@example.com", "--ou", "Workloads", "--json", "--store", store),
+      miyabi("accounts", "list", "--json", "--store", store),
+      miyabi("accounts", "status", created.accountId, "--json", "--store", store),
+      miyabi("accounts", "create", "--name", "x", "--email", "aws+x@example.com", "--ou", "Nowhere", "--store", store)
+    ])
+    expect(json(again)).toMatchObject({ accountId: created.accountId, resumed: true })
+    const accounts = json<{ accounts: ReadonlyArray<{ id: string; name: string }> }>(listed).accounts
+    expect(accounts.filter((a) => a.name === "team-a")).toEqual([expect.objectContaining({ id: created.accountId, ou: "Workloads", tags: { Owner: "team-a", CostCenter: "a" } })])
+    expect(accounts.map((a) => a.name)).toContain("shared-tools")
+    expect(json(status)).toMatchObject({ kind: "account", name: "team-a", status: "ACTIVE" })
+    expect(missingOu.code).toBe(1)
+    expect(missingOu.stderr).toContain("OU Nowhere does not exist")
+  })
+
+  it("places customers on a pool and a silo, records them beside --store, advises and offboards", async () => {
+    const pool = json<{ placed: ReadonlyArray<{ model: string; accountId: string }>; vended: ReadonlyArray<string>; store: string }>(
+      await miyabi("tenants", "place", "acme", "globex", "initech", "--json", "--store", store)
+    )
+    expect(pool.store).toBe(path.join(tmp, "miyabi.tenancy.json"))
+    expect(pool.vended).toEqual(["pool-1"])
+    expect(pool.placed.map((p) => p.model)).toEqual(["Pool", "Pool", "Pool"])
+    expect(new Set(pool.placed.map((p) => p.accountId)).size).toBe(1)
+    const silo = json<{ placed: ReadonlyArray<{ model: string; accountId: string }>; vended: ReadonlyArray<string> }>(
+      await miyabi("tenants", "place", "megacorp", "--model", "silo", "--monthly-cost", "2500", "--json", "--store", store)
+    )
+    expect(silo.vended).toEqual(["silo-megacorp"])
+    expect(silo.placed).toEqual([expect.objectContaining({ model: "Silo" })])
+    expect(silo.placed[0]?.accountId).not.toBe(pool.placed[0]?.accountId)
+
+    const [listed, advice, tree] = await Promise.all([
+      miyabi("tenants", "list", "--json", "--store", store),
+      miyabi("tenants", "advise", "--store", store),
+      miyabi("org", "show", "--store", store)
+    ])
+    const list = json<{ placements: ReadonlyArray<{ customerId: string; model: string }>; summary: { byModel: Record<string, number>; pools: ReadonlyArray<unknown> } }>(listed)
+    expect(list.placements.map((p) => `${p.customerId}:${p.model}`).sort()).toEqual(["acme:Pool", "globex:Pool", "initech:Pool", "megacorp:Silo"])
+    expect(list.summary.byModel).toEqual({ Pool: 3, Silo: 1, Bridge: 0 })
+    expect(list.summary.pools).toEqual([expect.objectContaining({ members: 3, capacity: 100 })])
+    expect(advice.code).toBe(0)
+    expect(advice.stdout).toMatch(/megacorp\s+Silo\s+\$2,500/)
+    expect(tree.stdout).toMatch(/Pools\/[\s\S]*pool-1 \(\d{12}\)/)
+    expect(tree.stdout).toMatch(/VIP\/[\s\S]*silo-megacorp \(\d{12}\)/)
+
+    const offboard = json<{ actions: ReadonlyArray<{ _tag: string }> }>(await miyabi("tenants", "offboard", "globex", "--json", "--store", store))
+    expect(offboard.actions.map((a) => a._tag)).toEqual(["RemoveFromPool", "ScheduleDataDeletion"])
+    const recorded = JSON.parse(fs.readFileSync(pool.store, "utf8")) as { placements: ReadonlyArray<{ customerId: string }>; departed: ReadonlyArray<{ customerId: string }> }
+    expect(recorded.placements.map((p) => p.customerId).sort()).toEqual(["acme", "initech", "megacorp"])
+    expect(recorded.departed.map((p) => p.customerId)).toEqual(["globex"])
+  })
+})

@@ -1,0 +1,181 @@
+/**
+ * What `miyabi tenants place|list|advise|offboard` do; loaded on first use
+ * (see TenantsCommand.ts).
+ */
+import type * as Command from "@effect/cli/Command"
+import {
+  adviseTenancy,
+  defaultTenancySettings,
+  loadSpec,
+  offboardTenant,
+  placeTenants,
+  renderOffboarding,
+  settingsFromSpec,
+  TenancyError,
+  TenancyStore,
+  type SpecError,
+  type TenancySettings
+} from "@miyabi/account-factory"
+import { Customer, CustomerId, decodeInput, InvalidInput, Money, NotFound, type TenancyModel } from "@miyabi/types"
+import { Effect, Layer, Option } from "effect"
+import { withOutput } from "../../CommandContext.js"
+import type { GlobalFlags } from "../../Global.js"
+import { Output } from "../../Output.js"
+import { renderTable } from "../../render/Table.js"
+import { besideStore, organizationsLive, vendOptionsFromEnv } from "../org/OrgContext.js"
+import { renderTenancySummary, summarizeTenancy } from "./TenancySummary.js"
+import type { adviseConfig, listConfig, offboardConfig, placeConfig } from "./TenantsCommand.js"
+
+const MODELS = { pool: "Pool", silo: "Silo", bridge: "Bridge" } as const satisfies Record<string, TenancyModel>
+
+const settingsFor = (spec: Option.Option<string>): Effect.Effect<TenancySettings, InvalidInput | SpecError> =>
+  Option.match(spec, { onNone: () => Effect.succeed(defaultTenancySettings), onSome: (file) => Effect.map(loadSpec(file), (loaded) => settingsFromSpec(loaded.tenancy)) })
+
+/** The tenancy store beside --store. */
+const tenancyStore = (flags: GlobalFlags) => Effect.map(besideStore(flags, "tenancy.json"), (file) => ({ file, layer: TenancyStore.file(file) }))
+
+/** The store's own error as an InvalidInput (TenancyStoreError is not a name the CLI's types can carry). */
+const storeErrors = <A, E, R>(effect: Effect.Effect<A, E | TenancyStore.TenancyStoreError, R>): Effect.Effect<A, Exclude<E, TenancyStore.TenancyStoreError> | InvalidInput, R> =>
+  Effect.catchIf(
+    effect,
+    (error): error is TenancyStore.TenancyStoreError => error instanceof TenancyStore.TenancyStoreError,
+    (error) => Effect.fail(new InvalidInput({ source: `tenancy store ${error.location}`, reason: `${error.reason}: ${error.detail}` }))
+  ) as Effect.Effect<A, Exclude<E, TenancyStore.TenancyStoreError> | InvalidInput, R>
+
+const customerId = (raw: string) => decodeInput(CustomerId, "CUSTOMER")(raw.trim())
+
+export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const store = yield* tenancyStore(flags)
+      const settings = yield* settingsFor(flags.spec)
+      const model = MODELS[flags.model]
+      const monthlyCost = yield* Option.match(flags.monthlyCost, {
+        onNone: () => Effect.succeed(undefined),
+        onSome: (text) => {
+          const parsed = Money.fromDecimalString(text.trim())
+          return parsed === undefined || parsed < 0 ? Effect.fail(new InvalidInput({ source: "--monthly-cost", reason: `${JSON.stringify(text)} is not an amount in USD like 1200.50` })) : Effect.succeed(parsed)
+        }
+      })
+      const customers = yield* Effect.forEach(flags.customers, (raw) =>
+        Effect.map(customerId(raw), (id) => new Customer({ id, name: raw.trim(), model, ...(monthlyCost === undefined ? {} : { monthlyCost }) }))
+      )
+      const vend = yield* vendOptionsFromEnv((name, stage, detail) => output.progress(`vending ${name}: ${stage}${detail === "" ? "" : ` ${detail}`}`))
+      const program = Effect.gen(function* () {
+        const result = yield* placeTenants(customers, settings, { vend })
+        const state = yield* (yield* TenancyStore.TenancyStore).load()
+        return { result, state }
+      })
+      const { result, state } = yield* storeErrors(program).pipe(Effect.provide(Layer.merge(organizationsLive, store.layer)))
+      yield* output.progress("")
+      const vended = result.plan.actions.flatMap((action) => (action._tag === "VendPoolAccount" || action._tag === "VendSiloAccount" ? [action.name] : []))
+      const summary = summarizeTenancy(state)
+      const placedNow = state.placements.filter((p) => result.placed.includes(p.customerId))
+      if (output.json) {
+        yield* output.printJson({
+          store: store.file,
+          placed: placedNow.map((p) => ({ customerId: p.customerId, model: p.model, accountId: p.accountId })),
+          alreadyPlaced: result.plan.alreadyPlaced,
+          unplaced: result.unplaced.map((u) => ({ customerId: u.customerId, reason: u.error.reason, error: u.error.message })),
+          vended,
+          pending: result.pending.map((action) => action._tag),
+          summary
+        })
+      } else {
+        yield* output.print(
+          [
+            `Placed ${result.placed.length} customer(s)${vended.length > 0 ? `; vended ${vended.join(", ")}` : ""}${result.plan.alreadyPlaced.length > 0 ? `; ${result.plan.alreadyPlaced.length} already placed` : ""}.`,
+            ...(placedNow.length > 0 && placedNow.length <= 20 ? ["", renderTable(["CUSTOMER", "MODEL", "ACCOUNT"], placedNow.map((p) => [p.customerId, p.model, p.accountId]))] : []),
+            ...result.unplaced.map((u) => `not placed: ${u.customerId}: ${u.error.message}`),
+            ...(result.pending.length > 0 ? [`${result.pending.length} bridge customer(s) still need their dedicated resources provisioned.`] : []),
+            "",
+            renderTenancySummary(summary),
+            "",
+            `placements recorded in ${store.file}`
+          ].join("\n")
+        )
+      }
+      if (result.unplaced.length > 0) {
+        return yield* new TenancyError({ reason: "Organizations", detail: `${result.unplaced.length} customer(s) could not be placed; run the same command again to retry` })
+      }
+    })
+  )
+
+export const list = (flags: Command.Command.ParseConfig<typeof listConfig>) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const store = yield* tenancyStore(flags)
+      const state = yield* storeErrors(Effect.flatMap(TenancyStore.TenancyStore, (s) => s.load())).pipe(Effect.provide(store.layer))
+      const summary = summarizeTenancy(state)
+      if (output.json) {
+        yield* output.printJson({
+          store: store.file,
+          placements: state.placements.map((p) => ({ customerId: p.customerId, model: p.model, accountId: p.accountId, since: p.since.toISOString(), history: p.history.length })),
+          summary
+        })
+        return
+      }
+      const rows = [...state.placements].sort((a, b) => a.customerId.localeCompare(b.customerId)).map((p) => [p.customerId, p.model, p.accountId, p.since.toISOString().slice(0, 19).replace("T", " ")])
+      yield* output.print(
+        [
+          state.placements.length === 0 ? "No customers placed yet (miyabi tenants place CUSTOMER)." : renderTable(["CUSTOMER", "MODEL", "ACCOUNT", "SINCE"], rows, { colour: output.colour }),
+          "",
+          renderTenancySummary(summary)
+        ].join("\n")
+      )
+    })
+  )
+
+export const advise = (flags: Command.Command.ParseConfig<typeof adviseConfig>) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const store = yield* tenancyStore(flags)
+      const settings = yield* settingsFor(flags.spec)
+      const state = yield* storeErrors(Effect.flatMap(TenancyStore.TenancyStore, (s) => s.load())).pipe(Effect.provide(store.layer))
+      const only = yield* Option.match(flags.customer, { onNone: () => Effect.succeed(undefined), onSome: customerId })
+      if (only !== undefined && !state.customers.some((c) => c.id === only)) return yield* new NotFound({ entity: "placed customer", id: only })
+      const report = adviseTenancy({ customers: state.customers, placements: state.placements, pools: state.pools, settings })
+      const shown = report.customers.filter((a) => only === undefined || a.customerId === only)
+      if (output.json) {
+        yield* output.printJson({
+          customers: shown.map((a) => ({ ...a, monthlyCostUsd: Money.toUsd(a.monthlyCost), modelCostsUsd: { Silo: Money.toUsd(a.modelCosts.Silo), Pool: Money.toUsd(a.modelCosts.Pool), Bridge: Money.toUsd(a.modelCosts.Bridge) } })),
+          totals: report.totals,
+          moveToSilo: report.moveToSilo
+        })
+        return
+      }
+      yield* output.print(
+        [
+          renderTable(
+            ["CUSTOMER", "MODEL", "COST/MONTH", "SOURCE", "AS POOL", "AS SILO", "AS BRIDGE", "ADVICE"],
+            shown.map((a) => [a.customerId, a.model, Money.format(a.monthlyCost), a.costSource, Money.format(a.modelCosts.Pool), Money.format(a.modelCosts.Silo), Money.format(a.modelCosts.Bridge), a.recommendation === "MoveToSilo" ? "move to silo" : "stay"]),
+            { colour: output.colour }
+          ),
+          "",
+          `Monthly totals: pool ${Money.format(report.totals.Pool)} (fixed costs included), silo ${Money.format(report.totals.Silo)}, bridge ${Money.format(report.totals.Bridge)}`,
+          report.moveToSilo.length === 0 ? "No customer is above the silo threshold." : `Advised to move to a silo: ${report.moveToSilo.join(", ")}`
+        ].join("\n")
+      )
+    })
+  )
+
+export const offboard = (flags: Command.Command.ParseConfig<typeof offboardConfig>) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const store = yield* tenancyStore(flags)
+      const settings = yield* settingsFor(flags.spec)
+      const id = yield* customerId(flags.customer)
+      // The cleanup report lists the customer's tagged resources when given them; resource discovery is not wired here, so it is empty.
+      const report = yield* storeErrors(offboardTenant(id, [], settings, new Date())).pipe(Effect.provide(Layer.merge(organizationsLive, store.layer)))
+      if (output.json) yield* output.printJson({ ...report, store: store.file })
+      else yield* output.print(renderOffboarding(report))
+    })
+  )
