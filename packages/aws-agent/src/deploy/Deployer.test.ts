@@ -1,0 +1,246 @@
+/**
+ * θ4 against the sandbox's tiny seeded estate: dry run by default (the
+ * sandbox's change log stays empty), approved changes applied and visible,
+ * protected and production resources untouched, blast radius refused, a
+ * failing change rolled back to the world before, and a deployment killed
+ * mid-way resumed to completion or rolled back.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate } from "@miyabi/sandbox"
+import { AccountId, DeploymentId, MicroUsd } from "@miyabi/types"
+import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
+import { deploy, resume } from "./Deployer.js"
+import * as DeploymentStore from "./DeploymentStore.js"
+import * as LiveResources from "./LiveResources.js"
+import { change, plan, ref, stack, VALIDATION, world } from "./Deployer.testkit.js"
+
+/** Sets environment variables for the scope and restores them after. */
+const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+      for (const [k, v] of Object.entries(vars)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+      return saved
+    }),
+    (saved) =>
+      Effect.sync(() => {
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k]
+          else process.env[k] = v
+        }
+      })
+  )
+
+export const freshEstate = (): SandboxEstate => sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) })
+export const dataOf = (estate: SandboxEstate) => sandboxEstates.estateDataOf(estate)
+
+/** The sandbox in the environment, and its clock advancing 1 s every 5 ms for the scope. */
+export const sandboxInEnv = (estate: SandboxEstate, options: { readonly ticking?: boolean } = {}) =>
+  Effect.gen(function* () {
+    const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
+    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
+    if (options.ticking !== false) yield* Effect.forkScoped(Effect.repeat(Effect.sync(() => sandbox.clock.advance(1_000)), Schedule.spaced("5 millis")))
+    return sandbox
+  })
+
+/** One resource of each kind the deployer changes, picked from the estate, with a change for each. */
+export const picks = (estate: SandboxEstate) => {
+  const data = dataOf(estate)
+  const instance = data.instances.find((i) => i.state === "running" && i.instanceType !== "t3.small")
+  const volume = data.volumes.find((v) => v.deletedAt === undefined && v.volumeType === "gp2")
+  const fn = data.functions[0]
+  const db = data.dbInstances.find((d) => d.status === "available")
+  if (instance === undefined || volume === undefined || fn === undefined || db === undefined) throw new Error("the tiny estate lacks a resource the tests need")
+  const toMiB = fn.memorySize === 512 ? 256 : 512
+  const toClass = db.instanceClass === "db.t3.small" ? "db.t3.medium" : "db.t3.small"
+  return {
+    instance,
+    volume,
+    fn,
+    db,
+    resize: change(1, ref("ec2-instance", instance.accountId, instance.region, instance.id), { _tag: "ResizeInstance", fromType: instance.instanceType, toType: "t3.small" }),
+    memory: change(2, ref("lambda-function", fn.accountId, fn.region, fn.name), { _tag: "SetLambdaMemory", fromMiB: fn.memorySize, toMiB }),
+    gp3: change(3, ref("ebs-volume", volume.accountId, volume.region, volume.id), { _tag: "ModifyVolume", fromType: "gp2", toType: "gp3" }),
+    dbClass: change(4, ref("rds-instance", db.accountId, db.region, db.identifier), { _tag: "ResizeDbInstance", fromClass: db.instanceClass, toClass })
+  }
+}
+
+
+const opsOf = (sandbox: { readonly log: { readonly changes: () => ReadonlyArray<{ readonly operation: string }> } }) => sandbox.log.changes().map((c) => c.operation)
+
+describe("Deployer against the sandbox", () => {
+  it.scopedLive("without approval nothing changes: a dry run lists what would, with before-states and inverses", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const changes = [p.resize, p.memory, p.gp3, p.dbClass]
+      const before = yield* world(changes)
+      const record = yield* deploy(plan(changes), { validation: VALIDATION })
+      expect(record.mode).toBe("dry-run")
+      expect(record.status).toBe("dry-run")
+      expect(record.approvedBy).toBeUndefined()
+      expect(record.executions.map((e) => e.status)).toEqual(["would-apply", "would-apply", "would-apply", "would-apply"])
+      const resize = record.executions.find((e) => e.changeId === p.resize.id)
+      expect(resize?.before.details._tag === "ec2-instance" && resize.before.details.instanceType).toBe(p.instance.instanceType)
+      expect(resize?.inverse).toEqual({ _tag: "ResizeInstance", fromType: "t3.small", toType: p.instance.instanceType })
+      const memory = record.executions.find((e) => e.changeId === p.memory.id)
+      expect(memory?.inverse).toEqual({ _tag: "SetLambdaMemory", fromMiB: p.memory.action._tag === "SetLambdaMemory" ? p.memory.action.toMiB : 0, toMiB: p.fn.memorySize })
+      expect(sandbox.log.changes()).toEqual([])
+      expect(yield* world(changes)).toEqual(before)
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("with approval the changes apply in dependency order, are validated, and the world reflects them", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const changes = [p.gp3, p.resize, p.memory, p.dbClass]
+      const record = yield* deploy(plan(changes), { approve: true, validation: VALIDATION, id: DeploymentId.make("d-apply") })
+      expect(record.mode).toBe("apply")
+      expect(record.status).toBe("succeeded")
+      expect(record.approvedBy).toBe("cli --approve")
+      expect(record.executions.every((e) => e.status === "applied" && e.after !== undefined && e.inverse !== undefined && e.finishedAt !== undefined)).toBe(true)
+      const data = dataOf(estate)
+      expect(data.instances.find((i) => i.id === p.instance.id)?.instanceType).toBe("t3.small")
+      expect(data.instances.find((i) => i.id === p.instance.id)?.state).toBe("running")
+      expect(data.volumes.find((v) => v.id === p.volume.id)?.volumeType).toBe("gp3")
+      expect(data.functions.find((f) => f.name === p.fn.name)?.memorySize).toBe(p.memory.action._tag === "SetLambdaMemory" ? p.memory.action.toMiB : 0)
+      expect(data.dbInstances.find((d) => d.identifier === p.db.identifier)?.instanceClass).toBe(p.dbClass.action._tag === "ResizeDbInstance" ? p.dbClass.action.toClass : "")
+      const ops = opsOf(sandbox)
+      expect(ops).toEqual(expect.arrayContaining(["StopInstances", "ModifyInstanceAttribute", "StartInstances", "ModifyVolume", "ModifyDBInstance"]))
+      // The record is in the store, as the cycle runner will read it.
+      const stored = yield* (yield* DeploymentStore.DeploymentStore).load(DeploymentId.make("d-apply"))
+      expect(Option.map(stored, (s) => s.record.status)).toEqual(Option.some("succeeded"))
+      // The seeded volume is the instance's: the instance's change ran first although the plan listed the volume first.
+      expect(p.volume.attachment?.instanceId).toBe(p.instance.id)
+      expect(record.executions.findIndex((e) => e.changeId === p.resize.id)).toBeLessThan(record.executions.findIndex((e) => e.changeId === p.gp3.id))
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("protected resources and production accounts are never touched without an override", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const p = picks(estate)
+      const instance = dataOf(estate).instances.find((i) => i.id === p.instance.id)
+      if (instance === undefined) throw new Error("instance")
+      instance.tags = { ...instance.tags, "miyabi:protected": "true" }
+      const sandbox = yield* sandboxInEnv(estate)
+      const changes = [p.resize, p.memory, p.gp3]
+      const before = yield* world([p.resize, p.memory])
+      const record = yield* deploy(plan(changes), { approve: true, validation: VALIDATION, productionAccounts: [AccountId.make(p.fn.accountId)] })
+      const byId = new Map(record.executions.map((e) => [e.changeId, e]))
+      expect(byId.get(p.resize.id)?.status).toBe("skipped")
+      expect(byId.get(p.resize.id)?.reason).toContain("miyabi:protected=true")
+      expect(byId.get(p.memory.id)?.status).toBe("skipped")
+      expect(byId.get(p.memory.id)?.reason).toContain("production")
+      expect(yield* world([p.resize, p.memory])).toEqual(before)
+      const touched = sandbox.log.changes().map((c) => JSON.stringify(c.input ?? ""))
+      expect(touched.some((t) => t.includes(p.instance.id) || t.includes(p.fn.name))).toBe(false)
+      // With the override, the protected instance is resized.
+      const overridden = yield* deploy(plan([p.resize]), { approve: true, validation: VALIDATION, override: { protectedResources: true } })
+      expect(overridden.executions.map((e) => e.status)).toEqual(["applied"])
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("a plan over the blast radius is refused before anything is read or changed", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const tooMany = yield* Effect.flip(deploy(plan([p.resize, p.memory, p.gp3]), { approve: true, maxChanges: 2 }))
+      expect(tooMany.reason).toBe("BlastRadiusExceeded")
+      const tooCostly = yield* Effect.flip(deploy(plan([p.memory, p.gp3]), { approve: true, maxMonthlyCostAffected: MicroUsd.make(15_000_000) }))
+      expect(tooCostly.reason).toBe("BlastRadiusExceeded")
+      const planLimit = yield* Effect.flip(deploy(plan([p.memory, p.gp3], { maxChanges: 1 }), { approve: true }))
+      expect(planLimit.message).toContain("the limit is 1")
+      expect(sandbox.log.requests().filter((r) => r.service !== "sts")).toEqual([])
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("a failing change rolls back the applied ones in reverse order: the world after equals the world before", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const changes = [p.memory, p.dbClass, p.gp3]
+      const before = yield* world(changes)
+      sandbox.faults.set({ seed: 1, rules: [{ service: "ec2", operation: "ModifyVolume", errorRate: 1 }] })
+      const record = yield* deploy(plan(changes), { approve: true, validation: VALIDATION })
+      sandbox.faults.reset()
+      expect(record.status).toBe("rolled-back")
+      const byId = new Map(record.executions.map((e) => [e.changeId, e]))
+      expect(byId.get(p.gp3.id)?.status).toBe("rolled-back")
+      expect(byId.get(p.gp3.id)?.errorCode).toBeDefined()
+      expect(byId.get(p.memory.id)?.status).toBe("rolled-back")
+      expect(byId.get(p.dbClass.id)?.status).toBe("rolled-back")
+      expect(yield* world(changes)).toEqual(before)
+      // Undone newest first: the database class went back before the memory.
+      const ops = opsOf(sandbox)
+      expect(ops).toEqual(["UpdateFunctionConfiguration", "ModifyDBInstance", "ModifyDBInstance", "UpdateFunctionConfiguration"])
+    }).pipe(Effect.provide(stack)))
+})
+
+/** LiveResources that dies (never returns) right after applying the n-th change: the process "crashes" mid-deployment. */
+const crashingAfter = (n: number, crashed: Deferred.Deferred<void>) =>
+  Layer.effect(
+    LiveResources.LiveResources,
+    Effect.map(LiveResources.make, (live) => {
+      let applied = 0
+      return {
+        observe: live.observe,
+        apply: (ref, action, options) =>
+          Effect.flatMap(live.apply(ref, action, options), () => {
+            applied += 1
+            return applied === n ? Effect.zipRight(Deferred.succeed(crashed, undefined), Effect.never) : Effect.void
+          })
+      } satisfies LiveResources.LiveResourcesShape
+    })
+  )
+
+describe("Deployer.resume after a crash mid-way", () => {
+  const interrupted = Effect.gen(function* () {
+    const estate = freshEstate()
+    const sandbox = yield* sandboxInEnv(estate)
+    const p = picks(estate)
+    const changes = [p.memory, p.resize, p.dbClass]
+    const before = yield* world(changes)
+    const crashed = yield* Deferred.make<void>()
+    const fiber = yield* Effect.fork(
+      deploy(plan(changes), { approve: true, validation: VALIDATION, id: DeploymentId.make("d-crash") }).pipe(
+        Effect.provide(crashingAfter(2, crashed).pipe(Layer.provide(LiveResources.adapters)))
+      )
+    )
+    yield* Deferred.await(crashed)
+    yield* Fiber.interrupt(fiber)
+    const stored = yield* (yield* DeploymentStore.DeploymentStore).load(DeploymentId.make("d-crash"))
+    return { estate, sandbox, p, changes, before, stored }
+  })
+
+  it.scopedLive("is resumed to completion", () =>
+    Effect.gen(function* () {
+      const { estate, p, stored } = yield* interrupted
+      const record = Option.getOrThrow(stored).record
+      expect(record.status).toBe("running")
+      expect(record.executions.map((e) => [e.changeId, e.status, e.finishedAt === undefined])).toEqual([
+        [p.memory.id, "applied", false],
+        [p.resize.id, "failed", true]
+      ])
+      const resumed = yield* resume(DeploymentId.make("d-crash"), { mode: "complete", validation: VALIDATION })
+      expect(resumed.status).toBe("succeeded")
+      expect(resumed.executions.map((e) => e.status)).toEqual(["applied", "applied", "applied"])
+      const data = dataOf(estate)
+      expect(data.instances.find((i) => i.id === p.instance.id)?.instanceType).toBe("t3.small")
+      expect(data.instances.find((i) => i.id === p.instance.id)?.state).toBe("running")
+      expect(data.dbInstances.find((d) => d.identifier === p.db.identifier)?.instanceClass).toBe(p.dbClass.action._tag === "ResizeDbInstance" ? p.dbClass.action.toClass : "")
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("is rolled back to the world before", () =>
+    Effect.gen(function* () {
+      const { changes, before } = yield* interrupted
+      const resumed = yield* resume(DeploymentId.make("d-crash"), { mode: "rollback", validation: VALIDATION })
+      expect(resumed.status).toBe("rolled-back")
+      expect(resumed.executions.map((e) => e.status)).toEqual(["rolled-back", "rolled-back"])
+      expect(yield* world(changes)).toEqual(before)
+    }).pipe(Effect.provide(stack)))
+})
