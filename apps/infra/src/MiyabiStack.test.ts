@@ -1,4 +1,5 @@
 import { Match } from "aws-cdk-lib/assertions"
+import { CfnDashboard } from "aws-cdk-lib/aws-cloudwatch"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -232,6 +233,9 @@ describe("buildApp", () => {
       ["Miyabi-prod-us-east-1", "222222222222", "us-east-1"],
       ["Miyabi-prod-us-west-2", "222222222222", "us-west-2"]
     ])
+    // Account-wide names must differ between the regions of one environment.
+    const dashboards = stacks.flatMap((s) => s.node.findAll().filter((c): c is CfnDashboard => c instanceof CfnDashboard)).map((d) => d.dashboardName)
+    expect(dashboards).toEqual(["miyabi-dev-us-east-1-fleet", "miyabi-prod-us-east-1-fleet", "miyabi-prod-us-west-2-fleet"])
   })
 
   it("takes an account override from context", () => {

@@ -5,7 +5,7 @@
  * dead-lettered, queue store errors), all notifying one SNS topic; and one
  * dashboard with the queues, the fleet and the webhook.
  */
-import { Duration } from "aws-cdk-lib"
+import { Duration, Stack } from "aws-cdk-lib"
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch"
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions"
 import type * as ecs from "aws-cdk-lib/aws-ecs"
@@ -109,7 +109,8 @@ export class Observability extends Construct {
     const depth = (queue: Queues["high"], label: string) => queue.metricApproximateNumberOfMessagesVisible({ label, period: Duration.minutes(1), statistic: "Maximum" })
     const age = (queue: Queues["high"], label: string) => queue.metricApproximateAgeOfOldestMessage({ label, period: Duration.minutes(1), statistic: "Maximum" })
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
-      dashboardName: `${props.prefix}-fleet`,
+      // Dashboard names are account-wide, not regional: an active-active pair needs two.
+      dashboardName: `${props.prefix}-${Stack.of(this).region}-fleet`,
       defaultInterval: Duration.hours(6),
       widgets: [
         [
