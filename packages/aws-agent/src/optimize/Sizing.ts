@@ -22,6 +22,26 @@ export interface Candidate {
   readonly memoryGiB: number
   /** Monthly cost of the resource at this size, micro-dollars. */
   readonly monthlyCost: number
+  /** Burstable types: the CPU percent per vCPU they sustain without spending credits. */
+  readonly baselinePercent?: number
+}
+
+/**
+ * Baseline performance per vCPU of burstable types (AWS's "baseline
+ * utilization" table). Two t3 sizes share 2 vCPUs but not a baseline, so a
+ * vCPU ratio alone would move a busy t3.large to a t3.medium that drains its
+ * credits.
+ */
+const BASELINE: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  t2: { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 22.5, "2xlarge": 17 },
+  t3: { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, "2xlarge": 40 },
+  t3a: { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, "2xlarge": 40 },
+  t4g: { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, "2xlarge": 40 }
+}
+
+export const burstableBaseline = (type: string): number | undefined => {
+  const [family = "", size = ""] = type.replace(/^db\./, "").split(".")
+  return BASELINE[family]?.[size]
 }
 
 export const project = (percent: number, fromCapacity: number, toCapacity: number): number => (percent * fromCapacity) / toCapacity
@@ -30,7 +50,9 @@ export const project = (percent: number, fromCapacity: number, toCapacity: numbe
 export const maxSafeCurrentPeak = (fromCapacity: number, toCapacity: number, config: OptimizeConfig): number =>
   Math.min(100, ((100 - config.peakHeadroomPercent) * toCapacity) / fromCapacity)
 
-export const fits = (load: Load, c: Pick<Candidate, "vcpus" | "memoryGiB">, config: OptimizeConfig): boolean => {
+export const fits = (load: Load, c: Pick<Candidate, "vcpus" | "memoryGiB" | "baselinePercent">, config: OptimizeConfig): boolean => {
+  // A burstable target must carry the p95 within its baseline, or it runs on credits.
+  if (c.baselinePercent !== undefined && project(load.p95Percent, load.vcpus, c.vcpus) > c.baselinePercent) return false
   if (project(load.p95Percent, load.vcpus, c.vcpus) > config.targetP95Percent && c.vcpus < load.vcpus) return false
   if (project(load.peakPercent, load.vcpus, c.vcpus) > 100 - config.peakHeadroomPercent && c.vcpus < load.vcpus) return false
   const memoryFloor =

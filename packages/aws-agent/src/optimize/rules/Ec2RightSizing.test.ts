@@ -47,6 +47,14 @@ describe("Ec2RightSizing", () => {
     expect(c?.findings.map(String)).toEqual(["cost.previous-generation:arn:aws:ec2:us-east-1:123456789012:instance/i-old"])
   })
 
+  it.each([
+    ["a busy t3.large stays: t3.medium's 20 % baseline cannot carry a 51 % p95", 45, 54, 51, undefined],
+    ["a quiet t3.large moves to t3.medium (p95 8 % under the 20 % baseline)", 5, 12, 8, "t3.medium"]
+  ] as const)("burstable: %s", (_, avg, peak, p95, expected) => {
+    const changes = changesOf(proposals(ec2RightSizing, [ec2("i-t3", "t3.large", { avg, peak })], {}, p95))
+    expect(changes.map((c) => (c.action._tag === "ResizeInstance" ? c.action.toType : ""))).toEqual(expected === undefined ? [] : [expected])
+  })
+
   it("states the memory caveat in the summary and raises the risk when memory is not measured", () => {
     const [c] = changesOf(proposals(ec2RightSizing, [ec2("i-1", "m5.2xlarge", { avg: 5, peak: 15 })]))
     expect(c?.summary).toContain("memory not measured")

@@ -7,7 +7,7 @@
 import { Ec2InstanceDetails, type Resource } from "@miyabi/types"
 import { instanceType } from "../../pricing/PricingCatalog.js"
 import { change, costWith, hasHistory, insufficientData, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
-import { type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
+import { burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
 
 /** Current-generation equivalents (same architecture, x86). */
 export const EC2_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -28,6 +28,11 @@ export const EC2_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
 
 export const MEMORY_CAVEAT = "no memory metrics (CloudWatch agent not reporting): memory use is unknown, so the size was chosen on CPU with memory kept at least half of now"
 
+const baseline = (name: string) => {
+  const b = burstableBaseline(name)
+  return b === undefined ? {} : { baselinePercent: b }
+}
+
 const candidates = (r: Resource, d: Ec2InstanceDetails, ctx: RuleContext): ReadonlyArray<Candidate> => {
   const family = familyOf(d.instanceType)
   const families = new Set([family, ...(EC2_SUCCESSORS[family] ?? [])])
@@ -38,7 +43,8 @@ const candidates = (r: Resource, d: Ec2InstanceDetails, ctx: RuleContext): Reado
       name: t.name,
       vcpus: t.vcpus,
       memoryGiB: t.memoryGiB,
-      monthlyCost: costWith(ctx.catalog, r, Ec2InstanceDetails.make({ ...d, instanceType: t.name }))
+      monthlyCost: costWith(ctx.catalog, r, Ec2InstanceDetails.make({ ...d, instanceType: t.name })),
+      ...baseline(t.name)
     }))
 }
 

@@ -7,7 +7,7 @@
 import { RdsInstanceDetails, type Resource } from "@miyabi/types"
 import { instanceType } from "../../pricing/PricingCatalog.js"
 import { change, costWith, hasHistory, insufficientData, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
-import { type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
+import { burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
 import { MEMORY_CAVEAT } from "./Ec2RightSizing.js"
 
 export const RDS_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -30,6 +30,11 @@ const pricedClasses = (ctx: RuleContext, region: string): ReadonlyArray<string> 
   return [...names]
 }
 
+const baseline = (name: string) => {
+  const b = burstableBaseline(name)
+  return b === undefined ? {} : { baselinePercent: b }
+}
+
 const candidates = (r: Resource, d: RdsInstanceDetails, ctx: RuleContext): ReadonlyArray<Candidate> => {
   const family = familyOf(bare(d.instanceClass))
   const families = new Set([family, ...(RDS_SUCCESSORS[family] ?? [])])
@@ -38,7 +43,7 @@ const candidates = (r: Resource, d: RdsInstanceDetails, ctx: RuleContext): Reado
     const info = instanceType(ctx.catalog, bare(cls))
     if (cls === d.instanceClass || !families.has(f) || info === undefined) return []
     if (isBurstable(f) !== isBurstable(family) || isGraviton(f) !== isGraviton(family)) return []
-    return [{ name: cls, vcpus: info.vcpus, memoryGiB: info.memoryGiB, monthlyCost: costWith(ctx.catalog, r, RdsInstanceDetails.make({ ...d, instanceClass: cls })) }]
+    return [{ name: cls, vcpus: info.vcpus, memoryGiB: info.memoryGiB, monthlyCost: costWith(ctx.catalog, r, RdsInstanceDetails.make({ ...d, instanceClass: cls })), ...baseline(cls) }]
   })
 }
 
