@@ -43,6 +43,8 @@ const miyabi = (...args: Array<string>): Promise<Run> =>
       // The sandbox is local: no need for AWS's budget of 5 Organizations calls a second, nor for 2-second polls.
       MIYABI_AWS_RATE_LIMITS: "organizations=1000:1000",
       MIYABI_VEND_POLL_MS: "20",
+      // One attempt per call: a fault the test injects fails the command at once instead of after backoff.
+      MIYABI_AWS_MAX_ATTEMPTS: "1",
       XDG_DATA_HOME: path.join(tmp, "xdg"),
       NO_COLOR: "1",
       MIYABI_DEBUG: ""
@@ -133,6 +135,52 @@ describe("miyabi org / accounts / tenants against a sandbox (built CLI)", () => 
     expect(shown.stdout).toMatch(/shared-tools \(\d{12}\)/)
   })
 
+  it("an apply that fails half-way leaves its journal unfinished; the next apply resumes and finishes without duplicates", async () => {
+    const spec = path.join(tmp, "research.yaml")
+    fs.writeFileSync(
+      spec,
+      `version: 1
+organizationalUnits:
+  - name: Research
+policies:
+  - name: deny-root-user
+    description: No root user in research accounts
+    document:
+      Version: "2012-10-17"
+      Statement:
+        - Sid: DenyRoot
+          Effect: Deny
+          Action: "*"
+          Resource: "*"
+          Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:root" } }
+attachments:
+  - policy: deny-root-user
+    targets: [Research]
+`
+    )
+    const org = sandbox!.organization
+    // AttachPolicy answers 500 until the faults are reset: the apply stops after creating the OU and the policy.
+    sandbox!.faults.set({ rules: [{ service: "organizations", operation: "AttachPolicy", errorRate: 1 }] })
+    const failed = await miyabi("org", "apply", "--spec", spec, "--store", store)
+    sandbox!.faults.reset()
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toMatch(/^miyabi: step 3 .*Run the apply again to resume\.\n$/)
+    const journalFile = path.join(tmp, "miyabi.org-apply.json")
+    expect(JSON.parse(fs.readFileSync(journalFile, "utf8"))).toMatchObject({ finished: false, total: 3, entries: [{ outcome: "applied" }, { outcome: "applied" }] })
+
+    const resumed = await miyabi("org", "apply", "--spec", spec, "--store", store)
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout).toContain("Resuming: an apply of this spec")
+    expect(resumed.stdout).toContain("stopped after 2 of 3 steps")
+    expect(resumed.stdout).toMatch(/1 applied/)
+    expect(JSON.parse(fs.readFileSync(journalFile, "utf8"))).toMatchObject({ finished: true, total: 1, interrupted: [{ done: 2, total: 3 }] })
+    const research = [...org.ous.values()].filter((ou) => ou.name === "Research")
+    const policies = [...org.policies.values()].filter((policy) => policy.name === "deny-root-user")
+    expect(research).toHaveLength(1)
+    expect(policies).toHaveLength(1)
+    expect([...(org.attachments.get(research[0]!.id) ?? [])]).toContain(policies[0]!.id)
+  })
+
   it("an invalid spec is one line naming the file, line and field, and exit 1", async () => {
     const spec = path.join(tmp, "bad.yaml")
     fs.writeFileSync(spec, SPEC.replace("email: aws+shared-tools@example.com", "email: not-an-email"))
@@ -182,19 +230,18 @@ describe("miyabi org / accounts / tenants against a sandbox (built CLI)", () => 
     expect(silo.placed).toEqual([expect.objectContaining({ model: "Silo" })])
     expect(silo.placed[0]?.accountId).not.toBe(pool.placed[0]?.accountId)
 
-    const [listed, advice, tree] = await Promise.all([
-      miyabi("tenants", "list", "--json", "--store", store),
-      miyabi("tenants", "advise", "--store", store),
-      miyabi("org", "show", "--store", store)
-    ])
+    const [listed, advice] = await Promise.all([miyabi("tenants", "list", "--json", "--store", store), miyabi("tenants", "advise", "--store", store)])
     const list = json<{ placements: ReadonlyArray<{ customerId: string; model: string }>; summary: { byModel: Record<string, number>; pools: ReadonlyArray<unknown> } }>(listed)
     expect(list.placements.map((p) => `${p.customerId}:${p.model}`).sort()).toEqual(["acme:Pool", "globex:Pool", "initech:Pool", "megacorp:Silo"])
     expect(list.summary.byModel).toEqual({ Pool: 3, Silo: 1, Bridge: 0 })
     expect(list.summary.pools).toEqual([expect.objectContaining({ members: 3, capacity: 100 })])
     expect(advice.code).toBe(0)
     expect(advice.stdout).toMatch(/megacorp\s+Silo\s+\$2,500/)
-    expect(tree.stdout).toMatch(/Pools\/[\s\S]*pool-1 \(\d{12}\)/)
-    expect(tree.stdout).toMatch(/VIP\/[\s\S]*silo-megacorp \(\d{12}\)/)
+    // The vended accounts sit in the tenancy OUs the org spec created.
+    const org = sandbox!.organization
+    const ouNamed = (name: string) => [...org.ous.values()].find((ou) => ou.name === name)?.id
+    expect(org.accounts.get(pool.placed[0]!.accountId)?.parentId).toBe(ouNamed("Pools"))
+    expect(org.accounts.get(silo.placed[0]!.accountId)?.parentId).toBe(ouNamed("VIP"))
 
     const offboard = json<{ actions: ReadonlyArray<{ _tag: string }> }>(await miyabi("tenants", "offboard", "globex", "--json", "--store", store))
     expect(offboard.actions.map((a) => a._tag)).toEqual(["RemoveFromPool", "ScheduleDataDeletion"])
