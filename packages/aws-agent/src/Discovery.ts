@@ -129,7 +129,7 @@ const readUnit = (unit: Unit, regions: ReadonlySet<string>): Effect.Effect<UnitO
     Stream.runCollect,
     Effect.map((chunk): UnitOutcome => {
       const resources = Chunk.toReadonlyArray(chunk)
-      return { unit, resources, reused: false, coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: resources.length }) }
+      return { unit, resources, reused: false, coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: resources.length }, true) }
     }),
     Effect.catchAll((error: AwsError) =>
       Effect.as(
@@ -138,7 +138,7 @@ const readUnit = (unit: Unit, regions: ReadonlySet<string>): Effect.Effect<UnitO
           unit,
           resources: [],
           reused: false,
-          coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: coverageStatus(error), reason: `${error.reason}: ${error.code}`, resources: 0 })
+          coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: coverageStatus(error), reason: `${error.reason}: ${error.code}`, resources: 0 }, true)
         } satisfies UnitOutcome
       )
     ),
@@ -175,7 +175,7 @@ export const assemble = (input: {
     averageUtilization: averageUtilization(priced),
     findings,
     coverage: input.coverage
-  })
+  }, true)
 }
 
 export const run = (
@@ -209,7 +209,7 @@ export const run = (
                 unit,
                 resources: e.resources,
                 reused: true,
-                coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: e.resources.length, reused: true })
+                coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: e.resources.length, reused: true }, true)
               }))
             )
           )
@@ -265,7 +265,7 @@ export const run = (
         const failed = result.failures[0]
         const first = result.resources[0]
         if (failed !== undefined && first !== undefined) {
-          extraCoverage.push(CoverageEntry.make({ account: first.account, region: first.region, service: "cloudwatch", status: coverageStatus(failed), reason: `${failed.reason}: ${failed.code}`, resources: 0 }))
+          extraCoverage.push(CoverageEntry.make({ account: first.account, region: first.region, service: "cloudwatch", status: coverageStatus(failed), reason: `${failed.reason}: ${failed.code}`, resources: 0 }, true))
         }
       }
     }
@@ -273,7 +273,7 @@ export const run = (
 
     if (Option.isSome(cache)) {
       const store = cache.value
-      yield* Effect.forEach(finals, (o) => (o.reused || o.coverage.status !== "ok" ? Effect.void : store.set(keyOf(o.unit), CacheEntry.make({ storedAt: now, resources: o.resources }))), { discard: true })
+      yield* Effect.forEach(finals, (o) => (o.reused || o.coverage.status !== "ok" ? Effect.void : store.set(keyOf(o.unit), CacheEntry.make({ storedAt: now, resources: o.resources }, true))), { discard: true })
       yield* store.flush
     }
 

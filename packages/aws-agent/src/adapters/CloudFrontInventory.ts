@@ -34,7 +34,7 @@ export const distributionResource = (target: InventoryTarget, d: DistributionSum
       origins: (d.Origins?.Items ?? []).flatMap((o) => (o.DomainName === undefined ? [] : [o.DomainName])),
       ...(d.WebACLId === undefined || d.WebACLId === "" ? {} : { webAclId: d.WebACLId }),
       ...(d.DefaultCacheBehavior?.ViewerProtocolPolicy === undefined ? {} : { viewerProtocolPolicy: d.DefaultCacheBehavior.ViewerProtocolPolicy })
-    })
+    }, true)
   })
 }
 

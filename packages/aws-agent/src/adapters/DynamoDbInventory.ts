@@ -37,7 +37,7 @@ export const tableResource = (target: InventoryTarget, t: TableDescription): Res
       ...(items === undefined ? {} : { itemCount: items }),
       ...(bytes === undefined ? {} : { sizeBytes: bytes }),
       awsState: t.TableStatus ?? "unknown"
-    })
+    }, true)
   })
 }
 

@@ -111,7 +111,7 @@ export const instanceResource = (target: InventoryTarget, i: Instance): Resource
       ...(i.PublicIpAddress === undefined ? {} : { publicIp: i.PublicIpAddress }),
       volumeIds,
       securityGroupIds
-    })
+    }, true)
   })
 }
 
@@ -137,7 +137,7 @@ export const volumeResource = (target: InventoryTarget, v: Volume): Resource => 
       encrypted: v.Encrypted === true,
       awsState: v.State ?? "unknown",
       ...(attachedTo === undefined ? {} : { attachedTo })
-    })
+    }, true)
   })
 }
 
@@ -164,7 +164,7 @@ export const addressResource = (
       ...(a.AssociationId === undefined ? {} : { associationId: a.AssociationId }),
       ...(a.InstanceId === undefined ? {} : { instanceId: a.InstanceId }),
       ...(a.NetworkInterfaceId === undefined ? {} : { networkInterfaceId: a.NetworkInterfaceId })
-    })
+    }, true)
   })
 }
 
@@ -176,7 +176,7 @@ const ingressRule = (p: IpPermission): IngressRule =>
     ipv4Ranges: (p.IpRanges ?? []).flatMap((r) => (r.CidrIp === undefined ? [] : [r.CidrIp])),
     ipv6Ranges: (p.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 === undefined ? [] : [r.CidrIpv6])),
     sourceGroupIds: (p.UserIdGroupPairs ?? []).flatMap((g) => (g.GroupId === undefined ? [] : [g.GroupId]))
-  })
+  }, true)
 
 export const securityGroupResource = (target: InventoryTarget, g: SecurityGroup): Resource => {
   const id = g.GroupId ?? ""
@@ -194,7 +194,7 @@ export const securityGroupResource = (target: InventoryTarget, g: SecurityGroup)
       groupName: g.GroupName ?? id,
       ...(g.VpcId === undefined ? {} : { vpcId: g.VpcId }),
       ingress: (g.IpPermissions ?? []).map(ingressRule)
-    })
+    }, true)
   })
 }
 

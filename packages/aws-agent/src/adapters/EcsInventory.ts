@@ -67,7 +67,7 @@ export const serviceResource = (target: InventoryTarget, s: Service, size: TaskS
       runningCount: Math.max(0, s.runningCount ?? 0),
       cpuUnits: size.cpuUnits,
       memoryMiB: size.memoryMiB
-    })
+    }, true)
   })
 }
 

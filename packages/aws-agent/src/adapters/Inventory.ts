@@ -50,7 +50,14 @@ export interface ResourceInput {
   readonly details: ResourceDetails
 }
 
-/** A discovered resource, priced at zero until the catalog prices it. */
+/**
+ * A discovered resource, priced at zero until the catalog prices it.
+ * Built with validation off (the `true` of `make`), as are the per-kind
+ * details in the adapters: the fields are typed by the compiler, and
+ * re-checking every schema refinement of 10,000 resources (then again in the
+ * WorldState) cost more CPU than the whole discovery's HTTP. Worlds read
+ * back from JSON are decoded, and so validated, at that boundary.
+ */
 export const makeResource = (input: ResourceInput): Resource =>
   Resource.make({
     id: ResourceId.make(input.id),
@@ -65,7 +72,7 @@ export const makeResource = (input: ResourceInput): Resource =>
     dependencies: (input.dependencies ?? []).map((d) => Arn.make(d)),
     details: input.details,
     monthlyCost: MicroUsd.make(0)
-  })
+  }, true)
 
 /** EC2/RDS/ELB style `[{Key, Value}]` tags; an absent list (an untagged resource) is no tags. */
 export const tagsFromList = (tags: ReadonlyArray<{ readonly Key?: string | undefined; readonly Value?: string | undefined }> | undefined): ResourceTags =>

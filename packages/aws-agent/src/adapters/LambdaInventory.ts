@@ -35,7 +35,7 @@ export const functionResource = (target: InventoryTarget, f: FunctionConfigurati
       architecture: (f.Architectures ?? []).includes("arm64") ? "arm64" : "x86_64",
       packageType: f.PackageType === "Image" ? "Image" : "Zip",
       ...(f.CodeSize === undefined ? {} : { codeSizeBytes: f.CodeSize })
-    })
+    }, true)
   })
 }
 

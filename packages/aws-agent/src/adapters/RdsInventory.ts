@@ -57,7 +57,7 @@ export const dbResource = (target: InventoryTarget, db: DBInstance): Resource =>
       allocatedStorageGiB: Math.max(1, db.AllocatedStorage ?? 1),
       storageEncrypted: db.StorageEncrypted === true,
       publiclyAccessible: db.PubliclyAccessible === true
-    })
+    }, true)
   })
 }
 

@@ -72,7 +72,7 @@ export const bucketResource = (target: InventoryTarget, facts: BucketFacts): Res
       lifecycleRules: facts.lifecycleRules,
       // Versioning is not read yet.
       versioning: "Disabled"
-    })
+    }, true)
   })
 
 export const make = (forcePathStyle: boolean): Effect.Effect<S3InventoryShape, never, AwsClients.AwsClients> =>
@@ -106,7 +106,7 @@ export const make = (forcePathStyle: boolean): Effect.Effect<S3InventoryShape, n
                   ignorePublicAcls: c.IgnorePublicAcls === true,
                   blockPublicPolicy: c.BlockPublicPolicy === true,
                   restrictPublicBuckets: c.RestrictPublicBuckets === true
-                })
+                }, true)
               )
             )
           ),

@@ -40,7 +40,7 @@ export const loadBalancerResource = (target: InventoryTarget, lb: LoadBalancer):
       type: lb.Type === "network" ? "network" : lb.Type === "gateway" ? "gateway" : "application",
       scheme: lb.Scheme === "internal" ? "internal" : "internet-facing",
       ...(lb.DNSName === undefined ? {} : { dnsName: lb.DNSName })
-    })
+    }, true)
   })
 }
 
@@ -64,7 +64,7 @@ export const autoScalingGroupResource = (target: InventoryTarget, g: AutoScaling
       desiredCapacity: Math.max(0, g.DesiredCapacity ?? 0),
       instanceIds: instances.flatMap((i) => (i.InstanceId === undefined ? [] : [i.InstanceId])),
       instanceTypes: [...new Set(instances.flatMap((i) => (i.InstanceType === undefined ? [] : [i.InstanceType])))]
-    })
+    }, true)
   })
 }
 

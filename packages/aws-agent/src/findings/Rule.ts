@@ -41,7 +41,7 @@ export const toFinding = (r: Rule, resource: Resource, draft: Draft): Finding =>
     summary: draft.summary,
     evidence: { ...draft.evidence },
     estimatedMonthlyImpact: MicroUsd.make(Math.max(0, Math.round(draft.impact)))
-  })
+  }, true)
 
 /** Cost findings: medium from $100 a month, high from $1,000. */
 export const costSeverity = (impactMicros: number): Severity =>

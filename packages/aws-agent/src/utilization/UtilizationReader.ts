@@ -88,7 +88,7 @@ export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: num
       datapoints: Math.max(invocations.length, durations.length),
       invocations: Math.round(total),
       averageDurationMs: duration.avg
-    })
+    }, true)
   }
   const avg = metricStats(series.cpuAvg ?? [])
   if (avg.count === 0) return undefined
@@ -101,7 +101,7 @@ export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: num
     windowDays,
     datapoints: avg.count,
     ...(memory === undefined || memory.count === 0 ? {} : { memoryAveragePercent: clampPercent(memory.avg) })
-  })
+  }, true)
 }
 
 export interface UtilizationOptions {
