@@ -13,7 +13,6 @@
  * the queue's correctness rests on single-item conditions alone.
  */
 import {
-  type AttributeValue,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
@@ -27,6 +26,7 @@ import { AwsClients, type AwsError, type AwsTarget, ServiceDescriptor } from "@m
 import type { Priority, TaskStatus } from "@miyabi/types"
 import { Chunk, Context, Effect, Layer, Option, Stream } from "effect"
 import type { RecordChange, RemovableField, TaskRecord } from "../aws/TaskRecord.js"
+import { attributeOf, expressionBuilder, type Item, N, num, pad, recordItem, recordOf, S, str, taskKey } from "./DynamoItems.js"
 
 export const DynamoDbService = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
 
@@ -91,71 +91,6 @@ export interface DynamoTaskTableShape {
 }
 
 export class DynamoTaskTable extends Context.Tag("@miyabi/queue/DynamoTaskTable")<DynamoTaskTable, DynamoTaskTableShape>() {}
-
-type Item = Record<string, AttributeValue>
-
-const S = (value: string): AttributeValue => ({ S: value })
-const N = (value: number): AttributeValue => ({ N: String(value) })
-const str = (item: Item, key: string): string | undefined => item[key]?.S
-const num = (item: Item, key: string): number | undefined => {
-  const raw = item[key]?.N
-  return raw === undefined ? undefined : Number(raw)
-}
-
-const taskKey = (id: string): Item => ({ PK: S(`TASK#${id}`), SK: S("METADATA") })
-/** Zero-padded so that string order is time order. */
-const pad = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(15, "0")
-const statusSort = (record: Pick<TaskRecord, "createdAt" | "id">): string => `${pad(record.createdAt)}#${record.id}`
-
-const STRING_FIELDS = ["kind", "payload", "priority", "tenant", "idempotencyKey", "status", "leaseToken", "leaseWorker", "receipt", "lane", "lastError", "result"] as const
-const NUMBER_FIELDS = ["attempts", "maxAttempts", "version", "generation", "createdAt", "updatedAt", "availableAt", "startedAt", "finishedAt", "leaseExpiresAt", "receives"] as const
-
-const attributeOf = (value: unknown): AttributeValue | undefined =>
-  typeof value === "string" ? S(value) : typeof value === "number" ? N(value) : undefined
-
-const recordItem = (record: TaskRecord): Item => {
-  const item: Item = { ...taskKey(record.id), id: S(record.id), StatusKey: S(record.status), StatusSort: S(statusSort(record)) }
-  for (const [key, value] of Object.entries(record)) {
-    const attribute = attributeOf(value)
-    if (attribute !== undefined && key !== "id") item[key] = attribute
-  }
-  return item
-}
-
-const recordOf = (item: Item): TaskRecord => {
-  const out: Record<string, string | number> = { id: str(item, "id") ?? "" }
-  for (const key of STRING_FIELDS) {
-    const value = str(item, key)
-    if (value !== undefined) out[key] = value
-  }
-  for (const key of NUMBER_FIELDS) {
-    const value = num(item, key)
-    if (value !== undefined) out[key] = value
-  }
-  // Items are only ever written by `recordItem` and `transition` from a TaskRecord.
-  return out as unknown as TaskRecord
-}
-
-/** Placeholder names and values for an expression, numbered as they are added. */
-const expressionBuilder = () => {
-  const names: Record<string, string> = {}
-  const values: Item = {}
-  let n = 0
-  return {
-    name: (field: string): string => {
-      const placeholder = `#${field.replace(/[^A-Za-z0-9]/g, "")}`
-      names[placeholder] = field
-      return placeholder
-    },
-    value: (attribute: AttributeValue): string => {
-      const placeholder = `:v${n++}`
-      values[placeholder] = attribute
-      return placeholder
-    },
-    names,
-    values
-  }
-}
 
 const isConditionFailure = (error: AwsError): boolean => error.code === "ConditionalCheckFailedException"
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { startSandbox, type RunningSandbox } from "@miyabi/sandbox"
 import { EnqueueRequest, IdempotencyKey, TaskKind } from "@miyabi/types"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import type { AwsTaskQueueShape } from "../../src/aws/AwsTaskQueue.js"
 import { awsLayer } from "../../src/aws/QueueStore.js"
 import { TaskQueue } from "../../src/TaskQueue.js"
@@ -47,7 +47,7 @@ const withQueue = <A>(use: (queue: AwsTaskQueueShape) => Effect.Effect<A, unknow
         const context = yield* Layer.build(awsLayer({ prefix: PREFIX, provision: true }).pipe(Layer.provide(AwsRuntime.layer(runtimeSettings))))
         return yield* use(Context.get(context, TaskQueue) as AwsTaskQueueShape)
       })
-    )
+    ).pipe(Logger.withMinimumLogLevel(LogLevel.Warning))
   )
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
