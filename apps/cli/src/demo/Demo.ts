@@ -7,12 +7,13 @@ import type { InvalidInput } from "@miyabi/types"
 import { Effect } from "effect"
 import { Output } from "../Output.js"
 import type { DemoStep } from "./DemoStep.js"
+import { costStep } from "./CostStep.js"
 import { queueStep } from "./QueueStep.js"
 import { scaleStep } from "./ScaleStep.js"
 import { accountsStep } from "./AccountsStep.js"
 
 /** The demo's story, in order. A new capability appends its step here. */
-export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, accountsStep, scaleStep]
+export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, accountsStep, scaleStep, costStep]
 
 export const runDemo = (
   steps: ReadonlyArray<DemoStep>,
