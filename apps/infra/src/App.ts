@@ -2,7 +2,7 @@
  * Builds the CDK app: one MiyabiStack per environment and region. Separate
  * from main.ts so tests build the same app into a temporary directory.
  */
-import { App, type AppProps } from "aws-cdk-lib"
+import { App, type AppProps } from "aws-cdk-lib/core"
 import { type EnvironmentName, resolveEnvironment } from "./config/Environments.js"
 import { MiyabiStack, stackName } from "./MiyabiStack.js"
 

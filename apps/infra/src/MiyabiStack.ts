@@ -3,7 +3,7 @@
  * stack in several regions (each with its own queues, table and fleet);
  * main.ts instantiates one per (environment, region).
  */
-import { Fn, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib"
+import { Fn, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib/core"
 import * as logs from "aws-cdk-lib/aws-logs"
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager"
 import { Scaling as QueueScaling } from "@miyabi/queue"

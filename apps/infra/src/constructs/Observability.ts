@@ -5,7 +5,7 @@
  * dead-lettered, queue store errors), all notifying one SNS topic; and one
  * dashboard with the queues, the fleet and the webhook.
  */
-import { Duration, Stack } from "aws-cdk-lib"
+import { Duration, Stack } from "aws-cdk-lib/core"
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch"
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions"
 import type * as ecs from "aws-cdk-lib/aws-ecs"

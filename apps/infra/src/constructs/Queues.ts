@@ -6,7 +6,7 @@
  * Names follow the AWS queue adapter's `namesFor`.
  */
 import { AwsQueueResources } from "@miyabi/queue"
-import { Duration, RemovalPolicy } from "aws-cdk-lib"
+import { Duration, RemovalPolicy } from "aws-cdk-lib/core"
 import * as sqs from "aws-cdk-lib/aws-sqs"
 import { Construct } from "constructs"
 

@@ -5,7 +5,7 @@
  * and stats, on-demand capacity, point-in-time recovery, and TTL on
  * `expiresAt` (epoch seconds) so log items age out.
  */
-import { RemovalPolicy } from "aws-cdk-lib"
+import { RemovalPolicy } from "aws-cdk-lib/core"
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb"
 import { Construct } from "constructs"
 

@@ -4,7 +4,7 @@
  * is the bundle this package's build writes (dist/webhook, tsup); synth never
  * bundles, so it needs neither Docker nor esbuild.
  */
-import { Duration } from "aws-cdk-lib"
+import { Duration } from "aws-cdk-lib/core"
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2"
 import * as integrations from "aws-cdk-lib/aws-apigatewayv2-integrations"
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"

@@ -5,7 +5,7 @@
  * hashes and stages the build context; Docker runs at deploy (`cdk deploy`
  * or the asset publisher), never at synth.
  */
-import { Duration, IgnoreMode, Stack } from "aws-cdk-lib"
+import { Duration, IgnoreMode, Stack } from "aws-cdk-lib/core"
 import * as ec2 from "aws-cdk-lib/aws-ec2"
 import * as ecrAssets from "aws-cdk-lib/aws-ecr-assets"
 import * as ecs from "aws-cdk-lib/aws-ecs"
