@@ -83,11 +83,18 @@ describe("optimize on the sandbox estate", () => {
           const tp = [...expected].filter((k) => found.has(k)).length
           // A rule's false positives are counted once, on the first of its reasons.
           const fps = sameRule[0] === truthKey ? [...found].filter((k) => !union.has(k)) : []
-          return { truthKey, rule, tp, fp: fps.length, fn: expected.size - tp, fps }
+          const fns = [...expected].filter((k) => !found.has(k))
+          return { truthKey, rule, tp, fp: fps.length, fn: expected.size - tp, fps, fns }
         })
         const table = rows.map((r) => `${r.truthKey.padEnd(38)} ${r.rule.padEnd(32)} tp ${String(r.tp).padStart(3)} fp ${String(r.fp).padStart(3)} fn ${String(r.fn).padStart(3)}${r.fps.length === 0 ? "" : `  (not in the truth: ${r.fps.join(", ")})`}`)
         const explain = o.plan.changes.filter((c) => rows.some((r) => r.fps.some((k) => k.endsWith(`/${c.resource.id}`)))).map((c) => `  ${c.summary}`)
         if (explain.length > 0) console.log(`changes outside the truth:\n${explain.join("\n")}`)
+        const missed = rows.flatMap((r) => r.fns.map((k) => {
+          const res = world.resources.find((x) => `${x.account}/${nameOf(x)}` === k)
+          const u = res?.utilization
+          return `  ${r.truthKey} ${k}: ${u === undefined ? "no utilization" : `avg ${u.averagePercent.toFixed(1)} %, peak ${(u.peakPercent ?? 0).toFixed(1)} %, ${u.datapoints} h, p95 ${utilizationStats.get(res?.arn ?? "")?.p95?.toFixed(1) ?? "?"}`} ${res?.details._tag === "rds-instance" ? res.details.instanceClass : ""}`
+        }))
+        if (missed.length > 0) console.log(`missed:\n${missed.join("\n")}`)
         console.log(`optimizer vs the generator's truth (seed 7, tiny):\n${table.join("\n")}\nchanges ${o.plan.changes.length}, advice ${o.advice.length}, expected savings $${(o.plan.expectedMonthlySavings / 1e6).toFixed(2)}/month of $${(world.monthlyCost / 1e6).toFixed(2)}`)
         const total = rows.reduce((a, r) => ({ tp: a.tp + r.tp, fp: a.fp + r.fp, fn: a.fn + r.fn }), { tp: 0, fp: 0, fn: 0 })
         const precision = total.tp / Math.max(1, total.tp + total.fp)

@@ -39,6 +39,9 @@ const BASELINE: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   t4g: { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, "2xlarge": 40 }
 }
 
+/** The burstable family a steady, quiet x86 resource may move to. */
+export const BURSTABLE_TARGET = "t3"
+
 export const burstableBaseline = (type: string): number | undefined => {
   const [family = "", size = ""] = type.replace(/^db\./, "").split(".")
   return BASELINE[family]?.[size]

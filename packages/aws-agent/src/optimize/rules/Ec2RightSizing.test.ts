@@ -16,8 +16,9 @@ describe("Ec2RightSizing", () => {
     // [case, type, avg, peak, p95 stat, memory %, expected vCPUs after (undefined: no change)]
     ["halves an over-provisioned instance, keeping half the memory without memory metrics", "m5.2xlarge", 5, 15, 10, undefined, 4],
     ["goes further when memory is measured and low", "m5.2xlarge", 5, 15, 10, 20, 2],
-    ["peak protection: a 50 % peak cannot move to half the vCPUs", "m5.2xlarge", 20, 50, 30, 20, undefined],
-    ["p95 target: p95 32 % would be 64 % on half the vCPUs (target 60)", "m5.2xlarge", 20, 35, 32, 20, undefined],
+    ["peak protection: a 50 % peak keeps 8 vCPUs (only t3.2xlarge, whose 40 % baseline carries p95 30 %)", "m5.2xlarge", 20, 50, 30, 20, 8],
+    ["p95 target: p95 32 % would be 64 % on half the vCPUs (target 60): 8 vCPUs kept", "m5.2xlarge", 20, 35, 32, 20, 8],
+    ["nothing: p95 45 % is over t3's baseline and no smaller size fits", "m5.2xlarge", 30, 50, 45, 20, undefined],
     ["exactly at the peak limit: 40 % peak -> 80 % on half is allowed", "m5.2xlarge", 10, 40, 20, 20, 4]
   ] as const)("%s", (_, type, avg, peak, p95, memory, vcpus) => {
     const ps = proposals(ec2RightSizing, [ec2("i-1", type, { avg, peak, ...(memory === undefined ? {} : { memory }) })], {}, p95)

@@ -7,7 +7,7 @@
 import { Ec2InstanceDetails, type Resource } from "@miyabi/types"
 import { instanceType } from "../../pricing/PricingCatalog.js"
 import { change, costWith, hasHistory, insufficientData, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
-import { burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
+import { BURSTABLE_TARGET, burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
 
 /** Current-generation equivalents (same architecture, x86). */
 export const EC2_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -35,10 +35,11 @@ const baseline = (name: string) => {
 
 const candidates = (r: Resource, d: Ec2InstanceDetails, ctx: RuleContext): ReadonlyArray<Candidate> => {
   const family = familyOf(d.instanceType)
-  const families = new Set([family, ...(EC2_SUCCESSORS[family] ?? [])])
+  // A steady x86 instance may also move to t3 when its p95 fits t3's baseline (checked by `fits`).
+  const families = new Set([family, ...(EC2_SUCCESSORS[family] ?? []), ...(isGraviton(family) ? [] : [BURSTABLE_TARGET])])
   return ctx.catalog.instanceTypes
     .filter((t) => families.has(familyOf(t.name)) && t.name !== d.instanceType)
-    .filter((t) => isBurstable(familyOf(t.name)) === isBurstable(family) && isGraviton(familyOf(t.name)) === isGraviton(family))
+    .filter((t) => (!isBurstable(family) || isBurstable(familyOf(t.name))) && isGraviton(familyOf(t.name)) === isGraviton(family))
     .map((t) => ({
       name: t.name,
       vcpus: t.vcpus,
@@ -74,7 +75,7 @@ export const ec2RightSizing = optimizeRule(
         rollback: { _tag: "ResizeInstance", fromType: best.name, toType: d.instanceType },
         savings,
         // A resize stops and starts the instance; unknown memory use makes it riskier.
-        risk: memoryCaveat || best.vcpus * 2 < info.vcpus ? "medium" : "low",
+        risk: memoryCaveat || best.vcpus * 2 < info.vcpus || best.baselinePercent !== undefined ? "medium" : "low",
         preconditions: [{ _tag: "UtilizationBelow", percent: Math.floor(maxSafeCurrentPeak(info.vcpus, best.vcpus, ctx.config) * 10) / 10 }],
         evidence: {
           "CPUUtilization.p95": p95,
@@ -86,7 +87,8 @@ export const ec2RightSizing = optimizeRule(
           toVcpus: best.vcpus,
           projectedP95: (p95 * info.vcpus) / best.vcpus,
           projectedPeak: (peak * info.vcpus) / best.vcpus,
-          memoryCaveat: memoryCaveat ? MEMORY_CAVEAT : null
+          memoryCaveat: memoryCaveat ? MEMORY_CAVEAT : null,
+          burstableBaselinePercent: best.baselinePercent ?? null
         }
       })
     ]

@@ -7,7 +7,7 @@
 import { RdsInstanceDetails, type Resource } from "@miyabi/types"
 import { instanceType } from "../../pricing/PricingCatalog.js"
 import { change, costWith, hasHistory, insufficientData, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
-import { burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
+import { BURSTABLE_TARGET, burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
 import { MEMORY_CAVEAT } from "./Ec2RightSizing.js"
 
 export const RDS_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -37,12 +37,12 @@ const baseline = (name: string) => {
 
 const candidates = (r: Resource, d: RdsInstanceDetails, ctx: RuleContext): ReadonlyArray<Candidate> => {
   const family = familyOf(bare(d.instanceClass))
-  const families = new Set([family, ...(RDS_SUCCESSORS[family] ?? [])])
+  const families = new Set([family, ...(RDS_SUCCESSORS[family] ?? []), ...(isGraviton(family) ? [] : [BURSTABLE_TARGET])])
   return pricedClasses(ctx, r.region).flatMap((cls) => {
     const f = familyOf(bare(cls))
     const info = instanceType(ctx.catalog, bare(cls))
     if (cls === d.instanceClass || !families.has(f) || info === undefined) return []
-    if (isBurstable(f) !== isBurstable(family) || isGraviton(f) !== isGraviton(family)) return []
+    if ((isBurstable(family) && !isBurstable(f)) || isGraviton(f) !== isGraviton(family)) return []
     return [{ name: cls, vcpus: info.vcpus, memoryGiB: info.memoryGiB, monthlyCost: costWith(ctx.catalog, r, RdsInstanceDetails.make({ ...d, instanceClass: cls })), ...baseline(cls) }]
   })
 }
@@ -73,7 +73,7 @@ export const rdsRightSizing = optimizeRule(
         rollback: { _tag: "ResizeDbInstance", fromClass: best.name, toClass: d.instanceClass },
         savings,
         // Databases cache in memory: a smaller class can be slower even at low CPU.
-        risk: d.multiAz && !memoryCaveat ? "low" : "medium",
+        risk: d.multiAz && !memoryCaveat && best.baselinePercent === undefined ? "low" : "medium",
         preconditions: [
           { _tag: "UtilizationBelow", percent: Math.floor(maxSafeCurrentPeak(info.vcpus, best.vcpus, ctx.config) * 10) / 10 },
           ...(d.multiAz ? [] : [{ _tag: "ManualApproval" as const, reason: "Single-AZ: the resize is an outage of a few minutes" }])
@@ -87,6 +87,7 @@ export const rdsRightSizing = optimizeRule(
           fromVcpus: info.vcpus,
           toVcpus: best.vcpus,
           multiAz: d.multiAz,
+          burstableBaselinePercent: best.baselinePercent ?? null,
           memoryCaveat: memoryCaveat ? MEMORY_CAVEAT.replace("CloudWatch agent not reporting", "FreeableMemory not read") : null
         }
       })
