@@ -15,7 +15,8 @@ const SUPPORTED: ReadonlySet<ChangeAction["_tag"]> = new Set([
   "SnapshotAndDeleteVolume",
   "ReleaseAddress",
   "SetLambdaMemory",
-  "ResizeDbInstance"
+  "ResizeDbInstance",
+  "PutBucketLifecycle"
 ])
 
 export const supported = (action: ChangeAction): boolean => SUPPORTED.has(action._tag)
@@ -25,7 +26,8 @@ export const irreversible = (action: ChangeAction): boolean => action._tag === "
 
 /**
  * The action that restores `before`. `SnapshotAndDeleteVolume` has none
- * until its snapshot exists (the deployer records it then).
+ * until its snapshot exists (the deployer records it then);
+ * `PutBucketLifecycle` needs the rules read live (LiveResources.inverse).
  */
 export const inverseOf = (action: ChangeAction, before: Resource): Option.Option<ChangeAction> => {
   const d = before.details
@@ -74,6 +76,10 @@ export const reached = (action: ChangeAction, live: Option.Option<Resource>): bo
       return d._tag === "lambda-function" && d.memoryMiB === action.toMiB && live.value.state === "running"
     case "ResizeDbInstance":
       return d._tag === "rds-instance" && d.instanceClass === action.toClass && d.awsState === "available"
+    case "PutBucketLifecycle":
+      return d._tag === "s3-bucket" && d.lifecycleRules === action.rules.length
+    case "DeleteBucketLifecycle":
+      return d._tag === "s3-bucket" && d.lifecycleRules === 0
     case "SnapshotAndDeleteVolume":
     case "ReleaseAddress":
       return false
@@ -98,17 +104,19 @@ export const reachedLike = (action: ChangeAction, before: Resource, live: Option
  * before its volumes change); otherwise the plan's order (priority, savings).
  */
 export const order = (changes: ReadonlyArray<Change>, before: ReadonlyMap<string, Resource>): ReadonlyArray<Change> => {
-  const ranked = [...changes.entries()].sort(([a, x], [b, y]) => Number(irreversible(x.action)) - Number(irreversible(y.action)) || a - b).map(([, c]) => c)
   const dependsOn = (c: Change, other: Change): boolean => (before.get(c.id)?.dependencies ?? []).includes(other.resource.arn)
-  const done: Array<Change> = []
-  const pending = [...ranked]
-  // Bounded: each pass places one change. EC2 records dependencies both ways (an instance on its
-  // volumes, an attached volume on its instance): in such a cycle the instance goes first.
-  while (pending.length > 0) {
-    const free = pending.findIndex((c) => !pending.some((o) => o !== c && dependsOn(o, c) && irreversible(o.action) === irreversible(c.action)))
-    const next = free !== -1 ? free : Math.max(0, pending.findIndex((c) => c.resource.kind === "ec2-instance"))
-    const [taken] = pending.splice(next, 1)
-    if (taken !== undefined) done.push(taken)
+  const byDependency = (group: ReadonlyArray<Change>): Array<Change> => {
+    const done: Array<Change> = []
+    const pending = [...group]
+    // Bounded: each pass places one change. EC2 records dependencies both ways (an instance on its
+    // volumes, an attached volume on its instance): in such a cycle the instance goes first.
+    while (pending.length > 0) {
+      const free = pending.findIndex((c) => !pending.some((o) => o !== c && dependsOn(o, c)))
+      const next = free !== -1 ? free : Math.max(0, pending.findIndex((c) => c.resource.kind === "ec2-instance"))
+      const [taken] = pending.splice(next, 1)
+      if (taken !== undefined) done.push(taken)
+    }
+    return done
   }
-  return done
+  return [...byDependency(changes.filter((c) => !irreversible(c.action))), ...byDependency(changes.filter((c) => irreversible(c.action)))]
 }

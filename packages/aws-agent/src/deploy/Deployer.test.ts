@@ -120,6 +120,26 @@ describe("Deployer against the sandbox", () => {
       expect(record.executions.findIndex((e) => e.changeId === p.resize.id)).toBeLessThan(record.executions.findIndex((e) => e.changeId === p.gp3.id))
     }).pipe(Effect.provide(stack)))
 
+  it.scopedLive("an S3 lifecycle rule is put, with the inverse read live (no rules before: delete the configuration)", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const bucket = dataOf(estate).buckets.find((b) => (b.lifecycleRules ?? []).length === 0)
+      if (bucket === undefined) throw new Error("the tiny estate has no bucket without lifecycle rules")
+      const rule = { ID: "miyabi-ia-30d", Status: "Enabled", Filter: { Prefix: "" }, Transitions: [{ Days: 30, StorageClass: "STANDARD_IA" }] }
+      const put = change(5, ref("s3-bucket", bucket.accountId, bucket.region, bucket.name), { _tag: "PutBucketLifecycle", rules: [rule] })
+      const record = yield* deploy(plan([put]), { approve: true, validation: VALIDATION })
+      expect(record.status).toBe("succeeded")
+      const [execution] = record.executions
+      expect(execution?.inverse).toEqual({ _tag: "DeleteBucketLifecycle" })
+      expect(execution?.before.details._tag === "s3-bucket" && execution.before.details.lifecycleRules).toBe(0)
+      expect(execution?.after?.details._tag === "s3-bucket" && execution.after.details.lifecycleRules).toBe(1)
+      expect(dataOf(estate).buckets.find((b) => b.name === bucket.name)?.lifecycleRules).toEqual([
+        { id: "miyabi-ia-30d", prefix: "", status: "Enabled", transitionDays: 30, transitionStorageClass: "STANDARD_IA" }
+      ])
+      expect(opsOf(sandbox)).toEqual(["PutBucketLifecycleConfiguration"])
+    }).pipe(Effect.provide(stack)))
+
   it.scopedLive("protected resources and production accounts are never touched without an override", () =>
     Effect.gen(function* () {
       const estate = freshEstate()
@@ -189,6 +209,7 @@ const crashingAfter = (n: number, crashed: Deferred.Deferred<void>) =>
       let applied = 0
       return {
         observe: live.observe,
+        inverse: live.inverse,
         apply: (ref, action, options) =>
           Effect.flatMap(live.apply(ref, action, options), () => {
             applied += 1
@@ -208,7 +229,7 @@ describe("Deployer.resume after a crash mid-way", () => {
     const crashed = yield* Deferred.make<void>()
     const fiber = yield* Effect.fork(
       deploy(plan(changes), { approve: true, validation: VALIDATION, id: DeploymentId.make("d-crash") }).pipe(
-        Effect.provide(crashingAfter(2, crashed).pipe(Layer.provide(LiveResources.adapters)))
+        Effect.provide(crashingAfter(2, crashed).pipe(Layer.provide(LiveResources.adaptersWith({ s3ForcePathStyle: true }))))
       )
     )
     yield* Deferred.await(crashed)

@@ -27,7 +27,7 @@ import * as LiveResources from "./LiveResources.js"
 export const CYCLE = CycleId.make("cycle-7")
 
 export const runtime = AwsRuntime.layer({ region: "us-east-1", retryBaseDelay: Duration.millis(2), retryMaxDelay: Duration.millis(10), maxAttempts: 3 })
-export const stack = Layer.mergeAll(LiveResources.layer, DeploymentStore.layerMemory).pipe(Layer.provideMerge(runtime))
+export const stack = Layer.mergeAll(LiveResources.layerWith({ s3ForcePathStyle: true }), DeploymentStore.layerMemory).pipe(Layer.provideMerge(runtime))
 export const VALIDATION = { spacing: Duration.millis(10), timeout: Duration.seconds(5) }
 
 const ARN_SERVICE: Partial<Record<ResourceKind, (region: string, account: string, id: string) => string>> = {
@@ -35,7 +35,8 @@ const ARN_SERVICE: Partial<Record<ResourceKind, (region: string, account: string
   "ebs-volume": (r, a, id) => `arn:aws:ec2:${r}:${a}:volume/${id}`,
   "elastic-ip": (r, a, id) => `arn:aws:ec2:${r}:${a}:elastic-ip/${id}`,
   "rds-instance": (r, a, id) => `arn:aws:rds:${r}:${a}:db:${id}`,
-  "lambda-function": (r, a, id) => `arn:aws:lambda:${r}:${a}:function:${id}`
+  "lambda-function": (r, a, id) => `arn:aws:lambda:${r}:${a}:function:${id}`,
+  "s3-bucket": (_r, _a, id) => `arn:aws:s3:::${id}`
 }
 
 export const ref = (kind: ResourceKind, account: string, region: string, id: string): ResourceRef =>

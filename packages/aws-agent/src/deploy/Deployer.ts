@@ -21,7 +21,7 @@ import {
   type Risk
 } from "@miyabi/types"
 import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
-import { inverseOf, order, reachedLike, supported } from "./Actions.js"
+import { order, reachedLike, supported } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
 import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
@@ -220,11 +220,22 @@ const observeAll = (changes: ReadonlyArray<Change>) =>
       (c) =>
         live.observe(c.resource).pipe(
           Effect.mapError((e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
-          Effect.flatMap(Option.match({ onNone: () => Effect.fail(new DeployError({ reason: "StalePlan", message: `${c.resource.kind} ${c.resource.id} no longer exists` })), onSome: (r) => Effect.succeed([c.id, r] as const) }))
+          Effect.flatMap(Option.match({ onNone: () => Effect.fail(new DeployError({ reason: "StalePlan", message: `${c.resource.kind} ${c.resource.id} no longer exists` })), onSome: (r) => Effect.succeed(r) })),
+          Effect.flatMap((r) =>
+            Effect.map(
+              Effect.mapError(live.inverse(c.resource, c.action, r), (e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
+              (inverse) => [c.id, { before: r, inverse }] as const
+            )
+          )
         ),
       { concurrency: 4 }
     )
-  ).pipe(Effect.map((pairs) => new Map<string, Resource>(pairs)))
+  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs)))
+
+interface Observed {
+  readonly before: Resource
+  readonly inverse: Option.Option<ChangeAction>
+}
 
 export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect.Effect<DeploymentRecord, DeployError, LiveResources | DeploymentStore> =>
   Effect.gen(function* () {
@@ -234,12 +245,14 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     }
     const apply = options.approve === true || options.approval !== undefined
     const startedAt = yield* now
-    const before = yield* observeAll(plan.changes)
+    const observed = yield* observeAll(plan.changes)
+    const before = new Map([...observed].map(([id, o]) => [id, o.before] as const))
     const executions = order(plan.changes, before).flatMap((c) => {
-      const b = before.get(c.id)
-      if (b === undefined) return []
+      const o = observed.get(c.id)
+      if (o === undefined) return []
+      const b = o.before
       const skip = skipReason(c, b, plan, options)
-      const inverse = inverseOf(c.action, b)
+      const inverse = o.inverse
       return [ChangeExecution.make({
         changeId: c.id,
         resource: c.resource,
@@ -304,13 +317,16 @@ export const resume = (id: DeploymentId, options: ResumeOptions): Effect.Effect<
     const recorded = new Map(settled.executions.filter(inFlight).map((e) => [e.changeId, e] as const))
     const remaining = plan.changes.filter((c) => !done.has(c.id))
     const fresh = yield* observeAll(remaining.filter((c) => !recorded.has(c.id)))
-    const before = new Map<string, Resource>([...fresh, ...[...recorded].map(([k, e]) => [k, e.before] as const)])
+    const observed = new Map<string, Observed>([
+      ...fresh,
+      ...[...recorded].map(([k, e]) => [k, { before: e.before, inverse: Option.fromNullable(e.inverse) }] as const)
+    ])
+    const before = new Map([...observed].map(([id, o]) => [id, o.before] as const))
     const startedAt = yield* now
     const pending = order(remaining, before).flatMap((c) => {
-      const b = before.get(c.id)
-      if (b === undefined) return []
-      const inverse = inverseOf(c.action, b)
-      return [ChangeExecution.make({ changeId: c.id, resource: c.resource, action: c.action, status: "would-apply", before: b, ...(Option.isSome(inverse) ? { inverse: inverse.value } : {}), startedAt })]
+      const o = observed.get(c.id)
+      if (o === undefined) return []
+      return [ChangeExecution.make({ changeId: c.id, resource: c.resource, action: c.action, status: "would-apply", before: o.before, ...(Option.isSome(o.inverse) ? { inverse: o.inverse.value } : {}), startedAt })]
     })
     return yield* runAll(run, pending)
   }).pipe(Effect.withSpan("Deployer.resume", { attributes: { deploymentId: id, mode: options.mode } }))

@@ -9,6 +9,8 @@ import { Context, Effect, Layer, Option } from "effect"
 import * as Ec2Changes from "../adapters/Ec2Changes.js"
 import * as LambdaChanges from "../adapters/LambdaChanges.js"
 import * as RdsChanges from "../adapters/RdsChanges.js"
+import * as S3Changes from "../adapters/S3Changes.js"
+import { inverseOf } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 
 /** Polling of transitions inside one action (the stop of a resize). */
@@ -18,6 +20,8 @@ export type ApplyError = AwsError | Ec2Changes.Ec2ChangeTimeout | DeployError
 
 export interface LiveResourcesShape {
   readonly observe: (ref: ResourceRef) => Effect.Effect<Option.Option<Resource>, AwsError>
+  /** The action that restores `before`: from the before-state, or read live where the state does not hold it (lifecycle rules). */
+  readonly inverse: (ref: ResourceRef, action: ChangeAction, before: Resource) => Effect.Effect<Option.Option<ChangeAction>, AwsError>
   /** Applies `action`; for a volume deletion, `snapshotTaken` is told the snapshot id before the volume is deleted. */
   readonly apply: (
     ref: ResourceRef,
@@ -37,6 +41,7 @@ export const make = Effect.gen(function* () {
   const ec2 = yield* Ec2Changes.Ec2Changes
   const rds = yield* RdsChanges.RdsChanges
   const lambda = yield* LambdaChanges.LambdaChanges
+  const s3 = yield* S3Changes.S3Changes
   const observe: LiveResourcesShape["observe"] = (ref) => {
     const target = { account: ref.account, region: ref.region }
     switch (ref.kind) {
@@ -50,6 +55,8 @@ export const make = Effect.gen(function* () {
         return rds.dbInstance(target, ref.id)
       case "lambda-function":
         return lambda.function(target, ref.id)
+      case "s3-bucket":
+        return s3.bucket(target, ref.id)
       default:
         return Effect.succeed(Option.none())
     }
@@ -83,19 +90,34 @@ export const make = Effect.gen(function* () {
         return lambda.setMemory(target, ref.id, action.toMiB)
       case "ResizeDbInstance":
         return rds.modifyClass(target, ref.id, action.toClass)
+      case "PutBucketLifecycle":
+        return s3.putLifecycle(target, ref.id, action.rules)
+      case "DeleteBucketLifecycle":
+        return s3.deleteLifecycle(target, ref.id)
       default:
         return Effect.fail(new DeployError({ reason: "UnsupportedAction", message: `${action._tag} is not executed by the deployer` }))
     }
   }
-  return { observe, apply } satisfies LiveResourcesShape
+  const inverse: LiveResourcesShape["inverse"] = (ref, action, before) =>
+    action._tag === "PutBucketLifecycle"
+      ? Effect.map(s3.lifecycleRules({ account: ref.account, region: ref.region }, ref.id), (rules) =>
+          Option.some<ChangeAction>(rules.length === 0 ? { _tag: "DeleteBucketLifecycle" } : { _tag: "PutBucketLifecycle", rules })
+        )
+      : Effect.succeed(inverseOf(action, before))
+  return { observe, inverse, apply } satisfies LiveResourcesShape
 })
 
-/** The change adapters `make` runs over. */
-export const adapters: Layer.Layer<Ec2Changes.Ec2Changes | RdsChanges.RdsChanges | LambdaChanges.LambdaChanges, never, AwsClients.AwsClients> = Layer.mergeAll(
-  Ec2Changes.layer,
-  RdsChanges.layer,
-  LambdaChanges.layer
-)
+type Adapters = Ec2Changes.Ec2Changes | RdsChanges.RdsChanges | LambdaChanges.LambdaChanges | S3Changes.S3Changes
+
+/** The change adapters `make` runs over; S3 path style from the environment (an endpoint override means path style). */
+export const adapters: Layer.Layer<Adapters, never, AwsClients.AwsClients> = Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, S3Changes.layerConfig)
+
+/** The change adapters with S3's addressing given (tests set the sandbox's endpoint after layers are built). */
+export const adaptersWith = (options: { readonly s3ForcePathStyle: boolean }): Layer.Layer<Adapters, never, AwsClients.AwsClients> =>
+  Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, Layer.effect(S3Changes.S3Changes, S3Changes.make(options.s3ForcePathStyle)))
 
 /** Over the change adapters, which run over AwsClients. */
 export const layer: Layer.Layer<LiveResources, never, AwsClients.AwsClients> = Layer.effect(LiveResources, make).pipe(Layer.provide(adapters))
+
+export const layerWith = (options: { readonly s3ForcePathStyle: boolean }): Layer.Layer<LiveResources, never, AwsClients.AwsClients> =>
+  Layer.effect(LiveResources, make).pipe(Layer.provide(adaptersWith(options)))
