@@ -215,6 +215,26 @@ attachments:
     expect(missingOu.stderr).toContain("OU Nowhere does not exist")
   })
 
+  it("account-vend tasks: the payload is checked on enqueue, and miyabi worker run vends the account", async () => {
+    const tasks = `sqlite:${path.join(tmp, "tasks.db")}`
+    const payload = JSON.stringify({ name: "queued-1", email: "aws+queued-1@example.com", ouPath: "Workloads", tags: { Owner: "queue" } })
+    const [enqueued, malformed] = await Promise.all([
+      miyabi("tasks", "enqueue", "account-vend", "--payload", payload, "--json", "--store", tasks),
+      miyabi("tasks", "enqueue", "account-vend", "--payload", JSON.stringify({ name: "queued-2", ouPath: "Workloads" }), "--store", tasks)
+    ])
+    expect(json<{ created: boolean; task: { kind: string } }>(enqueued)).toMatchObject({ created: true, task: { kind: "account-vend" } })
+    expect(malformed.code).toBe(1)
+    expect(malformed.stderr).toContain("email")
+
+    // The worker logs JSON lines on stderr; its summary is stdout.
+    const worked = await miyabi("worker", "run", "--until-empty", "--json", "--store", tasks)
+    expect(worked.code).toBe(0)
+    expect(JSON.parse(worked.stdout)).toMatchObject({ completed: 1, deadLettered: 0 })
+    const vended = [...sandbox!.organization.accounts.values()].filter((account) => account.name === "queued-1")
+    expect(vended).toHaveLength(1)
+    expect(vended[0]?.parentId).toBe([...sandbox!.organization.ous.values()].find((ou) => ou.name === "Workloads")?.id)
+  })
+
   it("places customers on a pool and a silo, records them beside --store, advises and offboards", async () => {
     const pool = json<{ placed: ReadonlyArray<{ model: string; accountId: string }>; vended: ReadonlyArray<string>; store: string }>(
       await miyabi("tenants", "place", "acme", "globex", "initech", "--json", "--store", store)
