@@ -11,12 +11,14 @@ import { decodeInput, type InvalidInput } from "@miyabi/types"
 import type { Effect } from "effect"
 import { AccountVendPayload } from "@miyabi/account-factory"
 import { AccountVendHandler, accountVendKind } from "../commands/accounts/AccountVendHandler.js"
+import { CostReportHandler, costReportKind, CostReportPayload } from "../commands/cost/CostReportHandler.js"
 
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, AccountVendHandler]
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, AccountVendHandler, CostReportHandler]
 
 const payloadChecks: Readonly<Record<string, (payload: unknown, source: string) => Effect.Effect<unknown, InvalidInput>>> = {
   [Echo.kind]: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload),
-  [accountVendKind]: (payload, source) => decodeInput(AccountVendPayload, source)(payload)
+  [accountVendKind]: (payload, source) => decodeInput(AccountVendPayload, source)(payload),
+  [costReportKind]: (payload, source) => decodeInput(CostReportPayload, source)(payload)
 }
 
 /** Checks `payload` against the schema of a built-in kind; other kinds pass unchecked. */

@@ -176,6 +176,33 @@ describe("miyabi cost per-task (built)", () => {
   }, 60_000)
 })
 
+describe("the cost-report task kind (built worker)", () => {
+  it("runs a queued cost-report from CUR files, grouped by service, writing the reports", () => {
+    const store = path.join(tmp, "report-tasks.db")
+    const out = path.join(tmp, "task-out")
+    const payload = { month: "2026-10", source: "cur", curPath: path.join(tmp, "cur"), by: "service", outputDir: out }
+    const enqueued = miyabi(["tasks", "enqueue", "cost-report", "--store", store, "--payload", JSON.stringify(payload), "--json"])
+    expect(enqueued.code).toBe(0)
+    expect(miyabi(["worker", "run", "--store", store, "--until-empty"]).code).toBe(0)
+    const id = (JSON.parse(enqueued.stdout) as { task: { id: string } }).task.id
+    const { task } = JSON.parse(miyabi(["tasks", "show", id, "--store", store, "--json"]).stdout) as {
+      task: { status: string; result: { by: string; billTotal: string; rows: ReadonlyArray<ReadonlyArray<string>>; files: ReadonlyArray<string> } }
+    }
+    expect(task.status).toBe("Completed")
+    expect(task.result.by).toBe("service")
+    expect(micros(task.result.billTotal)).toBe(fixture.totalMicros)
+    expect(task.result.rows.at(-1)?.[0]).toBe("TOTAL")
+    expect(task.result.files.map((f) => path.basename(f)).sort()).toEqual(["report.csv", "report.html", "report.json"])
+    expect(fs.readFileSync(path.join(out, "report.csv"), "utf8").split("\r\n")[0]).toBe("service,cost")
+  }, 60_000)
+
+  it("refuses a malformed cost-report payload when it is enqueued", () => {
+    const result = miyabi(["tasks", "enqueue", "cost-report", "--store", path.join(tmp, "bad.db"), "--payload", '{"month":"2026-10","source":"cur"}'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^miyabi: .*curPath is required when source is cur/)
+  })
+})
+
 describe("miyabi cost: bad input is one line naming the flag or file, exit 1", () => {
   it.each([
     [["cost", "report", "--month", "2026-13", "--cur", "x.csv"], 'miyabi: --month: "2026-13" is not a month such as 2026-10\n'],
