@@ -1,0 +1,148 @@
+/**
+ * `miyabi discover`, `world diff`, `optimize` and `plan` as users run them:
+ * the built CLI (dist/main.js) as a child process against a tiny seeded
+ * sandbox estate this test starts, reached through the AWS_* variables.
+ * The children run asynchronously: the sandbox answers from this process.
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { assertBuilt, miyabiAsync, type Ran } from "../sandbox/testing/BuiltCli.js"
+
+const SERVICES = "ec2,s3,rds,lambda,ecs"
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-discover-cli-test-"))
+const file = (name: string) => path.join(tmp, name)
+let sandbox: RunningSandbox<SandboxEstate> | undefined
+
+beforeAll(async () => {
+  assertBuilt()
+  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
+})
+afterAll(async () => {
+  await sandbox?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+const env = (): Record<string, string> => {
+  const s = sandbox!
+  return {
+    AWS_ENDPOINT_URL: s.env["AWS_ENDPOINT_URL"] ?? s.endpoint,
+    AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
+    AWS_REGION: s.region,
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    MIYABI_AWS_MAX_ATTEMPTS: "2"
+  }
+}
+
+const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 30_000)
+
+const ok = (r: Ran): string => {
+  expect(r.stderr).toBe("")
+  expect(r.code).toBe(0)
+  return r.stdout
+}
+
+interface WorldJson {
+  readonly resources: ReadonlyArray<{ readonly kind: string; readonly id: string; readonly monthlyCost: number }>
+  readonly monthlyCost: number
+  readonly securityScore: number
+  readonly averageUtilization: number
+  readonly findings: ReadonlyArray<unknown>
+  readonly coverage: ReadonlyArray<{ readonly status: string }>
+}
+
+/** What the generator put in the estate: every resource discovery should find. */
+const estateCount = (): number => {
+  const d = sandbox!.estate.data
+  return (
+    d.instances.length +
+    d.volumes.filter((v) => v.deletedAt === undefined).length +
+    d.addresses.filter((a) => a.releasedAt === undefined).length +
+    d.securityGroups.length +
+    d.buckets.length +
+    d.dbInstances.length +
+    d.functions.length +
+    d.services.length
+  )
+}
+
+describe("miyabi discover / world diff / optimize / plan (built CLI against a sandbox)", () => {
+  it("discovers the estate, diffs worlds, optimizes and plans from the world file", async () => {
+    const regions = sandbox!.estate.data.regions.join(",")
+    const discovered = await run("discover", "--json", "--regions", regions, "--services", SERVICES, "--out", file("world0.json"))
+    const world = JSON.parse(ok(discovered)) as WorldJson
+    expect(world.resources).toHaveLength(estateCount())
+    expect(world.coverage.length).toBeGreaterThan(0)
+    expect(world.coverage.every((c) => c.status === "ok")).toBe(true)
+    expect(world.monthlyCost).toBeGreaterThan(0)
+    expect(world.findings.length).toBeGreaterThan(0)
+    expect(world.securityScore).toBeLessThan(100)
+    // --out holds the same document.
+    expect((JSON.parse(fs.readFileSync(file("world0.json"), "utf8")) as WorldJson).resources).toHaveLength(world.resources.length)
+
+    // The summary table for people.
+    const table = ok(await run("discover", "--regions", regions, "--services", SERVICES))
+    expect(table).toContain("security score")
+    expect(table).toContain("ec2-instance")
+    expect(table).toMatch(/coverage: all \d+ units read/)
+
+    // world diff: World1 without one resource and with its cost gone.
+    const gone = world.resources.find((r) => r.monthlyCost > 0)!
+    const world1 = { ...world, resources: world.resources.filter((r) => r !== gone), monthlyCost: world.monthlyCost - gone.monthlyCost }
+    fs.writeFileSync(file("world1.json"), JSON.stringify(world1))
+    const d = JSON.parse(ok(await run("world", "diff", file("world0.json"), file("world1.json"), "--json"))) as {
+      added: ReadonlyArray<unknown>
+      removed: ReadonlyArray<{ id: string }>
+      changed: ReadonlyArray<unknown>
+      monthlyCostDelta: number
+    }
+    expect(d.added).toHaveLength(0)
+    expect(d.changed).toHaveLength(0)
+    expect(d.removed.map((r) => r.id)).toEqual([gone.id])
+    expect(d.monthlyCostDelta).toBe(-gone.monthlyCost)
+    expect(ok(await run("world", "diff", file("world0.json"), file("world1.json")))).toMatch(/added \/ removed \/ changed\s+0 \/ 1 \/ 0/)
+
+    // A bad world file: one line naming the file and the field, exit 1.
+    fs.writeFileSync(file("bad.json"), JSON.stringify({ ...world, securityScore: "high" }))
+    const bad = await run("world", "diff", file("world0.json"), file("bad.json"))
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toBe("")
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1)
+    expect(bad.stderr).toContain(file("bad.json"))
+    expect(bad.stderr).toContain("securityScore")
+
+    // optimize: the execution plan, as JSON on stdout and in --out.
+    const o = JSON.parse(ok(await run("optimize", "--world", file("world0.json"), "--out", file("plan.json"), "--json"))) as {
+      plan: { changes: ReadonlyArray<{ priority: string; rule: string; expectedMonthlySavings: number }>; expectedMonthlySavings: number }
+    }
+    expect(o.plan.changes.length).toBeGreaterThan(0)
+    expect(o.plan.expectedMonthlySavings).toBe(o.plan.changes.reduce((a, c) => a + c.expectedMonthlySavings, 0))
+    expect(o.plan.changes.every((c) => /^P[0-3]$/.test(c.priority))).toBe(true)
+    const saved = JSON.parse(fs.readFileSync(file("plan.json"), "utf8")) as { changes: ReadonlyArray<unknown> }
+    expect(saved.changes).toHaveLength(o.plan.changes.length)
+    const optimizeTable = ok(await run("optimize", "--world", file("world0.json")))
+    expect(optimizeTable).toMatch(/priority\s+rule\s+resource\s+savings\/month\s+risk/)
+
+    // plan: plan.md, plan.json and the infrastructure code.
+    const outDir = file("plan")
+    const p = JSON.parse(ok(await run("plan", "--world", file("world0.json"), "--out-dir", outDir, "--json"))) as { files: ReadonlyArray<string>; cost: { items: number } }
+    expect(p.files).toContain("plan.md")
+    expect(p.files).toContain("plan.json")
+    expect(p.files.some((f) => f.startsWith("cloudformation/"))).toBe(true)
+    expect(p.files.some((f) => f.endsWith("main.tf.json"))).toBe(true)
+    for (const f of p.files.filter((f) => f.endsWith(".json"))) expect(() => JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"))).not.toThrow()
+    expect(fs.readFileSync(path.join(outDir, "plan.md"), "utf8")).toContain("## Cost plan")
+    expect(p.cost.items).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("names a bad flag in one line", async () => {
+    const r = await run("discover", "--regions", "not a region")
+    expect(r.code).toBe(1)
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toContain("--regions")
+  })
+})

@@ -1,0 +1,34 @@
+/**
+ * `miyabi discover`: θ1, the world state of the accounts and regions the
+ * environment's AWS credentials reach (AWS_ENDPOINT_URL honoured, so a
+ * sandbox serves it). Options only; the work is in DiscoverHandlers.ts.
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { Effect, Schema } from "effect"
+import { globalOptions } from "../../Global.js"
+
+export const discoverOptions = {
+  ...globalOptions,
+  accounts: Options.text("accounts").pipe(Options.withDescription("Accounts to discover, comma-separated (default: the organization's active accounts, or the caller's own)."), Options.optional),
+  regions: Options.text("regions").pipe(Options.withDescription("Regions, comma-separated (default: the regions enabled in the caller's account)."), Options.optional),
+  services: Options.text("services").pipe(Options.withDescription("Services, comma-separated SDK ids (default: ec2,s3,rds,lambda,ecs,dynamodb,elastic-load-balancing-v2,auto-scaling,cloudfront)."), Options.optional),
+  out: Options.text("out").pipe(Options.withDescription("Also write the world state (versioned JSON) to this file."), Options.optional),
+  cache: Options.text("cache").pipe(Options.withDescription("A cache file: units read less than --cache-ttl minutes ago are reused instead of asked again."), Options.optional),
+  cacheTtl: Options.integer("cache-ttl").pipe(
+    Options.withDescription("Minutes a cache entry stays fresh."),
+    Options.withSchema(Schema.Int.pipe(Schema.between(0, 10_080))),
+    Options.withDefault(60)
+  ),
+  utilizationDays: Options.integer("utilization-days").pipe(
+    Options.withDescription("CloudWatch window in days (0: no utilization)."),
+    Options.withSchema(Schema.Int.pipe(Schema.between(0, 63))),
+    Options.withDefault(14)
+  )
+}
+
+const handlers = () => Effect.promise(() => import("./DiscoverHandlers.js"))
+
+export const discoverCommand = Command.make("discover", discoverOptions, (flags) => Effect.flatMap(handlers(), (h) => h.discover(flags))).pipe(
+  Command.withDescription("Discover the estate (accounts x regions x services): resources, monthly cost, security score, utilization, findings, coverage. --json prints the world state.")
+)

@@ -1,0 +1,69 @@
+/**
+ * What `miyabi discover` does; loaded on first use (see DiscoverCommand.ts).
+ * Discovery over AwsRuntime.layerConfig (environment credentials and
+ * endpoints), progress per finished unit on a TTY, then the summary table
+ * or, with --json, the world state document.
+ */
+import type * as Command from "@effect/cli/Command"
+import { Discovery, DiscoveryCache } from "@miyabi/aws-agent"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { InvalidInput } from "@miyabi/types"
+import { ConfigError, Effect, Layer, Option } from "effect"
+import { withOutput } from "../../CommandContext.js"
+import { Output } from "../../Output.js"
+import { encodeWorld, writeJsonFile } from "../world/WorldFiles.js"
+import type { discoverOptions } from "./DiscoverCommand.js"
+import { withCommandLogs } from "./CommandLogs.js"
+import { renderWorldSummary } from "./WorldSummary.js"
+
+type DiscoverFlags = Command.Command.ParseConfig<typeof discoverOptions>
+
+/** "a, b,,c" -> ["a","b","c"]; an empty list is an error naming the flag. */
+export const parseList = (flag: string, value: Option.Option<string>): Effect.Effect<ReadonlyArray<string> | undefined, InvalidInput> =>
+  Option.match(value, {
+    onNone: () => Effect.succeed(undefined),
+    onSome: (text) => {
+      const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
+      return items.length === 0 ? Effect.fail(new InvalidInput({ source: flag, reason: "an empty list" })) : Effect.succeed(items)
+    }
+  })
+
+const ACCOUNT = /^\d{12}$/
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+
+/** The AWS runtime from the environment; a bad setting is one line. */
+export const awsRuntime = AwsRuntime.layerConfig().pipe(Layer.mapError((error) => new InvalidInput({ source: "AWS settings", reason: ConfigError.isConfigError(error) ? String(error) : "invalid" })))
+
+export const discover = (flags: DiscoverFlags) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const accounts = yield* parseList("--accounts", flags.accounts)
+      const regions = yield* parseList("--regions", flags.regions)
+      const services = yield* parseList("--services", flags.services)
+      const badAccount = accounts?.find((a) => !ACCOUNT.test(a))
+      if (badAccount !== undefined) return yield* new InvalidInput({ source: "--accounts", reason: `${badAccount} is not a 12-digit account id` })
+      const badRegion = regions?.find((r) => !REGION.test(r))
+      if (badRegion !== undefined) return yield* new InvalidInput({ source: "--regions", reason: `${badRegion} is not a region name` })
+      const badService = services?.find((s) => !(Discovery.ALL_SERVICES as ReadonlyArray<string>).includes(s))
+      if (badService !== undefined) return yield* new InvalidInput({ source: "--services", reason: `${badService} is not one of ${Discovery.ALL_SERVICES.join(", ")}` })
+
+      const cacheLayer = Option.match(flags.cache, { onNone: () => Layer.empty, onSome: (path) => DiscoveryCache.layerFile(path) })
+      const result = yield* Discovery.run({
+        ...(accounts === undefined ? {} : { accounts }),
+        ...(regions === undefined ? {} : { regions }),
+        ...(services === undefined ? {} : { services }),
+        ...(Option.isSome(flags.cache) ? { cacheTtlMs: flags.cacheTtl * 60_000 } : {}),
+        utilization: flags.utilizationDays === 0 ? false : { windowDays: flags.utilizationDays },
+        onProgress: (e) =>
+          output.progress(`discovering: ${e.done}/${e.total} account x region x service units done (${e.account} ${e.region} ${e.service}: ${e.status}${e.reused ? ", reused" : ""})`)
+      }).pipe(withCommandLogs(output.json), Effect.provide(Layer.merge(Discovery.adaptersLayer, cacheLayer).pipe(Layer.provideMerge(awsRuntime))))
+      yield* output.progress("")
+      const world = result.world
+      if (Option.isSome(flags.out)) yield* writeJsonFile(flags.out.value, encodeWorld(world))
+      if (output.json) return yield* output.printJson(encodeWorld(world))
+      yield* output.print(renderWorldSummary(world, { colour: output.colour }))
+      if (Option.isSome(flags.out)) yield* output.print(`\nworld state written to ${flags.out.value}`)
+    })
+  )
