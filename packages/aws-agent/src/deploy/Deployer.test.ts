@@ -7,12 +7,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate } from "@miyabi/sandbox"
-import { AccountId, DeploymentId, MicroUsd } from "@miyabi/types"
+import { AccountId, CycleId, DeploymentId, MicroUsd } from "@miyabi/types"
 import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
 import { deploy, resume } from "./Deployer.js"
 import * as DeploymentStore from "./DeploymentStore.js"
 import * as LiveResources from "./LiveResources.js"
-import { change, plan, ref, stack, VALIDATION, world } from "./Deployer.testkit.js"
+import { CYCLE, change, plan, ref, stack, VALIDATION, world } from "./Deployer.testkit.js"
 
 /** Sets environment variables for the scope and restores them after. */
 const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
@@ -138,6 +138,43 @@ describe("Deployer against the sandbox", () => {
         { id: "miyabi-ia-30d", prefix: "", status: "Enabled", transitionDays: 30, transitionStorageClass: "STANDARD_IA" }
       ])
       expect(opsOf(sandbox)).toEqual(["PutBucketLifecycleConfiguration"])
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("a detached volume is snapshotted then deleted (the snapshot recorded as its inverse first), an idle address released", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const data = dataOf(estate)
+      const volume = data.volumes.find((v) => v.deletedAt === undefined && v.attachment === undefined)
+      const address = data.addresses.find((a) => a.associationId === undefined && a.releasedAt === undefined)
+      if (volume === undefined || address === undefined) throw new Error("the tiny estate has no detached volume or idle address")
+      const del = change(6, ref("ebs-volume", volume.accountId, volume.region, volume.id), { _tag: "SnapshotAndDeleteVolume", snapshotDescription: `miyabi: before deleting ${volume.id}` })
+      const release = change(7, ref("elastic-ip", address.accountId, address.region, address.allocationId), { _tag: "ReleaseAddress", publicIp: address.publicIp })
+      const record = yield* deploy(plan([release, del]), { approve: true, validation: VALIDATION })
+      expect(record.status).toBe("succeeded")
+      const snapshot = data.snapshots.find((x) => x.volumeId === volume.id)
+      expect(snapshot?.description).toBe(`miyabi: before deleting ${volume.id}`)
+      const deletion = record.executions.find((e) => e.changeId === del.id)
+      expect(deletion?.inverse).toEqual({ _tag: "RestoreVolumeFromSnapshot", snapshotId: snapshot?.id, volumeType: volume.volumeType })
+      expect(deletion?.after).toBeUndefined()
+      expect(record.executions.find((e) => e.changeId === release.id)?.inverse).toEqual({ _tag: "AllocateAddress", publicIp: address.publicIp })
+      expect(data.volumes.find((v) => v.id === volume.id)?.deletedAt).toBeDefined()
+      expect(data.addresses.find((a) => a.allocationId === address.allocationId)?.releasedAt).toBeDefined()
+      // In the plan's order (both irreversible, independent); the snapshot before the deletion.
+      expect(opsOf(sandbox)).toEqual(["ReleaseAddress", "CreateSnapshot", "DeleteVolume"])
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("an approval record applies a plan of its own cycle only, and names who approved", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const other = yield* Effect.flip(deploy(plan([p.memory]), { approval: { approvedBy: "alice", cycleId: CycleId.make("cycle-other") } }))
+      expect(other.reason).toBe("ApprovalMismatch")
+      expect(sandbox.log.changes()).toEqual([])
+      const record = yield* deploy(plan([p.memory]), { approval: { approvedBy: "alice", cycleId: CYCLE }, validation: VALIDATION })
+      expect([record.mode, record.status, record.approvedBy]).toEqual(["apply", "succeeded", "alice"])
+      expect(opsOf(sandbox)).toEqual(["UpdateFunctionConfiguration"])
     }).pipe(Effect.provide(stack)))
 
   it.scopedLive("protected resources and production accounts are never touched without an override", () =>
