@@ -8,6 +8,7 @@ import { Echo, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, Worke
 import { InvalidInput, WorkerId } from "@miyabi/types"
 import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
 import { AwsRuntime } from "@miyabi/aws-runtime"
+import { CostExplorer, CostReportTask, CurFiles } from "@miyabi/cost"
 import { TaskFailure } from "@miyabi/queue"
 import { TaskKind } from "@miyabi/types"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
@@ -34,7 +35,23 @@ const accountVendHandler = HandlerRegistry.handler({
     )
 })
 
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, accountVendHandler]
+/** `cost-report` (@miyabi/cost): a month from CUR files (DuckDB) or Cost Explorer, reports written to the payload's outputDir. */
+const costReportHandler = HandlerRegistry.handler({
+  kind: TaskKind.make(CostReportTask.kind),
+  payload: CostReportTask.Payload,
+  timeout: "30 minutes",
+  run: (payload) =>
+    CostReportTask.run(payload).pipe(
+      Effect.provide(Layer.merge(CurFiles.layerWithDuckDb({ config: { threads: "1" } }), CostExplorer.layer.pipe(Layer.provide(AwsRuntime.layerConfig())))),
+      Effect.mapError((error) =>
+        ConfigError.isConfigError(error)
+          ? new TaskFailure({ reason: "Permanent", message: `AWS settings: ${String(error)}` })
+          : new TaskFailure({ reason: CostReportTask.isTransient(error) ? "Transient" : "Permanent", message: error.message })
+      )
+    )
+})
+
+export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, accountVendHandler, costReportHandler]
 
 const effectLogLevel = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" } as const satisfies Record<LogLevel, string>
 
