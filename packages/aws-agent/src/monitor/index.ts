@@ -1,0 +1,25 @@
+/**
+ * θ5 Monitoring, the public API (pure): baselines, after-vs-before
+ * comparisons, the regression verdict that names changes to roll back, and
+ * the CloudWatch alarm definitions for changed resources.
+ */
+export { baselineFrom, type Baseline, type MetricPoint } from "./Baseline.js"
+export {
+  compare,
+  compareCost,
+  defaultCpuThresholds,
+  expectedCpuRise,
+  type Assessment,
+  type AssessmentStatus,
+  type CpuThresholds,
+  type Subject
+} from "./Compare.js"
+export { verdict, type VerdictResult } from "./Verdict.js"
+export {
+  alarmDefinitions,
+  COST_DIMENSION,
+  COST_METRIC,
+  COST_NAMESPACE,
+  type AlarmDefinition,
+  type AlarmOptions
+} from "./Alarms.js"
