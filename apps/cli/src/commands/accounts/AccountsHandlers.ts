@@ -91,7 +91,12 @@ export const status = (flags: Command.Command.ParseConfig<typeof statusConfig>) 
         else yield* output.print(renderFields([["account", account.id], ["name", account.name], ["email", account.email], ["status", account.status], ["parent", account.parentId], ["tags", tagText(account.tags) || undefined]]))
         return
       }
-      const request = yield* orgs.describeCreateAccountStatus(id)
+      const request = yield* orgs.describeCreateAccountStatus(id).pipe(
+        Effect.catchIf(
+          (error) => error.reason === "NotFound" || error.reason === "InvalidInput",
+          () => Effect.fail(new NotFound({ entity: "account id or account creation request", id }))
+        )
+      )
       if (output.json) yield* output.printJson({ kind: "request", ...statusJson(request) })
       else
         yield* output.print(
