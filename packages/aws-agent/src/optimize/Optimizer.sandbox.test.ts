@@ -1,5 +1,5 @@
 /**
- * θ1 -> θ3 on the sandbox's seeded estate: the optimizer's changes and
+ * θ1 -> θ3 (and θ2) on the sandbox's seeded estate: the optimizer's changes and
  * advice against the generator's truth of waste and risk, precision and
  * recall printed per truth reason, with thresholds asserted. The truth
  * reasons without an optimizer rule (idle databases: RDS restarts a stopped
@@ -14,6 +14,8 @@ import { Duration, Effect, Layer } from "effect"
 import * as Discovery from "../Discovery.js"
 import { shipped } from "../pricing/PricingCatalog.js"
 import * as PricingCatalog from "../pricing/PricingCatalog.js"
+import { loadCfnSpec } from "../plan/CfnSpec.testkit.js"
+import { plan } from "../plan/Planner.js"
 import { optimize } from "./Optimizer.js"
 import { CYCLE } from "./World.testkit.js"
 
@@ -105,7 +107,17 @@ describe("optimize on the sandbox estate", () => {
         expect(recall).toBeGreaterThanOrEqual(0.8)
         expect(o.plan.expectedMonthlySavings).toBeGreaterThan(0)
         for (const c of o.plan.changes) expect(c.rollback).toBeDefined()
+
+        // θ2 on the same world: targets move the right way, and its CloudFormation passes the spec.
+        const p = plan(world, shipped, { cycleId: CYCLE, utilizationStats })
+        console.log(`plan: cost ${(p.cost.current / 1e6).toFixed(2)} -> ${(p.cost.target / 1e6).toFixed(2)} $/month, score ${p.security.current.toFixed(1)} -> ${p.security.target.toFixed(1)}, ${p.plan.iac.length} artifact(s)`)
+        expect(p.cost.target).toBeLessThan(p.cost.current)
+        expect(p.security.target).toBeGreaterThan(p.security.current)
+        const spec = yield* Effect.promise(loadCfnSpec)
+        const templates = p.plan.iac.filter((a) => a.format === "cloudformation" && !a.path.endsWith("-import.json"))
+        expect(templates.length).toBeGreaterThan(0)
+        for (const a of templates) expect(spec.validate((JSON.parse(a.content) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources)).toEqual([])
       }).pipe(Effect.provide(Layer.mergeAll(Discovery.adaptersLayer).pipe(Layer.provideMerge(runtime)))),
-    90_000
+    120_000
   )
 })

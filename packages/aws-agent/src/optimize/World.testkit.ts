@@ -28,8 +28,9 @@ import {
   WorldState
 } from "@miyabi/types"
 import { evaluate, securityScore } from "../findings/Findings.js"
-import { config } from "./Config.js"
+import { config, type OptimizeConfig } from "./Config.js"
 import { ruleContext } from "./Optimizer.js"
+import type { OptimizeRule, Proposal } from "./RuleKit.js"
 import { monthlyCost, shipped } from "../pricing/PricingCatalog.js"
 
 export const ACCOUNT = AccountId.make("123456789012")
@@ -187,9 +188,9 @@ export const world = (resources: ReadonlyArray<Resource>): WorldState => {
 
 /** Runs one rule over the first resource of a world of `resources`. */
 export const proposals = (
-  rule: import("./RuleKit.js").OptimizeRule,
+  rule: OptimizeRule,
   resources: ReadonlyArray<Resource>,
-  overrides: Partial<import("./Config.js").OptimizeConfig> = {},
+  overrides: Partial<OptimizeConfig> = {},
   p95?: number
 ) => {
   const w = world(resources)
@@ -199,5 +200,5 @@ export const proposals = (
   return rule.propose(target, ruleContext(w, shipped, config(overrides), stats))
 }
 
-export const changesOf = (ps: ReadonlyArray<import("./RuleKit.js").Proposal>) => ps.flatMap((p) => (p._tag === "Change" ? [p.change] : []))
-export const adviceOf = (ps: ReadonlyArray<import("./RuleKit.js").Proposal>) => ps.flatMap((p) => (p._tag === "Advice" ? [p.advice] : []))
+export const changesOf = (ps: ReadonlyArray<Proposal>) => ps.flatMap((p) => (p._tag === "Change" ? [p.change] : []))
+export const adviceOf = (ps: ReadonlyArray<Proposal>) => ps.flatMap((p) => (p._tag === "Advice" ? [p.advice] : []))
