@@ -48,13 +48,13 @@ export default tseslint.config(
     }
   },
   {
-    files: ["**/*.test.ts"],
+    files: ["**/*.test.ts", "**/test/**/*.ts"],
     rules: { "@nx/enforce-module-boundaries": boundaries(true) }
   },
   {
     // Where the AWS SDK may be imported: aws-runtime, adapter folders, the
     // sandbox's conformance tests and every test that drives a real client.
-    files: ["packages/aws-runtime/**/*.ts", "**/src/adapters/**/*.ts", "**/*.test.ts", "tools/**/*.ts", "apps/infra/**/*.ts"],
+    files: ["packages/aws-runtime/**/*.ts", "**/src/adapters/**/*.ts", "**/*.test.ts", "**/test/**/*.ts", "tools/**/*.ts", "apps/infra/**/*.ts"],
     rules: { "no-restricted-imports": "off" }
   },
   {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import type { Finding, Resource } from "@miyabi/types"
 import { Duration, Effect, Layer, Logger } from "effect"
 import * as Discovery from "./Discovery.js"
@@ -17,32 +17,13 @@ import { refreshFromPriceList } from "./pricing/RefreshFromPriceList.js"
 const DAY = 86_400_000
 const SERVED = ["ec2", "s3", "rds", "lambda", "ecs"]
 
-/** Sets environment variables for the scope and restores them after. */
-const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 const estate = sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) })
 
 const sandboxInEnv = (options: Parameters<typeof Sandbox.start>[0] = {}) =>
   Effect.gen(function* () {
     const sandbox = yield* Sandbox.start({ estate, dynamodb: false, ...options })
-    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })
+    yield* useSandboxEnv(sandbox)
     return sandbox
   })
 

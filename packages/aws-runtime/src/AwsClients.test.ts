@@ -6,38 +6,19 @@
 import { ListAccountsCommand, type ListAccountsCommandInput, OrganizationsClient } from "@aws-sdk/client-organizations"
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts"
 import { describe, expect, it } from "@effect/vitest"
-import { Sandbox } from "@miyabi/sandbox"
+import { Sandbox, useSandboxEnv, withProcessEnv } from "@miyabi/sandbox"
 import { AccountId, Region } from "@miyabi/types"
 import { Chunk, Duration, Effect, Layer, Logger, Ref, Stream, TestClock } from "effect"
 import { AwsClients, Sts } from "./AwsClients.js"
 import * as AwsRuntime from "./AwsRuntime.js"
 import * as ServiceDescriptor from "./ServiceDescriptor.js"
 
-/** Sets environment variables for the scope and restores them after. */
-const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 /** A sandbox whose endpoint and management keys are in the environment, as a shell would have them. */
 const sandboxInEnv = (options: Parameters<typeof Sandbox.start>[0] = {}) =>
   Effect.gen(function* () {
     const sandbox = yield* Sandbox.start({ dynamodb: false, ...options })
-    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })
+    yield* useSandboxEnv(sandbox)
     return sandbox
   })
 
@@ -63,7 +44,7 @@ describe("AwsClients against the sandbox", () => {
     Effect.gen(function* () {
       const sandbox = yield* sandboxInEnv()
       // Nothing listens on port 9 of loopback: only the per-service variable can make this work.
-      yield* withEnv({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ENDPOINT_URL_STS: sandbox.endpoint })
+      yield* withProcessEnv({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ENDPOINT_URL_STS: sandbox.endpoint })
       const out = yield* Effect.flatMap(AwsClients, (clients) => clients.call(Sts, {}, new GetCallerIdentityCommand({})))
       expect(out.Account).toBe(sandbox.accountId)
     }).pipe(provideRuntime({ maxAttempts: 1 })))

@@ -11,6 +11,7 @@
 export * as Sandbox from "./Sandbox.js"
 export { up as sandboxUp, type UpOptions, type UpResult } from "./Up.js"
 export { SandboxError, startSandbox, type SandboxHandle, type SandboxOptions, type RunningSandbox } from "./Sandbox.js"
+export { useSandboxEnv, withProcessEnv } from "./ProcessEnv.js"
 export * from "./ServiceHandler.js"
 export * from "./EstateContract.js"
 export type { FaultConfig, FaultControl, FaultRule, RateLimit } from "./Faults.js"

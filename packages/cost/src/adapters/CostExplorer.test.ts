@@ -4,32 +4,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { AllocationPolicy } from "@miyabi/types"
 import { Duration, Effect, Either, Layer, Schema } from "effect"
 import { allocate } from "../Allocation.js"
 import { accountsFromRoles, fromCostExplorer, monthDays } from "../CostReports.js"
 import { CostExplorerError, CostExplorerSource, layer as costExplorerLayer } from "./CostExplorer.js"
 
-/** Sets environment variables for the scope and restores them after. */
-const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 const DAY = 86_400_000
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
@@ -47,7 +28,7 @@ const withSandbox = (pageSize: number) =>
   Effect.gen(function* () {
     const estate = sandboxEstate({ seed: 3, size: "tiny" })
     const sandbox = yield* Sandbox.start({ estate, dynamodb: false, costExplorer: { pageSize } })
-    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })
+    yield* useSandboxEnv(sandbox)
     const to = day(estate.data.asOf - DAY)
     const from = day(estate.data.asOf - 3 * DAY)
     return { sandbox, estate, from, to }

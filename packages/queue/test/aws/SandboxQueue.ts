@@ -5,32 +5,13 @@
  * the scope (the SDK reads AWS_ENDPOINT_URL when a client is built).
  */
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Sandbox, type SandboxOptions } from "@miyabi/sandbox"
+import { Sandbox, type SandboxOptions, useSandboxEnv } from "@miyabi/sandbox"
 import { Context, Duration, Effect, Layer } from "effect"
 import type { BackoffPolicy } from "../../src/Backoff.js"
 import type { AwsTaskQueueShape } from "../../src/aws/AwsTaskQueue.js"
 import { awsLayer } from "../../src/aws/QueueStore.js"
 import { TaskQueue } from "../../src/TaskQueue.js"
 
-/** Sets environment variables for the scope and restores them after. */
-export const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 export const runtimeSettings = {
   region: "us-east-1",
@@ -50,7 +31,7 @@ export interface SandboxQueueOptions {
 export const sandboxQueue = (options: SandboxQueueOptions = {}) =>
   Effect.gen(function* () {
     const sandbox = yield* Sandbox.start(options.sandbox ?? {})
-    yield* withEnv({ ...sandbox.env, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_ENDPOINT_URL_SQS: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined })
+    yield* useSandboxEnv(sandbox)
     const runtime = AwsRuntime.layer({ ...runtimeSettings, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) })
     const context = yield* Layer.build(
       awsLayer({ prefix: options.prefix ?? "test", provision: true }, options.backoff === undefined ? {} : { backoff: options.backoff }).pipe(Layer.provide(runtime))
