@@ -14,6 +14,7 @@ export {
   type CpuThresholds,
   type Subject
 } from "./Compare.js"
+export { expectedRiseFor } from "./ExpectedRise.js"
 export { verdict, type VerdictResult } from "./Verdict.js"
 export {
   alarmDefinitions,
