@@ -6,7 +6,7 @@
  * mid-way resumed to completion or rolled back.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate } from "@miyabi/sandbox"
+import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { AccountId, CycleId, DeploymentId, MicroUsd } from "@miyabi/types"
 import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
 import { deploy, resume } from "./Deployer.js"
@@ -14,25 +14,6 @@ import * as DeploymentStore from "./DeploymentStore.js"
 import * as LiveResources from "./LiveResources.js"
 import { CYCLE, change, plan, ref, stack, VALIDATION, world } from "./Deployer.testkit.js"
 
-/** Sets environment variables for the scope and restores them after. */
-const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 export const freshEstate = (): SandboxEstate => sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) })
 export const dataOf = (estate: SandboxEstate) => sandboxEstates.estateDataOf(estate)
@@ -41,7 +22,7 @@ export const dataOf = (estate: SandboxEstate) => sandboxEstates.estateDataOf(est
 export const sandboxInEnv = (estate: SandboxEstate, options: { readonly ticking?: boolean } = {}) =>
   Effect.gen(function* () {
     const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
-    yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
+    yield* useSandboxEnv(sandbox, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
     if (options.ticking !== false) yield* Effect.forkScoped(Effect.repeat(Effect.sync(() => sandbox.clock.advance(1_000)), Schedule.spaced("5 millis")))
     return sandbox
   })

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import type { Resource } from "@miyabi/types"
 import { Duration, Effect, Layer } from "effect"
 import * as Discovery from "../Discovery.js"
@@ -38,24 +38,6 @@ const RULES: Readonly<Record<string, string>> = {
   "openSecurityGroup:ec2:security-group": "security.revoke-world-ingress"
 }
 
-const withEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
-      for (const [k, v] of Object.entries(vars)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
-      })
-  )
 
 const runtime = AwsRuntime.layer({ region: "us-east-1", retryBaseDelay: Duration.millis(2), retryMaxDelay: Duration.millis(20), maxAttempts: 8 })
 const nameOf = (r: Resource) => (r.kind === "ecs-service" ? (r.name ?? r.id) : r.kind === "elastic-ip" && r.details._tag === "elastic-ip" ? r.details.allocationId : r.id)
@@ -66,7 +48,7 @@ describe("optimize on the sandbox estate", () => {
     () =>
       Effect.gen(function* () {
         const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
-        yield* withEnv({ ...sandbox.env, AWS_ENDPOINT_URL_STS: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined })
+        yield* useSandboxEnv(sandbox)
         const { world, utilizationStats } = yield* Discovery.run({
           regions: estate.data.regions,
           services: ["ec2", "s3", "rds", "lambda", "ecs"],
