@@ -14,6 +14,8 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   minify: true,
+  // Error messages name AWS operations by their command class: keep class names.
+  keepNames: true,
   noExternal: [/^(?!better-sqlite3$|@duckdb\/)/],
   external: ["better-sqlite3", /^@duckdb\//],
   esbuildOptions(options) {

@@ -30,9 +30,6 @@ export const awsStoreLayer = (
 ): Layer.Layer<TaskQueue, InvalidInput | QueueError> =>
   Layer.unwrapEffect(
     Effect.map(QueueStore.parseStore(`aws:${spec}`, source), (parsed) => {
-      // The SDK warns on every run under Node < 22 (a notice about its future
-      // releases); a CLI should not print it on each command. Set to "false" to see it.
-      process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true"
       return (
       QueueStore.layerFromStore(parsed, options).pipe(
         Layer.catchAll((error) =>
