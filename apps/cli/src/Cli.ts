@@ -23,14 +23,14 @@ import { costCommand } from "./commands/cost/CostCommand.js"
 import { discoverCommand } from "./commands/discover/DiscoverCommand.js"
 import { worldCommand } from "./commands/world/WorldCommand.js"
 import { pricingCommand } from "./commands/pricing/PricingCommand.js"
-import { optimizeCommand, planCommand } from "./commands/cycle/CycleCommand.js"
+import { deployCommand, optimizeCommand, planCommand } from "./commands/cycle/CycleCommand.js"
 import { miyabi } from "./Global.js"
 import { QueueStore } from "./QueueStore.js"
 import { renderCause } from "./render/Errors.js"
 
 export const rootCommand = miyabi.pipe(
   Command.withDescription("Miyabi AWS Platform: a fleet of autonomous agents on AWS that looks after AWS itself."),
-  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand, orgCommand, accountsCommand, tenantsCommand, costCommand, discoverCommand, worldCommand, pricingCommand, planCommand, optimizeCommand])
+  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand, orgCommand, accountsCommand, tenantsCommand, costCommand, discoverCommand, worldCommand, pricingCommand, planCommand, optimizeCommand, deployCommand])
 )
 
 export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJson.version })

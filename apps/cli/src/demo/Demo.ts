@@ -11,9 +11,10 @@ import { costStep } from "./CostStep.js"
 import { queueStep } from "./QueueStep.js"
 import { scaleStep } from "./ScaleStep.js"
 import { accountsStep } from "./AccountsStep.js"
+import { agentStep } from "./AgentStep.js"
 
 /** The demo's story, in order. A new capability appends its step here. */
-export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, accountsStep, scaleStep, costStep]
+export const demoSteps: ReadonlyArray<DemoStep> = [queueStep, accountsStep, scaleStep, costStep, agentStep]
 
 export const runDemo = (
   steps: ReadonlyArray<DemoStep>,

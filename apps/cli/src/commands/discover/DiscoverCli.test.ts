@@ -1,5 +1,5 @@
 /**
- * `miyabi discover`, `world diff`, `optimize` and `plan` as users run them:
+ * `miyabi discover`, `world diff`, `optimize`, `plan` and `deploy` as users run them:
  * the built CLI (dist/main.js) as a child process against a tiny seeded
  * sandbox estate this test starts, reached through the AWS_* variables.
  * The children run asynchronously: the sandbox answers from this process.
@@ -137,6 +137,29 @@ describe("miyabi discover / world diff / optimize / plan (built CLI against a sa
     for (const f of p.files.filter((f) => f.endsWith(".json"))) expect(() => JSON.parse(fs.readFileSync(path.join(outDir, f), "utf8"))).not.toThrow()
     expect(fs.readFileSync(path.join(outDir, "plan.md"), "utf8")).toContain("## Cost plan")
     expect(p.cost.items).toBeGreaterThan(0)
+
+    // deploy without --approve: a dry run, nothing changes in the sandbox.
+    sandbox!.log.clear()
+    const dry = JSON.parse(ok(await run("deploy", "--plan", file("plan.json"), "--top", "3", "--records", file("deployments"), "--json"))) as {
+      mode: string
+      status: string
+      executions: ReadonlyArray<{ status: string }>
+    }
+    expect(dry.mode).toBe("dry-run")
+    expect(dry.status).toBe("dry-run")
+    expect(dry.executions.length).toBeGreaterThan(0)
+    expect(dry.executions.every((e) => e.status === "would-apply" || e.status === "skipped")).toBe(true)
+    expect(sandbox!.log.changes()).toHaveLength(0)
+    const dryTable = ok(await run("deploy", "--plan", file("plan.json"), "--top", "3", "--records", file("deployments")))
+    expect(dryTable).toContain("dry run (nothing changed; --approve to apply)")
+    expect(sandbox!.log.changes()).toHaveLength(0)
+
+    // The blast radius: more changes than --max-changes is refused in one line, nothing changed.
+    const refused = await run("deploy", "--plan", file("plan.json"), "--top", "3", "--max-changes", "1", "--records", file("deployments"))
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1)
+    expect(refused.stderr).toContain("deploy refused")
+    expect(sandbox!.log.changes()).toHaveLength(0)
   }, 60_000)
 
   it("names a bad flag in one line", async () => {

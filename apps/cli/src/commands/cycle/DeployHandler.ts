@@ -1,0 +1,73 @@
+/**
+ * What `miyabi deploy` does; loaded on first use (see CycleCommand.ts).
+ * θ4 over an execution plan file: a dry run by default (what would change),
+ * with --approve the changes applied and the deployment record printed.
+ */
+import type * as Command from "@effect/cli/Command"
+import { Deployment } from "@miyabi/aws-agent"
+import { decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema, MicroUsd } from "@miyabi/types"
+import { Effect, Layer, Option, Schema } from "effect"
+import { withOutput } from "../../CommandContext.js"
+import { Output } from "../../Output.js"
+import { renderFields, renderTable } from "../../render/Table.js"
+import { withCommandLogs } from "../discover/CommandLogs.js"
+import { awsRuntime } from "../discover/DiscoverHandlers.js"
+import { usd } from "../discover/WorldSummary.js"
+import { readJsonFile } from "../world/WorldFiles.js"
+import type { deployOptions } from "./CycleCommand.js"
+import { DeployFailed } from "./DeployFailed.js"
+
+type DeployFlags = Command.Command.ParseConfig<typeof deployOptions>
+
+/** The plan's first `n` changes, savings summed again. */
+export const topChanges = (plan: ExecutionPlan, n: number | undefined): ExecutionPlan => {
+  if (n === undefined || n >= plan.changes.length) return plan
+  const changes = plan.changes.slice(0, n)
+  return ExecutionPlan.make({ ...plan, changes, expectedMonthlySavings: MicroUsd.make(changes.reduce((a, c) => a + c.expectedMonthlySavings, 0)) })
+}
+
+/** A deployment record for people: one row per change with its status. */
+export const renderRecord = (record: DeploymentRecord, plan: ExecutionPlan, options: { readonly colour?: boolean } = {}): string => {
+  const byId = new Map(plan.changes.map((c) => [c.id as string, c]))
+  const counts = new Map<string, number>()
+  for (const e of record.executions) counts.set(e.status, (counts.get(e.status) ?? 0) + 1)
+  return [
+    renderFields([
+      ["deployment", record.id],
+      ["mode", record.mode === "dry-run" ? "dry run (nothing changed; --approve to apply)" : `apply, approved by ${record.approvedBy ?? "?"}`],
+      ["status", record.status],
+      ["changes", [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(", ") || "none"]
+    ]),
+    "",
+    record.executions.length === 0
+      ? "no changes"
+      : renderTable(
+          ["status", "rule", "resource", "savings/month", "change", "reason"],
+          record.executions.map((e) => {
+            const c = byId.get(e.changeId)
+            return [e.status, c?.rule, e.resource.id, c === undefined ? undefined : usd(c.expectedMonthlySavings), c?.summary ?? e.action._tag, e.reason]
+          }),
+          options.colour === true ? { colour: true } : {}
+        )
+  ].join("\n")
+}
+
+export const deploy = (flags: DeployFlags) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const plan = topChanges(yield* Effect.flatMap(readJsonFile(flags.plan), decodeInput(ExecutionPlan, flags.plan)), Option.getOrUndefined(flags.top))
+      const record = yield* Deployment.deploy(plan, {
+        approve: flags.approve,
+        ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {})
+      }).pipe(
+        withCommandLogs(output.json),
+        Effect.mapError((error) => new DeployFailed({ reason: error.reason === "BlastRadiusExceeded" || error.reason === "ApprovalMismatch" || error.reason === "StalePlan" ? "Refused" : "Failed", detail: error.message })),
+        Effect.provide(Layer.merge(Deployment.LiveResources.layer, Deployment.DeploymentStore.layerFile(flags.records)).pipe(Layer.provide(awsRuntime)))
+      )
+      if (output.json) return yield* output.printJson(Schema.encodeSync(DeploymentRecordSchema)(record))
+      yield* output.print(renderRecord(record, plan, { colour: output.colour }))
+      if (record.status === "failed" || record.status === "rolled-back") return yield* new DeployFailed({ reason: "Failed", detail: `deployment ${record.id} ${record.status} (the record above says which change and why)` })
+    })
+  )

@@ -1,0 +1,48 @@
+/**
+ * The demo's agent step in process: a tiny seeded sandbox estate discovered
+ * (World0), optimized and planned, its top changes deployed with approval,
+ * and rediscovered (World1) cheaper than World0.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { SqliteTaskQueue } from "@miyabi/queue"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Output } from "../Output.js"
+import { agentStep, DEMO_DEPLOY_TOP } from "./AgentStep.js"
+
+interface AgentSummary {
+  readonly world0: { readonly resources: number; readonly monthlyCostUsd: string; readonly coverageProblems: number }
+  readonly world1: { readonly resources: number; readonly monthlyCostUsd: string }
+  readonly optimization: { readonly changes: number; readonly expectedMonthlySavingsUsd: string }
+  readonly deployment: { readonly status: string; readonly changes: number; readonly applied: number; readonly changesLogged: number }
+  readonly delta: { readonly monthlyCostUsd: string }
+}
+
+describe("demo agent step", () => {
+  it.scopedLive(
+    "discovers, optimizes, deploys the top changes and prints World0 -> World1",
+    () =>
+      Effect.gen(function* () {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-agent-step-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+        const output = yield* Output.test({ json: false })
+        const report = yield* agentStep.run({ store: "unused" }).pipe(Effect.provide(output.layer), Effect.provide(SqliteTaskQueue.layer(path.join(dir, "q.db"))))
+        const s = report.summary as unknown as AgentSummary
+        console.log(`agent step: ${JSON.stringify(report.summary["timingsMs"])}`)
+        expect(s.world0.resources).toBeGreaterThan(0)
+        expect(s.world0.coverageProblems).toBe(0)
+        expect(s.optimization.changes).toBeGreaterThan(0)
+        expect(Number(s.optimization.expectedMonthlySavingsUsd)).toBeGreaterThan(0)
+        expect(s.deployment.changes).toBe(Math.min(DEMO_DEPLOY_TOP, s.optimization.changes))
+        expect(s.deployment.status).toBe("succeeded")
+        expect(s.deployment.applied).toBeGreaterThan(0)
+        expect(s.deployment.changesLogged).toBeGreaterThan(0)
+        expect(Number(s.delta.monthlyCostUsd)).toBeLessThan(0)
+        expect(Number(s.world1.monthlyCostUsd)).toBeLessThan(Number(s.world0.monthlyCostUsd))
+        expect(report.text).toContain("World0 -> World1")
+      }),
+    60_000
+  )
+})
