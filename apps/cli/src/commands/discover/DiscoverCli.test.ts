@@ -162,6 +162,16 @@ describe("miyabi discover / world diff / optimize / plan (built CLI against a sa
     expect(sandbox!.log.changes()).toHaveLength(0)
   }, 60_000)
 
+  it("rebuilds the pricing catalog from the sandbox's Price List API", async () => {
+    const r = JSON.parse(ok(await run("pricing", "refresh", "--regions", "us-east-1", "--out", file("catalog.json"), "--json"))) as { out: string; instanceTypes: number; prices: number }
+    expect(r.out).toBe(file("catalog.json"))
+    expect(r.instanceTypes).toBeGreaterThan(0)
+    expect(r.prices).toBeGreaterThan(0)
+    const catalog = JSON.parse(fs.readFileSync(file("catalog.json"), "utf8")) as { source: string; prices: Record<string, number> }
+    expect(Object.keys(catalog.prices)).toHaveLength(r.prices)
+    expect(catalog.prices["ec2:us-east-1:m5.large"]).toBeGreaterThan(0)
+  })
+
   it("names a bad flag in one line", async () => {
     const r = await run("discover", "--regions", "not a region")
     expect(r.code).toBe(1)
