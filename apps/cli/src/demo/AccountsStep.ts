@@ -9,7 +9,7 @@
  */
 import { defaultTenancySettings, Organizations, OrganizationsSdk, placeTenants, renderOrgTree, TenancyStore, toOrgTree } from "@miyabi/account-factory"
 import { AwsRuntime, RateLimits } from "@miyabi/aws-runtime"
-import { Sandbox } from "@miyabi/sandbox"
+import { Sandbox, useSandboxEnv } from "@miyabi/sandbox"
 import { Customer, CustomerId, InvalidInput } from "@miyabi/types"
 import { Duration, Effect, Layer, Schedule } from "effect"
 import { renderTenancySummary, summarizeTenancy } from "../commands/tenants/TenancySummary.js"
@@ -17,26 +17,6 @@ import type { DemoStep, StepReport } from "./DemoStep.js"
 
 export const DEMO_CUSTOMERS = 150
 export const DEMO_SILO_CUSTOMER = "customer-150"
-
-/** Sets environment variables for the scope and restores them after. */
-const scopedEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]))
-      for (const [key, value] of Object.entries(vars)) {
-        if (value === undefined) delete process.env[key]
-        else process.env[key] = value
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [key, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[key]
-          else process.env[key] = value
-        }
-      })
-  )
 
 // The sandbox is local: lift the production budget of 5 Organizations calls a second.
 const runtime = AwsRuntime.layer({
@@ -113,7 +93,7 @@ const vendAndPlace = (sandbox: Sandbox.SandboxHandle, started: number) => Effect
 const run = Effect.gen(function* () {
   const started = Date.now()
   const sandbox = yield* Sandbox.start({ seed: 7, size: "tiny", dynamodb: false, organizations: { createAccountDelayMs: 50 } })
-  yield* scopedEnv({ ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_ENDPOINT_URL_ORGANIZATIONS: undefined, AWS_ENDPOINT_URL_STS: undefined })
+  yield* useSandboxEnv(sandbox)
   // Built after the environment points at the sandbox, so the SDK clients pick it up.
   return yield* vendAndPlace(sandbox, started).pipe(Effect.provide(Layer.merge(OrganizationsSdk.layer.pipe(Layer.provide(runtime)), TenancyStore.memory())))
 })

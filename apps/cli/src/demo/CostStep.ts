@@ -8,7 +8,7 @@
  */
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { CostExplorer, CostReports, FleetModel, ReportView } from "@miyabi/cost"
-import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { AllocationPolicy, InvalidInput, MicroUsd, Money } from "@miyabi/types"
 import { Duration, Effect, Layer } from "effect"
 import type { DemoStep, StepReport } from "./DemoStep.js"
@@ -16,26 +16,6 @@ import type { DemoStep, StepReport } from "./DemoStep.js"
 /** Customers shown in the text (the JSON summary has them all). */
 const SHOWN = 10
 const DAY = 86_400_000
-
-/** Sets environment variables for the scope and restores them after. */
-const scopedEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]))
-      for (const [key, value] of Object.entries(vars)) {
-        if (value === undefined) delete process.env[key]
-        else process.env[key] = value
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [key, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[key]
-          else process.env[key] = value
-        }
-      })
-  )
 
 // Cost Explorer allows 5 requests a second at AWS; the local sandbox needs no such budget.
 const runtime = AwsRuntime.layer({
@@ -51,7 +31,7 @@ const usd = (micros: number) => Money.format(MicroUsd.make(micros))
 export const runCostStep = Effect.gen(function* () {
   const estate = sandboxEstate({ seed: 3, size: "tiny" })
   const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
-  yield* scopedEnv({ ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_ENDPOINT_URL_STS: undefined })
+  yield* useSandboxEnv(sandbox)
   const month = new Date(estate.data.asOf - DAY).toISOString().slice(0, 7)
   const { from, to } = CostReports.monthDays(month)
   const policy = AllocationPolicy.make({
