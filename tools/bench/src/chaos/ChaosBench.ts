@@ -41,7 +41,8 @@ interface Worker {
   readonly completions: Map<string, number>
 }
 
-const workerScript = fileURLToPath(new URL("./ChaosWorker.ts", import.meta.url))
+// The same worker process the queue's chaos test SIGKILLs (kind "chaos"), here with 8 slots and a 3 s lease.
+const workerScript = fileURLToPath(new URL("../../../../packages/queue/test/aws/chaos-worker.ts", import.meta.url))
 
 const startWorker = (id: string): Worker => {
   const child = spawn(process.execPath, ["--conditions=@miyabi/source", "--import", "tsx", workerScript, id, "8", "3000"], {
