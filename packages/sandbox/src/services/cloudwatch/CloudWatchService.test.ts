@@ -7,8 +7,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type Estate, type MetricSource, minimalEstate } from "../../EstateContract.js"
 import { type SandboxHandle, start } from "../../Sandbox.js"
+import { call } from "../../testing/SdkCalls.js"
 
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
 const failure = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => { throw new Error("expected a failure") }, (e: unknown) => e))
 const clientOf = (sandbox: SandboxHandle) => new CloudWatchClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 })
 

@@ -4,8 +4,8 @@ import { Effect } from "effect"
 import { type CostLine, type Estate, minimalEstate } from "../../EstateContract.js"
 import { type SandboxHandle, start } from "../../Sandbox.js"
 import { microsToDecimal } from "./CostExplorerService.js"
+import { call } from "../../testing/SdkCalls.js"
 
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
 const failure = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => { throw new Error("expected a failure") }, (e: unknown) => e))
 const clientOf = (sandbox: SandboxHandle, credentials = sandbox.credentials) => new CostExplorerClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials, maxAttempts: 1 })
 

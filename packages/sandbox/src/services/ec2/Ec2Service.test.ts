@@ -22,15 +22,7 @@ import { Effect } from "effect"
 import { sandboxEstate, type SandboxEstate } from "../../estate/SandboxEstate.js"
 import { start, type SandboxHandle } from "../../Sandbox.js"
 import { makeEc2Service } from "./Ec2Service.js"
-
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
-const callError = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => undefined, (error: unknown) => error))
-const collect = <A>(pages: AsyncIterable<A>) =>
-  Effect.promise(async () => {
-    const out: Array<A> = []
-    for await (const page of pages) out.push(page)
-    return out
-  })
+import { call, callError, collect } from "../../testing/SdkCalls.js"
 
 /** The account and region holding the most instances, so every case has data. */
 const busiest = (estate: SandboxEstate): { accountId: string; region: string } => {

@@ -14,10 +14,10 @@ import { Effect } from "effect"
 import type { Estate } from "../../EstateContract.js"
 import { minimalEstate } from "../../EstateContract.js"
 import { type SandboxHandle, start } from "../../Sandbox.js"
+import { call } from "../../testing/SdkCalls.js"
 
 const clientOf = (sandbox: SandboxHandle, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = sandbox.credentials) =>
   new OrganizationsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials, maxAttempts: 1 })
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
 const failure = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => { throw new Error("expected a failure") }, (e: unknown) => e))
 
 const bigEstate = (members: number): Estate => {

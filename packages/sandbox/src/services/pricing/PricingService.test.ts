@@ -6,15 +6,7 @@ import { sandboxEstate } from "../../estate/SandboxEstate.js"
 import { start } from "../../Sandbox.js"
 import { makePricingService } from "./PricingService.js"
 import { usdString } from "./PriceCatalog.js"
-
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
-const callError = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => undefined, (error: unknown) => error))
-const collect = <A>(pages: AsyncIterable<A>) =>
-  Effect.promise(async () => {
-    const out: Array<A> = []
-    for await (const page of pages) out.push(page)
-    return out
-  })
+import { call, callError, collect } from "../../testing/SdkCalls.js"
 
 interface PriceItem {
   product: { productFamily: string; attributes: Record<string, string>; sku: string }

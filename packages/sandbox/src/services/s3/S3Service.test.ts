@@ -16,15 +16,7 @@ import { Effect } from "effect"
 import { sandboxEstate, type SandboxEstate } from "../../estate/SandboxEstate.js"
 import { start, type SandboxHandle } from "../../Sandbox.js"
 import { makeS3Service } from "./S3Service.js"
-
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
-const callError = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => undefined, (error: unknown) => error))
-const collect = <A>(pages: AsyncIterable<A>) =>
-  Effect.promise(async () => {
-    const out: Array<A> = []
-    for await (const page of pages) out.push(page)
-    return out
-  })
+import { call, callError, collect } from "../../testing/SdkCalls.js"
 
 const setup = Effect.gen(function* () {
   const estate = sandboxEstate({ seed: 23, size: "small" })

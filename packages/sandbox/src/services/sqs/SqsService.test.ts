@@ -8,10 +8,10 @@ import {
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { type SandboxHandle, start } from "../../Sandbox.js"
+import { call } from "../../testing/SdkCalls.js"
 
 const clientOf = (sandbox: SandboxHandle) =>
   new SQSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 })
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
 const failure = (f: () => Promise<unknown>) => Effect.promise(() => f().then(() => { throw new Error("expected a failure") }, (e: unknown) => e))
 
 describe("SQS", () => {

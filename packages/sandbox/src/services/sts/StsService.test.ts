@@ -2,11 +2,11 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceExcep
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { start, type SandboxHandle } from "../../Sandbox.js"
+import { call } from "../../testing/SdkCalls.js"
 
 const client = (sandbox: SandboxHandle, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = sandbox.credentials) =>
   new STSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials })
 
-const call = <T>(f: () => Promise<T>) => Effect.promise(f)
 const callError = (f: () => Promise<unknown>) =>
   Effect.promise(() => f().then(() => undefined, (error: unknown) => error))
 
