@@ -9,7 +9,7 @@
  */
 import { Deployment, Discovery, Planning, PricingCatalog, WorldDiff } from "@miyabi/aws-agent"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { CycleId, InvalidInput } from "@miyabi/types"
 import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { withCommandLogs } from "../commands/discover/CommandLogs.js"
@@ -22,26 +22,6 @@ import type { DemoStep, StepReport } from "./DemoStep.js"
 
 /** The services the sandbox serves. */
 const SERVICES = ["ec2", "s3", "rds", "lambda", "ecs"] as const
-
-/** Sets environment variables for the scope and restores them after. */
-const scopedEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-  Effect.acquireRelease(
-    Effect.sync(() => {
-      const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]))
-      for (const [key, value] of Object.entries(vars)) {
-        if (value === undefined) delete process.env[key]
-        else process.env[key] = value
-      }
-      return saved
-    }),
-    (saved) =>
-      Effect.sync(() => {
-        for (const [key, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[key]
-          else process.env[key] = value
-        }
-      })
-  )
 
 const runtime = AwsRuntime.layer({ region: "us-east-1", sessionUser: "demo", sessionPurpose: "agent", retryBaseDelay: Duration.millis(5), retryMaxDelay: Duration.millis(50) })
 
@@ -59,7 +39,7 @@ export const agentStep: DemoStep = {
       const started = Date.now()
       const estate = sandboxEstate({ seed: 7, size: "tiny" })
       const sandbox = yield* Sandbox.start({ estate, dynamodb: false }).pipe(Effect.mapError(failed))
-      yield* scopedEnv({ ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined, AWS_ENDPOINT_URL_STS: undefined })
+      yield* useSandboxEnv(sandbox)
       // Built after the environment points at the sandbox, so the SDK clients pick it up.
       const aws = Discovery.adaptersLayer.pipe(Layer.provideMerge(runtime))
       const discover = Discovery.run({
