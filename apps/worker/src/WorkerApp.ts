@@ -4,7 +4,7 @@
  * runtime until SIGTERM/SIGINT, after which it drains within
  * MIYABI_DRAIN_SECONDS and exits 0.
  */
-import { Echo, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime } from "@miyabi/queue"
+import { Echo, EcsTaskProtection, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime, WorkerTelemetry } from "@miyabi/queue"
 import { InvalidInput, WorkerId } from "@miyabi/types"
 import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
 import { AwsRuntime } from "@miyabi/aws-runtime"
@@ -70,10 +70,19 @@ const awsQueueLayer = (spec: string) =>
     )
   )
 
+/** Plain counters, or counters that also write EMF lines and hold ECS task protection while tasks run. */
+const metricsLayer = (config: WorkerConfig, id: WorkerId) =>
+  config.metrics === "emf"
+    ? WorkerTelemetry.layer({ workerId: id }).pipe(Layer.provide(EcsTaskProtection.layerConfig))
+    : WorkerMetrics.layer
+
 /** Runs the worker with `config` until it is signalled and has drained. */
-export const runWorker = (config: WorkerConfig) =>
-  Effect.gen(function* () {
+export const runWorker = (config: WorkerConfig) => {
+  const id = workerId()
+  return Effect.gen(function* () {
     const metrics = yield* WorkerMetrics.WorkerMetrics
+    // Queue depth, in flight and oldest age per lane, for the scaling dashboards.
+    if (config.metrics === "emf") yield* Effect.forkScoped(WorkerTelemetry.reportQueue("1 minute"))
     const server = yield* serveHealth({
       host: config.httpHost,
       port: config.httpPort,
@@ -84,7 +93,7 @@ export const runWorker = (config: WorkerConfig) =>
       Effect.annotateLogs({ httpPort: server.port })
     )
     return yield* WorkerRuntime.run({
-      workerId: workerId(),
+      workerId: id,
       concurrency: config.concurrency,
       leaseMs: config.leaseMs,
       drainTimeout: Duration.millis(config.drainMs),
@@ -98,11 +107,12 @@ export const runWorker = (config: WorkerConfig) =>
           ? SqliteTaskQueue.layer(config.store.path, { createDirectory: true })
           : awsQueueLayer(config.store.spec),
         HandlerRegistry.layer(builtinHandlers),
-        WorkerMetrics.layer
+        metricsLayer(config, id)
       )
     ),
     Effect.provide(WorkerLogger.layer({ format: "json", minimumLevel: effectLogLevel[config.logLevel] }))
   )
+}
 
 /** The whole program: read the environment, run, and say in one line what went wrong if anything did. */
 export const program = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<number> =>

@@ -14,8 +14,18 @@ describe("loadWorkerConfig", () => {
         drainMs: 25_000,
         httpPort: 8080,
         httpHost: "0.0.0.0",
-        logLevel: "info"
+        logLevel: "info",
+        metrics: "none"
       })
+    })
+  )
+
+  it.effect("reports EMF metrics by default on ECS, and names MIYABI_METRICS when it is wrong", () =>
+    Effect.gen(function* () {
+      expect((yield* loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", ECS_AGENT_URI: "http://169.254.170.2/api/x" })).metrics).toBe("emf")
+      expect((yield* loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", MIYABI_METRICS: "emf" })).metrics).toBe("emf")
+      const error = yield* Effect.flip(loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", MIYABI_METRICS: "statsd" }))
+      expect(error.message).toMatch(/^env MIYABI_METRICS: /)
     })
   )
 

@@ -11,6 +11,9 @@ import * as path from "node:path"
 const intFromEnv = (min: number, max: number) => Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
 
 export const LogLevel = Schema.Literal("debug", "info", "warn", "error")
+
+export const MetricsMode = Schema.Literal("emf", "none")
+export type MetricsMode = typeof MetricsMode.Type
 export type LogLevel = typeof LogLevel.Type
 
 const isLogLevel = Schema.is(LogLevel)
@@ -47,6 +50,8 @@ export interface WorkerConfig {
   readonly httpPort: number
   readonly httpHost: string
   readonly logLevel: LogLevel
+  /** "emf": CloudWatch Embedded Metric Format lines and ECS task protection (the default on ECS); "none" elsewhere. */
+  readonly metrics: MetricsMode
 }
 
 /** The default store: the same per-user file the `miyabi` CLI uses. */
@@ -83,5 +88,7 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
     const httpPort = yield* variable(env, "MIYABI_HTTP_PORT", intFromEnv(0, 65_535), 8080)
     const httpHost = yield* variable(env, "MIYABI_HTTP_HOST", Schema.String, "0.0.0.0")
     const logLevel = yield* variable(env, "LOG_LEVEL", LogLevelFromEnv, "info")
-    return { store, concurrency, leaseMs: leaseSeconds * 1_000, drainMs: drainSeconds * 1_000, httpPort, httpHost, logLevel }
+    // ECS sets ECS_AGENT_URI in every task: there the worker reports EMF metrics and protects its in-flight tasks.
+    const metrics = yield* variable(env, "MIYABI_METRICS", MetricsMode, env["ECS_AGENT_URI"] === undefined ? "none" : "emf")
+    return { store, concurrency, leaseMs: leaseSeconds * 1_000, drainMs: drainSeconds * 1_000, httpPort, httpHost, logLevel, metrics }
   })

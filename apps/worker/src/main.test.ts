@@ -106,6 +106,23 @@ describe("miyabi-worker (built)", () => {
     expect(worker.output().stdout).toContain("worker stopped (Shutdown)")
   })
 
+  it("with MIYABI_METRICS=emf writes CloudWatch EMF records for the queue and for each finished task", async () => {
+    const store = path.join(tmp, "emf.db")
+    const task = await enqueueEcho(store, { message: "counted" })
+    const worker = startWorker({ MIYABI_STORE: store, MIYABI_METRICS: "emf" })
+    await worker.port
+    await until("the task to complete", async () => ((await getTask(store, task)).status === "Completed" ? true : undefined))
+    worker.child.kill("SIGTERM")
+    expect(await worker.exited).toBe(0)
+    const metricNames = worker
+      .output()
+      .stdout.split("\n")
+      .filter((line) => line.includes('"_aws"'))
+      .flatMap((line) => (JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> } })._aws.CloudWatchMetrics)
+      .flatMap((directive) => directive.Metrics.map((metric) => metric.Name))
+    expect(metricNames).toEqual(expect.arrayContaining(["QueueDepth", "OldestTaskAge", "TasksCompleted", "TaskDuration"]))
+  })
+
   it("releases a task it cannot finish within the drain deadline, without counting the attempt", async () => {
     const store = path.join(tmp, "release.db")
     const task = await enqueueEcho(store, { message: "too slow", workMs: 60_000 })
