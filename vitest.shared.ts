@@ -19,7 +19,10 @@ export const sharedConfig = defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // Tests never reach an address off this machine: a credential chain that
+      // finds no keys must not fall through to the EC2 instance metadata service.
+      AWS_EC2_METADATA_DISABLED: "true"
     }
   }
 })
