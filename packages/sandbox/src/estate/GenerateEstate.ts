@@ -8,7 +8,7 @@ import { generateAddress, generateInstance, generateSecurityGroup, generateStray
 import { generateEcsService, generateFunction } from "./Containers.js"
 import { ensureCoverage } from "./Coverage.js"
 import { generateBucket, generateDbInstance } from "./DataStores.js"
-import type { EstateData, EstateSize, Instance } from "./Model.js"
+import { type EstateData, type EstateSize, type Instance, noResources } from "./Model.js"
 import { generateOrganization } from "./Organization.js"
 import { makePrng } from "./Prng.js"
 import { findingsOf } from "./Truth.js"
@@ -74,19 +74,7 @@ export const generateEstate = (options: EstateOptions = {}): EstateData => {
     regions: [...(options.regions ?? DEFAULT_REGIONS)],
     organization,
     customers,
-    instances: [],
-    volumes: [],
-    snapshots: [],
-    addresses: [],
-    securityGroups: [],
-    buckets: [],
-    dbInstances: [],
-    functions: [],
-    clusters: [],
-    taskDefinitions: [],
-    services: [],
-    tasks: [],
-    truth: []
+    ...noResources()
   }
   const ctx: GenerationContext = { rng, estate, networks: new Map(), counters: new Map() }
   // Security and log-archive accounts hold no workloads; shared-services does.

@@ -337,3 +337,23 @@ export interface EstateData {
   /** What was wasteful or risky when the estate was generated. */
   readonly truth: ReadonlyArray<Finding>
 }
+
+/** An estate's resource lists, all empty: the start of a generated or a hand-made estate. */
+export const noResources = (): Pick<
+  EstateData,
+  "instances" | "volumes" | "snapshots" | "addresses" | "securityGroups" | "buckets" | "dbInstances" | "functions" | "clusters" | "taskDefinitions" | "services" | "tasks" | "truth"
+> => ({
+  instances: [],
+  volumes: [],
+  snapshots: [],
+  addresses: [],
+  securityGroups: [],
+  buckets: [],
+  dbInstances: [],
+  functions: [],
+  clusters: [],
+  taskDefinitions: [],
+  services: [],
+  tasks: [],
+  truth: []
+})

@@ -7,7 +7,7 @@ import type { AccountSeed, Estate } from "../EstateContract.js"
 import { estateCosts } from "./EstateCosts.js"
 import { estateMetrics } from "./EstateMetrics.js"
 import { generateEstate, type EstateOptions } from "./GenerateEstate.js"
-import type { Account, EstateData, Organization } from "./Model.js"
+import { type Account, type EstateData, noResources, type Organization } from "./Model.js"
 
 export interface SandboxEstate extends Estate {
   /** The generated resources, mutated in place by the sandbox's services. */
@@ -74,19 +74,7 @@ const emptyData = (regions: ReadonlyArray<string>, management: AccountSeed): Est
     accounts: []
   },
   customers: [],
-  instances: [],
-  volumes: [],
-  snapshots: [],
-  addresses: [],
-  securityGroups: [],
-  buckets: [],
-  dbInstances: [],
-  functions: [],
-  clusters: [],
-  taskDefinitions: [],
-  services: [],
-  tasks: [],
-  truth: []
+  ...noResources()
 })
 
 const isEstateData = (value: unknown): value is EstateData =>
