@@ -7,7 +7,7 @@
  * score, utilization). The SDK clients reach the sandbox through the AWS_*
  * environment variables, set for the step and restored after it.
  */
-import { Deployment, Discovery, Planning, PricingCatalog, WorldDiff } from "@miyabi/aws-agent"
+import { Deployment, Discovery, Optimize, Planning, PricingCatalog, WorldDiff } from "@miyabi/aws-agent"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { CycleId, InvalidInput } from "@miyabi/types"
@@ -15,7 +15,6 @@ import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { withCommandLogs } from "../commands/discover/CommandLogs.js"
 import { headline, usd } from "../commands/discover/WorldSummary.js"
 import { renderChanges } from "../commands/cycle/CycleHandlers.js"
-import { topChanges } from "../commands/cycle/DeployHandler.js"
 import { Output } from "../Output.js"
 import { renderFields } from "../render/Table.js"
 import type { DemoStep, StepReport } from "./DemoStep.js"
@@ -52,7 +51,7 @@ export const agentStep: DemoStep = {
       const t1 = Date.now()
       const p = Planning.plan(world, PricingCatalog.shipped, { cycleId: CycleId.make("demo-1"), utilizationStats })
       const o = p.optimization
-      const deployed = topChanges(o.plan, DEMO_DEPLOY_TOP)
+      const deployed = Optimize.topChanges(o.plan, DEMO_DEPLOY_TOP)
       // Sandbox time runs 50x faster while deploying: an instance stop or start (5 s in the sandbox) settles in about 100 ms.
       const fastClock = yield* Effect.fork(Effect.repeat(Effect.sync(() => sandbox.clock.advance(1_000)), Schedule.spaced("20 millis")))
       const record = yield* Deployment.deploy(deployed, { approve: true, validation: { spacing: Duration.millis(20), timeout: Duration.seconds(10) } }).pipe(

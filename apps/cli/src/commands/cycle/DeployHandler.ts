@@ -4,8 +4,8 @@
  * with --approve the changes applied and the deployment record printed.
  */
 import type * as Command from "@effect/cli/Command"
-import { Deployment } from "@miyabi/aws-agent"
-import { decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema, MicroUsd } from "@miyabi/types"
+import { Deployment, Optimize } from "@miyabi/aws-agent"
+import { decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { Output } from "../../Output.js"
@@ -18,13 +18,6 @@ import type { deployOptions } from "./CycleCommand.js"
 import { DeployFailed } from "./DeployFailed.js"
 
 type DeployFlags = Command.Command.ParseConfig<typeof deployOptions>
-
-/** The plan's first `n` changes, savings summed again. */
-export const topChanges = (plan: ExecutionPlan, n: number | undefined): ExecutionPlan => {
-  if (n === undefined || n >= plan.changes.length) return plan
-  const changes = plan.changes.slice(0, n)
-  return ExecutionPlan.make({ ...plan, changes, expectedMonthlySavings: MicroUsd.make(changes.reduce((a, c) => a + c.expectedMonthlySavings, 0)) })
-}
 
 /** A deployment record for people: one row per change with its status. */
 export const renderRecord = (record: DeploymentRecord, plan: ExecutionPlan, options: { readonly colour?: boolean } = {}): string => {
@@ -57,7 +50,7 @@ export const deploy = (flags: DeployFlags) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const plan = topChanges(yield* Effect.flatMap(readJsonFile(flags.plan), decodeInput(ExecutionPlan, flags.plan)), Option.getOrUndefined(flags.top))
+      const plan = Optimize.topChanges(yield* Effect.flatMap(readJsonFile(flags.plan), decodeInput(ExecutionPlan, flags.plan)), Option.getOrUndefined(flags.top))
       const record = yield* Deployment.deploy(plan, {
         approve: flags.approve,
         ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {})
