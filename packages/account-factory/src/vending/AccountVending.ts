@@ -7,7 +7,8 @@
  * At most `maxInFlight` creations run at once (AWS allows 5); the rest queue.
  */
 import type { AccountId, AwsTags, OrgNodeId } from "@miyabi/types"
-import { Data, Duration, Effect, Either, Option, Schedule, Schema } from "effect"
+import { Data, Duration, Effect, Either, Option, Ref, Schedule, Schema } from "effect"
+import { vendPollSchedule } from "./VendPolling.js"
 import { isTransient, Organizations, OrganizationsError, type AccountSummary, type CreateAccountFailureReason, type CreateAccountStatus } from "../org/Organizations.js"
 
 export const VendFailureReason = Schema.Literal(
@@ -87,7 +88,11 @@ export interface VendedAccount {
 export type VendStage = "Creating" | "InProgress" | "Created" | "Moving" | "Tagging" | "WaitingForRole" | "Baseline" | "Done" | "Failed"
 
 export interface VendOptions {
-  /** Between status reads (default: exponential from 2 s, at most 30 s apart). */
+  /**
+   * Between DescribeCreateAccountStatus reads (and CreateAccount retries on
+   * ConcurrentModification). Default `vendPollSchedule()`: from 250 ms, 1.2x
+   * each time, ±10 % jitter, at most 10 s apart, for at most 20 minutes.
+   */
   readonly pollSchedule?: Schedule.Schedule<unknown, unknown>
   /** From the first call to SUCCEEDED (default 20 minutes). */
   readonly creationTimeout?: Duration.DurationInput
@@ -107,7 +112,7 @@ export interface VendOptions {
 class StillInProgress extends Data.TaggedError("StillInProgress")<{ readonly requestId: string }> {}
 
 const defaults = {
-  pollSchedule: Schedule.exponential("2 seconds").pipe(Schedule.union(Schedule.spaced("30 seconds"))),
+  pollSchedule: vendPollSchedule(),
   creationTimeout: Duration.minutes(20),
   roleSchedule: Schedule.spaced("5 seconds"),
   roleTimeout: Duration.minutes(5),
@@ -135,13 +140,19 @@ const vendWith = (request: VendRequest, options: VendOptions, batch: BatchContex
     const retrying = <A>(effect: Effect.Effect<A, OrganizationsError>) =>
       effect.pipe(Effect.retry({ schedule: options.retrySchedule ?? defaults.retrySchedule, while: isTransient }), Effect.mapError(fromOrgs))
 
-    const poll = (requestId: string): Effect.Effect<CreateAccountStatus, VendError> =>
-      orgs.describeCreateAccountStatus(requestId).pipe(
-        Effect.flatMap((status) => (status.state === "IN_PROGRESS" ? Effect.fail(new StillInProgress({ requestId })) : Effect.succeed(status))),
-        Effect.retry({
-          schedule: options.pollSchedule ?? defaults.pollSchedule,
-          while: (error) => error instanceof StillInProgress || isTransient(error)
-        }),
+    // `answered`: CreateAccount's own IN_PROGRESS answer counts as the first read, so the
+    // next one waits the schedule's first delay instead of asking again at once.
+    const poll = (requestId: string, answered?: CreateAccountStatus): Effect.Effect<CreateAccountStatus, VendError> =>
+      Effect.flatMap(Ref.make(answered), (first) =>
+        Ref.getAndSet(first, undefined).pipe(
+          Effect.flatMap((known) => (known === undefined ? orgs.describeCreateAccountStatus(requestId) : Effect.succeed(known))),
+          Effect.flatMap((status) => (status.state === "IN_PROGRESS" ? Effect.fail(new StillInProgress({ requestId })) : Effect.succeed(status))),
+          Effect.retry({
+            schedule: options.pollSchedule ?? defaults.pollSchedule,
+            while: (error) => error instanceof StillInProgress || isTransient(error)
+          })
+        )
+      ).pipe(
         Effect.catchTag("StillInProgress", () => Effect.fail(vendError("Timeout", `request ${requestId} is still in progress`))),
         Effect.catchTag("OrganizationsError", (error) => Effect.fail(fromOrgs(error)))
       )
@@ -164,7 +175,7 @@ const vendWith = (request: VendRequest, options: VendOptions, batch: BatchContex
           Effect.mapError(fromOrgs)
         )
         yield* progress("InProgress", `request ${started.requestId}`)
-        status = started.state === "IN_PROGRESS" ? yield* poll(started.requestId) : started
+        status = started.state === "IN_PROGRESS" ? yield* poll(started.requestId, started) : started
       }
       if (status.state === "FAILED" || status.accountId === undefined) {
         const reason = FAILURES[status.failureReason ?? "UNKNOWN"]

@@ -26,7 +26,8 @@ export const organizationsLive: Layer.Layer<Organizations | IdentityCenter, Inva
 
 /**
  * How often vending looks at a creation request and probes a new account's
- * role. AWS: every 2 s, backing off to 30 s (the library's defaults).
+ * role. AWS: the library's defaults (status reads from 250 ms, 1.2x each
+ * time, at most 10 s apart; role probes every 5 s).
  * MIYABI_VEND_POLL_MS sets a fixed interval instead (a sandbox creates
  * accounts in milliseconds).
  */
