@@ -45,8 +45,11 @@ export const simulateOptions = {
 
 export const statusOptions = {
   ...globalOptions,
-  cluster: Options.text("cluster").pipe(Options.withDescription("ECS cluster of the worker service (for running/desired tasks)."), Options.optional),
-  service: Options.text("service").pipe(Options.withDescription("ECS service of the workers."), Options.optional)
+  cluster: Options.text("cluster").pipe(
+    Options.withDescription("ECS cluster of the worker service, for running/desired tasks (default: MIYABI_ECS_CLUSTER)."),
+    Options.optional
+  ),
+  service: Options.text("service").pipe(Options.withDescription("ECS service of the workers (default: MIYABI_ECS_SERVICE)."), Options.optional)
 }
 
 const simulate = Command.make("simulate", simulateOptions, (flags) =>
@@ -59,7 +62,11 @@ const simulate = Command.make("simulate", simulateOptions, (flags) =>
 
 const status = Command.make("status", statusOptions, (flags) =>
   Effect.flatMap(Effect.promise(() => import("./ScaleHandlers.js")), (h) => h.status(flags))
-).pipe(Command.withDescription("The live queue the scaling policy watches: depth and oldest age per lane."))
+).pipe(
+  Command.withDescription(
+    "The live queue the scaling policy watches (depth and oldest age per lane) beside the worker service's running, desired and pending ECS tasks (DescribeServices)."
+  )
+)
 
 export const scaleCommand = Command.make("scale").pipe(
   Command.withDescription("Fleet scaling: simulate the policy, or look at the live queue."),

@@ -2,7 +2,7 @@
  * What `miyabi scale simulate|status` do; loaded on first use (see ScaleCommand.ts).
  */
 import type * as Command from "@effect/cli/Command"
-import { Scaling, TaskQueue } from "@miyabi/queue"
+import { EcsServiceStatus, Scaling, type ServiceStatus, TaskQueue } from "@miyabi/queue"
 import { InvalidInput } from "@miyabi/types"
 import { Effect, Option } from "effect"
 import { withOutput, withQueue } from "../../CommandContext.js"
@@ -77,27 +77,72 @@ export const simulate = (flags: SimulateFlags) =>
     })
   )
 
-export const status = (flags: Command.Command.ParseConfig<typeof statusOptions>) =>
+type StatusFlags = Command.Command.ParseConfig<typeof statusOptions>
+
+/** Which ECS service to describe: the flags, else MIYABI_ECS_CLUSTER / MIYABI_ECS_SERVICE; none, or one name alone, is an error line. */
+export const ecsTarget = (
+  flags: Pick<StatusFlags, "cluster" | "service">,
+  env: Readonly<Record<string, string | undefined>>
+): Effect.Effect<Option.Option<{ readonly cluster: string; readonly service: string }>, InvalidInput> => {
+  const fromEnv = (name: string) => Option.filter(Option.fromNullable(env[name]?.trim()), (value) => value !== "")
+  const cluster = Option.orElse(Option.filter(Option.map(flags.cluster, (c) => c.trim()), (c) => c !== ""), () => fromEnv("MIYABI_ECS_CLUSTER"))
+  const service = Option.orElse(Option.filter(Option.map(flags.service, (c) => c.trim()), (c) => c !== ""), () => fromEnv("MIYABI_ECS_SERVICE"))
+  if (Option.isSome(cluster) && Option.isSome(service)) return Effect.succeed(Option.some({ cluster: cluster.value, service: service.value }))
+  if (Option.isNone(cluster) && Option.isNone(service)) return Effect.succeed(Option.none())
+  return Effect.fail(
+    Option.isNone(cluster)
+      ? invalid("--cluster", "give the ECS cluster of --service (or MIYABI_ECS_CLUSTER)")
+      : invalid("--service", "give the ECS service of --cluster (or MIYABI_ECS_SERVICE)")
+  )
+}
+
+const NO_ECS = "pass --cluster and --service (or MIYABI_ECS_CLUSTER and MIYABI_ECS_SERVICE) for running/desired tasks"
+
+/** The worker service through ECS DescribeServices, with the AWS settings of the environment. */
+const describeService = (target: { readonly cluster: string; readonly service: string }) =>
+  Effect.flatMap(EcsServiceStatus.EcsServiceStatus, (ecs) => ecs.serviceStatus(target.cluster, target.service)).pipe(
+    Effect.provide(EcsServiceStatus.layerConfig()),
+    Effect.catchTag("ConfigError", (error) => Effect.fail(invalid("AWS settings", String(error))))
+  )
+
+const ecsJson = (ecs: ServiceStatus) => ({
+  available: true,
+  cluster: ecs.cluster,
+  service: ecs.service,
+  status: ecs.status,
+  running: ecs.running,
+  desired: ecs.desired,
+  pending: ecs.pending,
+  taskDefinition: ecs.taskDefinition,
+  deployments: ecs.deployments.map((d) => ({ ...d, updatedAt: d.updatedAt?.toISOString() }))
+})
+
+const ecsLine = (ecs: ServiceStatus): string =>
+  `${ecs.running} running / ${ecs.desired} desired${ecs.pending > 0 ? ` / ${ecs.pending} pending` : ""} (${ecs.cluster}/${ecs.service}, ${ecs.status})`
+
+const deploymentsLine = (ecs: ServiceStatus): string =>
+  ecs.deployments
+    .map((d) => `${d.status} ${d.taskDefinition.split("/").at(-1) ?? d.taskDefinition} ${d.running}/${d.desired}${d.rolloutState === undefined ? "" : ` ${d.rolloutState}`}${d.failedTasks > 0 ? `, ${d.failedTasks} failed` : ""}`)
+    .join("; ")
+
+export const status = (flags: StatusFlags) =>
   withQueue(
     flags,
     Effect.gen(function* () {
       const output = yield* Output
+      const target = yield* ecsTarget(flags, process.env)
       const queue = yield* TaskQueue
       const stats = yield* queue.stats()
       const depth = stats.lanes.reduce((sum, lane) => sum + lane.depth, 0)
       const oldestAgeSeconds = stats.lanes.reduce((max, lane) => Math.max(max, lane.oldestAgeMs), 0) / 1000
-      const ecsAsked = Option.isSome(flags.cluster) || Option.isSome(flags.service)
-      // @miyabi/queue has no ECS adapter (DescribeServices); the CLI does not call the AWS SDK itself.
-      const ecs = ecsAsked
-        ? { available: false, reason: "running/desired tasks need an ECS DescribeServices adapter, which @miyabi/queue does not have yet" }
-        : { available: false, reason: "pass --cluster and --service for running/desired tasks" }
+      const ecs = yield* Option.match(target, { onNone: () => Effect.succeed(Option.none<ServiceStatus>()), onSome: (t) => Effect.map(describeService(t), Option.some) })
       if (output.json) {
         return yield* output.printJson({
           at: stats.at.toISOString(),
           queueDepth: depth,
           oldestAgeSeconds,
           lanes: stats.lanes.map((lane) => ({ priority: lane.priority, depth: lane.depth, inFlight: lane.inFlight, oldestAgeSeconds: lane.oldestAgeMs / 1000 })),
-          ecs
+          ecs: Option.match(ecs, { onNone: () => ({ available: false, reason: NO_ECS }), onSome: ecsJson })
         })
       }
       yield* output.print(
@@ -111,7 +156,8 @@ export const status = (flags: Command.Command.ParseConfig<typeof statusOptions>)
           renderFields([
             ["queue depth", depth],
             ["oldest age", `${oldestAgeSeconds.toFixed(0)} s`],
-            ["ECS tasks", ecs.reason]
+            ["ECS tasks", Option.match(ecs, { onNone: () => NO_ECS, onSome: ecsLine })],
+            ...Option.match(ecs, { onNone: () => [], onSome: (e) => [["deployments", deploymentsLine(e)] as const] })
           ])
         ].join("\n")
       )

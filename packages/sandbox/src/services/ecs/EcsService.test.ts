@@ -96,6 +96,12 @@ describe("ECS", () => {
       const redeployed = yield* call(() => client.send(new UpdateServiceCommand({ cluster: clusterName, service: s.name, taskDefinition: smaller.taskDefinition?.taskDefinitionArn ?? "", desiredCount: 2 })))
       expect(redeployed.service?.taskDefinition).toBe(smaller.taskDefinition?.taskDefinitionArn)
       expect(redeployed.service?.runningCount).toBe(2)
+      // A new task definition is a new deployment: its own id, created now; scaling alone keeps the deployment.
+      const [deployment] = redeployed.service?.deployments ?? []
+      expect(deployment?.id).not.toBe(grown.service?.deployments?.[0]?.id)
+      expect(shrunk.service?.deployments?.[0]?.id).toBe(grown.service?.deployments?.[0]?.id)
+      expect(deployment?.createdAt?.getTime()).toBeGreaterThanOrEqual(before)
+      expect(deployment).toMatchObject({ status: "PRIMARY", desiredCount: 2, runningCount: 2, rolloutState: "COMPLETED" })
       expect(s.taskDefinition).toBe(`${smaller.taskDefinition?.family}:${smaller.taskDefinition?.revision}`)
 
       const ghost = yield* callError(() => client.send(new UpdateServiceCommand({ cluster: clusterName, service: "ghost", desiredCount: 1 })))

@@ -22,8 +22,23 @@ export const nameOf = (value: string): string => (value.startsWith("arn:") ? (va
 
 export const ecsTags = (tags: Tags): Array<{ key: string; value: string }> => Object.entries(tags).map(([key, value]) => ({ key, value }))
 
+/**
+ * When the current deployment began (the first change to the current task
+ * definition, walking the history back) and when the service last changed.
+ */
+const deploymentTimes = (s: EcsService): { readonly createdAt: number; readonly updatedAt: number } => {
+  let createdAt = s.createdAt
+  for (let i = s.history.length - 1; i >= 0; i--) {
+    const entry = s.history[i]
+    if (entry === undefined || entry.taskDefinition !== s.taskDefinition) break
+    createdAt = Math.max(s.createdAt, entry.at)
+  }
+  return { createdAt, updatedAt: Math.max(createdAt, s.history.at(-1)?.at ?? s.createdAt) }
+}
+
 export const serviceJson = (s: EcsService, tasks: ReadonlyArray<EcsTask>, withTags: boolean) => {
   const running = tasks.length
+  const deployment = deploymentTimes(s)
   const networkConfiguration = s.launchType === "FARGATE" ? { awsvpcConfiguration: { subnets: s.subnetIds, securityGroups: s.securityGroupIds, assignPublicIp: "DISABLED" } } : undefined
   const created = new Date(s.createdAt)
   return {
@@ -42,19 +57,20 @@ export const serviceJson = (s: EcsService, tasks: ReadonlyArray<EcsTask>, withTa
     deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 },
     deployments: [
       {
-        id: `ecs-svc/${String(s.createdAt).padStart(19, "0").slice(-19)}`,
+        // Each deployment (a new task definition) has its own id, as on ECS.
+        id: `ecs-svc/${String(s.createdAt + s.deployments).padStart(19, "0").slice(-19)}`,
         status: "PRIMARY",
         taskDefinition: taskDefinitionArn(s, s.taskDefinition),
         desiredCount: s.desiredCount,
         pendingCount: 0,
         runningCount: running,
         failedTasks: 0,
-        createdAt: created,
-        updatedAt: created,
+        createdAt: new Date(deployment.createdAt),
+        updatedAt: new Date(deployment.updatedAt),
         launchType: s.launchType,
         ...(networkConfiguration === undefined ? {} : { networkConfiguration }),
         rolloutState: "COMPLETED",
-        rolloutStateReason: `ECS deployment ecs-svc/${s.createdAt} completed.`
+        rolloutStateReason: `ECS deployment ecs-svc/${s.createdAt + s.deployments} completed.`
       }
     ],
     roleArn: `arn:aws:iam::${s.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS`,
