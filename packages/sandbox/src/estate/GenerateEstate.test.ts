@@ -90,4 +90,40 @@ describe("generateEstate", () => {
       if (f.reason === "idle" && f.kind === "ec2:instance") expect(estate.instances.find((i) => i.id === f.resourceId)?.state).toBe("running")
     }
   })
+
+  it("adds load balancers, auto scaling groups, distributions and tables around the workloads, with idle balancers in the truth", () => {
+    for (const seed of [1, 2, 3]) {
+      const estate = generateEstate({ seed, size: "tiny" })
+      expect(estate.loadBalancers.length, `seed ${seed}`).toBeGreaterThan(0)
+      expect(estate.autoScalingGroups.length, `seed ${seed}`).toBeGreaterThan(0)
+      expect(estate.distributions.length, `seed ${seed}`).toBeGreaterThan(0)
+      expect(estate.tables.length, `seed ${seed}`).toBeGreaterThan(0)
+      const instances = new Map(estate.instances.map((i) => [i.id, i]))
+      for (const g of estate.autoScalingGroups) {
+        expect(g.instanceIds.length).toBeGreaterThan(0)
+        for (const id of g.instanceIds) expect(instances.get(id)).toMatchObject({ accountId: g.accountId, region: g.region })
+        expect(g.desiredCapacity).toBe(g.instanceIds.filter((id) => instances.get(id)?.state === "running").length)
+      }
+      for (const tg of estate.targetGroups) for (const id of tg.targets) expect(instances.get(id)).toMatchObject({ accountId: tg.accountId, region: tg.region })
+      const buckets = new Set(estate.buckets.map((b) => `${b.accountId}/${b.name}`))
+      for (const d of estate.distributions) expect(buckets.has(`${d.accountId}/${(d.origins[0] ?? "").split(".s3.")[0] ?? ""}`)).toBe(true)
+      const serving = (arn: string) => estate.targetGroups.some((tg) => tg.loadBalancerArns.includes(arn) && tg.targets.length > 0)
+      const idle = estate.truth.filter((f) => f.kind === "elbv2:load-balancer")
+      expect(idle.length, `seed ${seed}`).toBeGreaterThan(0)
+      expect(idle.map((f) => f.resourceId).sort()).toEqual(estate.loadBalancers.filter((lb) => !serving(lb.arn)).map((lb) => lb.arn).sort())
+      expect(idle.every((f) => f.reason === "idle" && f.category === "waste")).toBe(true)
+    }
+  })
+
+  it("draws the new kinds from their own stream: the rest of a seed's estate is as it was without them", () => {
+    for (const seed of [7, 42]) {
+      const { loadBalancers, targetGroups, autoScalingGroups, distributions, tables, truth, ...rest } = generateEstate({ seed, size: "small" })
+      const without = generateEstate({ seed, size: "small", scalingAndEdge: false })
+      const { loadBalancers: none1, targetGroups: none2, autoScalingGroups: none3, distributions: none4, tables: none5, truth: truthWithout, ...restWithout } = without
+      expect([none1, none2, none3, none4, none5].every((l) => l.length === 0)).toBe(true)
+      expect(rest).toEqual(restWithout)
+      expect(truth.filter((f) => f.kind !== "elbv2:load-balancer")).toEqual(truthWithout)
+      expect(loadBalancers.length + targetGroups.length + autoScalingGroups.length + distributions.length + tables.length).toBeGreaterThan(0)
+    }
+  })
 })

@@ -11,6 +11,7 @@ import { generateBucket, generateDbInstance } from "./DataStores.js"
 import { type EstateData, type EstateSize, type Instance, noResources } from "./Model.js"
 import { generateOrganization } from "./Organization.js"
 import { makePrng } from "./Prng.js"
+import { generateScalingAndEdge } from "./ScalingAndEdge.js"
 import { findingsOf } from "./Truth.js"
 import { drawWorkload, type GenerationContext } from "./Workload.js"
 
@@ -24,6 +25,8 @@ export interface EstateOptions {
   /** The estate's "now" in epoch ms; fixed by default so estates are reproducible. */
   readonly asOf?: number
   readonly regions?: ReadonlyArray<string>
+  /** Load balancers, auto scaling groups, CloudFront distributions and DynamoDB tables; default true. */
+  readonly scalingAndEdge?: boolean
 }
 
 interface SizePlan {
@@ -44,7 +47,11 @@ export const DEFAULT_AS_OF = Date.UTC(2026, 10, 1)
 
 export const DEFAULT_REGIONS: ReadonlyArray<string> = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
 
-/** Resources the generator counts toward the requested size. */
+/**
+ * Resources the generator counts toward the requested size. Load balancers,
+ * auto scaling groups, distributions and tables are added on top (about one
+ * in twenty more), so that estates of a seed kept their earlier resources.
+ */
 export const resourceCount = (estate: EstateData): number =>
   estate.instances.length +
   estate.volumes.length +
@@ -98,5 +105,7 @@ export const generateEstate = (options: EstateOptions = {}): EstateData => {
     if (rng.chance(0.25)) generateEcsService(ctx, w, sg)
   }
   ensureCoverage(ctx, candidates, customers)
+  // Load balancers, auto scaling groups, distributions and tables come last, from their own draw, around what is there.
+  if (options.scalingAndEdge !== false) generateScalingAndEdge(ctx)
   return { ...estate, truth: findingsOf(estate) }
 }

@@ -280,6 +280,89 @@ export interface EcsTask {
   protectionExpiresAt?: number
 }
 
+/** An Application or Network Load Balancer (ELBv2). */
+export interface LoadBalancer {
+  readonly arn: string
+  readonly name: string
+  readonly accountId: string
+  readonly region: string
+  readonly type: "application" | "network"
+  readonly scheme: "internet-facing" | "internal"
+  readonly dnsName: string
+  readonly vpcId: string
+  readonly availabilityZones: Array<{ readonly zone: string; readonly subnetId: string }>
+  readonly securityGroupIds: Array<string>
+  readonly createdAt: number
+  tags: Tags
+}
+
+/** An ELBv2 target group; `targets` are instance ids of the estate. */
+export interface TargetGroup {
+  readonly arn: string
+  readonly name: string
+  readonly accountId: string
+  readonly region: string
+  readonly protocol: "HTTP" | "HTTPS" | "TCP"
+  readonly port: number
+  readonly vpcId: string
+  /** The balancers that forward to this group (empty: the group is not in use). */
+  readonly loadBalancerArns: Array<string>
+  targets: Array<string>
+  tags: Tags
+}
+
+/** An EC2 Auto Scaling group; `instanceIds` are instances of the estate. */
+export interface AutoScalingGroup {
+  readonly name: string
+  readonly arn: string
+  readonly accountId: string
+  readonly region: string
+  readonly launchTemplateId: string
+  readonly launchTemplateName: string
+  minSize: number
+  maxSize: number
+  desiredCapacity: number
+  readonly availabilityZones: Array<string>
+  readonly subnetIds: Array<string>
+  instanceIds: Array<string>
+  readonly targetGroupArns: Array<string>
+  readonly createdAt: number
+  tags: Tags
+}
+
+/** A CloudFront distribution: global, owned by an account, recorded in us-east-1. */
+export interface Distribution {
+  readonly id: string
+  readonly arn: string
+  readonly accountId: string
+  readonly domainName: string
+  readonly comment: string
+  enabled: boolean
+  readonly priceClass: "PriceClass_All" | "PriceClass_200" | "PriceClass_100"
+  /** Origin domain names (an S3 bucket of the estate, or a load balancer). */
+  readonly origins: Array<string>
+  readonly viewerProtocolPolicy: "allow-all" | "redirect-to-https" | "https-only"
+  readonly webAclId?: string
+  readonly lastModified: number
+  tags: Tags
+}
+
+/** A DynamoDB table; the sandbox's dynalite holds its schema, the estate its size and billing. */
+export interface DynamoTable {
+  readonly name: string
+  readonly accountId: string
+  readonly region: string
+  readonly billingMode: "PROVISIONED" | "PAY_PER_REQUEST"
+  readonly readCapacityUnits?: number
+  readonly writeCapacityUnits?: number
+  readonly hashKey: string
+  readonly rangeKey?: string
+  readonly itemCount: number
+  readonly sizeBytes: number
+  readonly createdAt: number
+  tags: Tags
+}
+
 export type WasteReason =
   | "idle"
   | "overProvisioned"
@@ -307,6 +390,10 @@ export type ResourceKind =
   | "rds:db"
   | "lambda:function"
   | "ecs:service"
+  | "elbv2:load-balancer"
+  | "autoscaling:group"
+  | "cloudfront:distribution"
+  | "dynamodb:table"
 
 export type Finding =
   | { readonly category: "waste"; readonly reason: WasteReason; readonly kind: ResourceKind; readonly resourceId: string; readonly accountId: string; readonly region: string }
@@ -334,6 +421,11 @@ export interface EstateData {
   readonly taskDefinitions: Array<TaskDefinition>
   readonly services: Array<EcsService>
   readonly tasks: Array<EcsTask>
+  readonly loadBalancers: Array<LoadBalancer>
+  readonly targetGroups: Array<TargetGroup>
+  readonly autoScalingGroups: Array<AutoScalingGroup>
+  readonly distributions: Array<Distribution>
+  readonly tables: Array<DynamoTable>
   /** What was wasteful or risky when the estate was generated. */
   readonly truth: ReadonlyArray<Finding>
 }
@@ -341,7 +433,24 @@ export interface EstateData {
 /** An estate's resource lists, all empty: the start of a generated or a hand-made estate. */
 export const noResources = (): Pick<
   EstateData,
-  "instances" | "volumes" | "snapshots" | "addresses" | "securityGroups" | "buckets" | "dbInstances" | "functions" | "clusters" | "taskDefinitions" | "services" | "tasks" | "truth"
+  | "instances"
+  | "volumes"
+  | "snapshots"
+  | "addresses"
+  | "securityGroups"
+  | "buckets"
+  | "dbInstances"
+  | "functions"
+  | "clusters"
+  | "taskDefinitions"
+  | "services"
+  | "tasks"
+  | "loadBalancers"
+  | "targetGroups"
+  | "autoScalingGroups"
+  | "distributions"
+  | "tables"
+  | "truth"
 > => ({
   instances: [],
   volumes: [],
@@ -355,5 +464,10 @@ export const noResources = (): Pick<
   taskDefinitions: [],
   services: [],
   tasks: [],
+  loadBalancers: [],
+  targetGroups: [],
+  autoScalingGroups: [],
+  distributions: [],
+  tables: [],
   truth: []
 })

@@ -82,5 +82,10 @@ export const findingsOf = (estate: EstateData): Array<Finding> => {
       if (td !== undefined && baseline !== undefined && td.cpu >= baseline.cpu) waste("overProvisioned", "ecs:service", s.name, s.accountId, s.region)
     }
   }
+  for (const lb of estate.loadBalancers) {
+    // Idle: nothing to forward to (no target group, or none with a registered target).
+    const serving = estate.targetGroups.some((tg) => tg.loadBalancerArns.includes(lb.arn) && tg.targets.length > 0)
+    if (!serving) waste("idle", "elbv2:load-balancer", lb.arn, lb.accountId, lb.region)
+  }
   return out
 }

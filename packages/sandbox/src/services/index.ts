@@ -8,8 +8,11 @@
  */
 import type { Estate } from "../EstateContract.js"
 import type { ServiceFactory } from "../ServiceHandler.js"
+import { makeAutoScalingService } from "./autoscaling/AutoScalingService.js"
+import { makeCloudFrontService } from "./cloudfront/CloudFrontService.js"
 import { makeEc2Service } from "./ec2/Ec2Service.js"
 import { makeEcsService } from "./ecs/EcsService.js"
+import { makeElbv2Service } from "./elbv2/Elbv2Service.js"
 import { makeLambdaService } from "./lambda/LambdaService.js"
 import { makePricingService } from "./pricing/PricingService.js"
 import { makeRdsService } from "./rds/RdsService.js"
@@ -21,5 +24,8 @@ export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [
   makeLambdaService,
   makeS3Service,
   makeEcsService,
-  makePricingService
+  makePricingService,
+  makeElbv2Service,
+  makeAutoScalingService,
+  makeCloudFrontService
 ]
