@@ -29,6 +29,15 @@ describe("DeploymentRecord", () => {
     expect(Schema.encodeSync(DeploymentRecord)(record)).toEqual(input)
   })
 
+  it("keeps a change recorded in flight as running, without finishedAt", () => {
+    const { after: _after, ...inFlight } = { ...anExecution, status: "running" }
+    const input = { ...aDeployment, status: "running", finishedAt: undefined, executions: [inFlight] }
+    const { finishedAt: _f, ...encoded } = input
+    const record = Schema.decodeUnknownSync(DeploymentRecord)(encoded)
+    expect(record.executions[0]?.status).toBe("running")
+    expect(Schema.encodeSync(DeploymentRecord)(record)).toEqual(encoded)
+  })
+
   it.effect("names a bad execution status", () =>
     Effect.gen(function* () {
       const bad = { ...aDeployment, executions: [{ ...anExecution, status: "done" }] }

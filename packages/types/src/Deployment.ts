@@ -18,6 +18,8 @@ export const ChangeExecutionStatus = Schema.Literal(
   "would-apply",
   /** A precondition failed, a protected tag, or the blast radius was reached. */
   "skipped",
+  /** Recorded before its action was sent and not yet confirmed: a crash leaves it here for resume. */
+  "running",
   "applied",
   "failed",
   "rolled-back",

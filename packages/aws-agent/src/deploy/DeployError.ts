@@ -9,8 +9,10 @@ export class DeployError extends Schema.TaggedError<DeployError>("DeployError")(
     "ApprovalMismatch",
     /** The deployment store could not read or write. */
     "StoreFailed",
-    /** No such deployment to resume. */
+    /** No such deployment (to resume or roll back), or no such change in it. */
     "NotFound",
+    /** The deployment is still running, or died mid-way: resume it before rolling changes back. */
+    "InProgress",
     /** A resource of the plan is gone or could not be read: the plan no longer matches the world. */
     "StalePlan",
     /** A changed resource did not reach the expected state in time. */

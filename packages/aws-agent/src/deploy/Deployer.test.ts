@@ -10,6 +10,7 @@ import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate, u
 import { AccountId, CycleId, DeploymentId, MicroUsd } from "@miyabi/types"
 import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
 import { deploy, resume } from "./Deployer.js"
+import { rollbackChanges } from "./Rollback.js"
 import * as DeploymentStore from "./DeploymentStore.js"
 import * as LiveResources from "./LiveResources.js"
 import { CYCLE, change, plan, ref, stack, VALIDATION, world } from "./Deployer.testkit.js"
@@ -263,7 +264,7 @@ describe("Deployer.resume after a crash mid-way", () => {
       expect(record.status).toBe("running")
       expect(record.executions.map((e) => [e.changeId, e.status, e.finishedAt === undefined])).toEqual([
         [p.memory.id, "applied", false],
-        [p.resize.id, "failed", true]
+        [p.resize.id, "running", true]
       ])
       const resumed = yield* resume(DeploymentId.make("d-crash"), { mode: "complete", validation: VALIDATION })
       expect(resumed.status).toBe("succeeded")
@@ -281,5 +282,42 @@ describe("Deployer.resume after a crash mid-way", () => {
       expect(resumed.status).toBe("rolled-back")
       expect(resumed.executions.map((e) => e.status)).toEqual(["rolled-back", "rolled-back"])
       expect(yield* world(changes)).toEqual(before)
+    }).pipe(Effect.provide(stack)))
+})
+
+describe("rollbackChanges against the sandbox (θ5's per-change rollback)", () => {
+  it.scopedLive("undoes only the named change with its recorded inverse, records why, and a second call changes nothing", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      // The picks are the estate's live objects: keep what they were.
+      const [typeBefore, memoryBefore] = [p.instance.instanceType, p.fn.memorySize]
+      const id = DeploymentId.make("d-watch")
+      const deployed = yield* deploy(plan([p.resize, p.memory]), { approve: true, validation: VALIDATION, id })
+      expect(deployed.status).toBe("succeeded")
+      const applied = sandbox.log.changes().length
+      const record = yield* rollbackChanges(id, [p.resize.id], "θ5: CPU above 80 for 3 periods", { validation: VALIDATION })
+      const byId = new Map(record.executions.map((e) => [e.changeId, e]))
+      expect(byId.get(p.resize.id)?.status).toBe("rolled-back")
+      expect(byId.get(p.resize.id)?.reason).toBe("θ5: CPU above 80 for 3 periods; rolled back")
+      expect(byId.get(p.memory.id)?.status).toBe("applied")
+      expect(record.status).toBe("succeeded")
+      const instance = dataOf(estate).instances.find((i) => i.id === p.instance.id)
+      expect([instance?.instanceType, instance?.state]).toEqual([typeBefore, "running"])
+      expect(dataOf(estate).functions.find((f) => f.name === p.fn.name)?.memorySize).not.toBe(memoryBefore)
+      expect(sandbox.log.changes().slice(applied).map((c) => c.operation)).toEqual(["StopInstances", "ModifyInstanceAttribute", "StartInstances"])
+      // Persisted as returned.
+      const stored = yield* (yield* DeploymentStore.DeploymentStore).load(id)
+      expect(Option.map(stored, (s) => s.record)).toEqual(Option.some(record))
+      // Again: nothing to undo, nothing sent.
+      const again = yield* rollbackChanges(id, [p.resize.id], "again", { validation: VALIDATION })
+      expect(again).toEqual(record)
+      expect(sandbox.log.changes().length).toBe(applied + 3)
+      // The last applied change undone: the deployment is rolled back.
+      const all = yield* rollbackChanges(id, [p.memory.id, p.resize.id], "operator", { validation: VALIDATION })
+      expect(all.status).toBe("rolled-back")
+      expect(all.executions.map((e) => e.status)).toEqual(["rolled-back", "rolled-back"])
+      expect(dataOf(estate).functions.find((f) => f.name === p.fn.name)?.memorySize).toBe(memoryBefore)
     }).pipe(Effect.provide(stack)))
 })

@@ -9,22 +9,21 @@
 import {
   type AccountId,
   type Change,
-  type ChangeAction,
   ChangeExecution,
   type CycleId,
   DeploymentId,
   DeploymentRecord,
-  type DeploymentStatus,
   type ExecutionPlan,
   type MicroUsd,
   type Resource,
   type Risk
 } from "@miyabi/types"
-import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
+import { Effect, Option, Ref } from "effect"
 import { order, reachedLike, supported } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
-import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
-import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
+import { DeploymentStore } from "./DeploymentStore.js"
+import { DEFAULT_VALIDATION, finish, now, type Observed, observeAll, put, rollbackAll, type Run, runAll, save } from "./Execution.js"
+import { LiveResources, type WaitPolicy } from "./LiveResources.js"
 
 /** Someone (or a policy, "auto") approved applying the plan of one cycle. */
 export interface Approval {
@@ -51,10 +50,7 @@ export interface DeployOptions {
 }
 
 export const DEFAULT_PROTECTED_TAGS: Readonly<Record<string, string>> = { "miyabi:protected": "true" }
-const DEFAULT_VALIDATION: WaitPolicy = { spacing: Duration.seconds(5), timeout: Duration.minutes(15) }
 const RISK_RANK: Readonly<Record<Risk, number>> = { low: 0, medium: 1, high: 2 }
-/** Marks an execution recorded before it ran and not yet confirmed (the record has no "running" status per change). */
-export const IN_FLIGHT = "in-flight: recorded before applying, not confirmed"
 
 const refuse = (message: string) => new DeployError({ reason: "BlastRadiusExceeded", message })
 
@@ -94,147 +90,6 @@ export const skipReason = (change: Change, before: Resource, plan: ExecutionPlan
     if (p._tag === "ManualApproval" && options.approval === undefined) return Option.some(`needs an approval record: ${p.reason}`)
   }
   return Option.none()
-}
-
-interface Run {
-  readonly plan: ExecutionPlan
-  readonly record: Ref.Ref<DeploymentRecord>
-  readonly validation: WaitPolicy
-}
-
-const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
-
-const save = (run: Run) =>
-  Effect.flatMap(Ref.get(run.record), (record) => Effect.flatMap(DeploymentStore, (store) => store.save(StoredDeployment.make({ record, plan: run.plan }))))
-
-/** Replaces (or appends) the execution of one change and persists the record. */
-const put = (run: Run, execution: ChangeExecution) =>
-  Ref.update(run.record, (r) => {
-    const rest = r.executions.filter((e) => e.changeId !== execution.changeId)
-    const at = r.executions.findIndex((e) => e.changeId === execution.changeId)
-    const executions = at === -1 ? [...rest, execution] : [...rest.slice(0, at), execution, ...rest.slice(at)]
-    return DeploymentRecord.make({ ...r, executions })
-  }).pipe(Effect.zipRight(save(run)))
-
-const finish = (run: Run, status: DeploymentStatus) =>
-  Effect.flatMap(now, (at) => Ref.update(run.record, (r) => DeploymentRecord.make({ ...r, status, finishedAt: at }))).pipe(
-    Effect.zipRight(save(run)),
-    Effect.zipRight(Ref.get(run.record))
-  )
-
-const describe = (e: ApplyError): { readonly reason: string; readonly errorCode?: string } =>
-  e._tag === "AwsError" ? { reason: e.message, errorCode: e.code } : { reason: e._tag === "DeployError" ? e.message : `${e.instanceId} did not reach ${e.waitedFor}` }
-
-/** Polls the live resource until it shows `action` done, or fails after the timeout. */
-const validate = (run: Run, execution: ChangeExecution, action: ChangeAction) =>
-  Effect.flatMap(LiveResources, (live) =>
-    live.observe(execution.resource).pipe(
-      // passthrough: the result is the last observation, the resource as it ended up.
-      Effect.repeat(Schedule.spaced(run.validation.spacing).pipe(Schedule.whileInput((r: Option.Option<Resource>) => !reachedLike(action, execution.before, r)), Schedule.passthrough)),
-      Effect.timeoutFail({
-        duration: run.validation.timeout,
-        onTimeout: () => new DeployError({ reason: "ValidationFailed", message: `validation: ${execution.resource.id} did not reach ${action._tag} within ${Duration.format(run.validation.timeout)}` })
-      })
-    )
-  )
-
-/** Applies one change: recorded first (in flight, with its inverse), then applied, validated and recorded applied. */
-const applyOne = (run: Run, execution: ChangeExecution): Effect.Effect<ChangeExecution, { readonly execution: ChangeExecution; readonly error: ApplyError }, LiveResources | DeploymentStore> =>
-  Effect.gen(function* () {
-    const live = yield* LiveResources
-    const store = yield* DeploymentStore
-    const startedAt = yield* now
-    let current = ChangeExecution.make({ ...execution, status: "failed", reason: IN_FLIGHT, startedAt })
-    yield* Effect.mapError(put(run, current), (error) => ({ execution: current, error }))
-    // The snapshot id is the inverse of the deletion: recorded before the volume is deleted.
-    const snapshotTaken = (snapshotId: string) => {
-      const volumeType = current.before.details._tag === "ebs-volume" ? current.before.details.volumeType : "gp3"
-      current = ChangeExecution.make({ ...current, inverse: { _tag: "RestoreVolumeFromSnapshot", snapshotId, volumeType } })
-      return Effect.orDie(Effect.provideService(put(run, current), DeploymentStore, store))
-    }
-    const after = yield* live.apply(execution.resource, execution.action, { wait: run.validation, before: execution.before, snapshotTaken }).pipe(
-      Effect.zipRight(validate(run, current, execution.action)),
-      Effect.mapError((error) => ({ execution: current, error }))
-    )
-    const { reason: _inFlight, ...rest } = current
-    const applied = ChangeExecution.make({ ...rest, status: "applied", finishedAt: yield* now, ...Option.match(after, { onNone: () => ({}), onSome: (a) => ({ after: a }) }) })
-    yield* Effect.mapError(put(run, applied), (error) => ({ execution: applied, error }))
-    return applied
-  })
-
-/** Undoes one execution with its inverse, unless the live resource already is as before. */
-const rollbackOne = (run: Run, execution: ChangeExecution, why: string) =>
-  Effect.gen(function* () {
-    const live = yield* LiveResources
-    const inverse = execution.inverse
-    const current = yield* Effect.either(live.observe(execution.resource))
-    const untouched = current._tag === "Right" && Option.isSome(current.right) && inverse !== undefined && reachedLike(inverse, execution.before, current.right)
-    const result = untouched || inverse === undefined
-      ? Effect.succeed(inverse === undefined ? "no inverse" : "already as before")
-      : live.apply(execution.resource, inverse, { wait: run.validation, before: execution.before, snapshotTaken: () => Effect.void }).pipe(
-          Effect.zipRight(validate(run, execution, inverse)),
-          Effect.as("rolled back")
-        )
-    const outcome = yield* Effect.either(result)
-    const finishedAt = yield* now
-    const rolled = ChangeExecution.make({
-      ...execution,
-      status: outcome._tag === "Right" && inverse !== undefined ? "rolled-back" : "rollback-failed",
-      finishedAt,
-      reason: outcome._tag === "Right" ? `${why}; ${outcome.right}` : `${why}; rollback failed: ${describe(outcome.left).reason}`
-    })
-    yield* put(run, rolled)
-    return rolled
-  })
-
-/** Rolls back the applied executions (and the in-flight ones) of the record, newest first. */
-const rollbackAll = (run: Run, why: string) =>
-  Effect.gen(function* () {
-    const record = yield* Ref.get(run.record)
-    const touched = record.executions.filter((e) => e.status === "applied" || (e.status === "failed" && e.finishedAt === undefined))
-    const results = yield* Effect.forEach([...touched].reverse(), (e) => rollbackOne(run, e, why))
-    return yield* finish(run, results.every((e) => e.status === "rolled-back") ? "rolled-back" : "failed")
-  })
-
-/** Runs the given executions in order; on the first failure, rolls everything back. */
-const runAll = (run: Run, pending: ReadonlyArray<ChangeExecution>) =>
-  Effect.gen(function* () {
-    for (const execution of pending) {
-      const result = yield* Effect.either(applyOne(run, execution))
-      if (result._tag === "Left") {
-        const { reason, errorCode } = describe(result.left.error)
-        const failed = ChangeExecution.make({ ...result.left.execution, status: "failed", reason, ...(errorCode === undefined ? {} : { errorCode }) })
-        yield* put(run, failed)
-        // The failed change may have half-happened (a stop without the start): it is rolled back too.
-        return yield* rollbackAll(run, `deployment failed at ${failed.changeId}: ${reason}`)
-      }
-    }
-    return yield* finish(run, "succeeded")
-  })
-
-/** Reads every resource of the plan; a missing one means the plan is stale. */
-const observeAll = (changes: ReadonlyArray<Change>) =>
-  Effect.flatMap(LiveResources, (live) =>
-    Effect.forEach(
-      changes,
-      (c) =>
-        live.observe(c.resource).pipe(
-          Effect.mapError((e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
-          Effect.flatMap(Option.match({ onNone: () => Effect.fail(new DeployError({ reason: "StalePlan", message: `${c.resource.kind} ${c.resource.id} no longer exists` })), onSome: (r) => Effect.succeed(r) })),
-          Effect.flatMap((r) =>
-            Effect.map(
-              Effect.mapError(live.inverse(c.resource, c.action, r), (e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
-              (inverse) => [c.id, { before: r, inverse }] as const
-            )
-          )
-        ),
-      { concurrency: 4 }
-    )
-  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs)))
-
-interface Observed {
-  readonly before: Resource
-  readonly inverse: Option.Option<ChangeAction>
 }
 
 export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect.Effect<DeploymentRecord, DeployError, LiveResources | DeploymentStore> =>
@@ -287,7 +142,8 @@ export interface ResumeOptions {
   readonly validation?: WaitPolicy
 }
 
-const inFlight = (e: ChangeExecution): boolean => e.status === "failed" && e.finishedAt === undefined
+/** Recorded "running" before its action was sent, never confirmed: the process died around it. */
+const inFlight = (e: ChangeExecution): boolean => e.status === "running"
 
 /**
  * Continues a deployment whose process died: each change recorded in flight

@@ -31,7 +31,7 @@ const stored = (status: "running" | "succeeded") =>
       approvedBy: "alice",
       startedAt: new Date("2026-11-27T10:00:00Z"),
       executions: [
-        ChangeExecution.make({ changeId: gp3.id, resource: vol, action: gp3.action, status: "failed", reason: "in flight", before, inverse: { _tag: "ModifyVolume", fromType: "gp3", toType: "gp2" }, startedAt: new Date("2026-11-27T10:00:01Z") })
+        ChangeExecution.make({ changeId: gp3.id, resource: vol, action: gp3.action, status: "running", before, inverse: { _tag: "ModifyVolume", fromType: "gp3", toType: "gp2" }, startedAt: new Date("2026-11-27T10:00:01Z") })
       ]
     })
   })

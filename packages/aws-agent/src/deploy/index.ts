@@ -3,11 +3,13 @@
  *
  *   deploy(plan, options)         -> DeploymentRecord (dry run unless options.approve / options.approval)
  *   resume(id, { mode })          -> DeploymentRecord ("complete" or "rollback" a deployment that died mid-way)
+ *   rollbackChanges(id, changeIds, reason, options?) -> DeploymentRecord (θ5: undo some applied changes of a finished deployment)
  *   DeploymentStore.layerMemory / layerFile(dir) / the DeploymentStore tag for other stores
  *   LiveResources.layer           reads and changes resources through the change adapters (needs AwsClients)
  */
-export { type Approval, checkBlastRadius, DEFAULT_PROTECTED_TAGS, deploy, type DeployOptions, IN_FLIGHT, resume, type ResumeOptions, skipReason } from "./Deployer.js"
+export { type Approval, checkBlastRadius, DEFAULT_PROTECTED_TAGS, deploy, type DeployOptions, resume, type ResumeOptions, skipReason } from "./Deployer.js"
 export { DeployError } from "./DeployError.js"
+export { rollbackChanges, type RollbackOptions } from "./Rollback.js"
 export * as DeploymentStore from "./DeploymentStore.js"
 export * as LiveResources from "./LiveResources.js"
 export * as Actions from "./Actions.js"
