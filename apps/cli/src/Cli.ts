@@ -3,7 +3,9 @@
  * error policy and the process exit code.
  *
  * A new command group is a module `commands/<area>/<Area>Command.ts`
- * exporting one `Command`, added to the list below.
+ * exporting one `Command`, added to the list below (one per line, in the
+ * order `miyabi --help` lists them). The root help is recorded at build time
+ * from this tree (startup/StartupSnapshot.ts): nothing to update by hand.
  */
 import * as Command from "@effect/cli/Command"
 import type { CliApp } from "@effect/cli/CliApp"
@@ -30,7 +32,25 @@ import { renderCause } from "./render/Errors.js"
 
 export const rootCommand = miyabi.pipe(
   Command.withDescription("Miyabi AWS Platform: a fleet of autonomous agents on AWS that looks after AWS itself."),
-  Command.withSubcommands([tasksCommand, workerCommand, demoCommand, sandboxCommand, scaleCommand, intakeCommand, kpiCommand, orgCommand, accountsCommand, tenantsCommand, costCommand, discoverCommand, worldCommand, pricingCommand, planCommand, optimizeCommand, deployCommand])
+  Command.withSubcommands([
+    tasksCommand,
+    workerCommand,
+    demoCommand,
+    sandboxCommand,
+    scaleCommand,
+    intakeCommand,
+    kpiCommand,
+    orgCommand,
+    accountsCommand,
+    tenantsCommand,
+    costCommand,
+    discoverCommand,
+    worldCommand,
+    pricingCommand,
+    planCommand,
+    optimizeCommand,
+    deployCommand,
+  ])
 )
 
 export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJson.version })

@@ -1,11 +1,25 @@
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import * as NodePath from "@effect/platform-node/NodePath"
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Effect, Layer } from "effect"
-import { runCli, runMain } from "./Cli.js"
+/**
+ * The `miyabi` executable. The root `--help`, `-h` and `--version` are
+ * answered from the startup snapshot the build recorded from the real command
+ * tree (startup/StartupSnapshot.ts), when it still matches the built files;
+ * everything else loads and runs the real CLI. Keep this module's static
+ * imports to Node built-ins: anything else would load before the snapshot
+ * can answer.
+ */
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { snapshotAnswer } from "./startup/StartupSnapshot.js"
 
 // Node 20 is supported here; the AWS SDK's notice about it would otherwise
 // precede every AWS command's output. Set the variable to "false" to see it.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true"
 
-runMain(runCli(process.argv).pipe(Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer))))
+const answer = snapshotAnswer(path.dirname(fileURLToPath(import.meta.url)), process.argv.slice(2), process.env)
+if (answer !== undefined) {
+  // Like console.log, which printed it: a closed pipe (`miyabi --help | head -1`) is not an error.
+  process.stdout.on("error", () => undefined)
+  process.stdout.write(answer)
+} else {
+  const { runLiveCli } = await import("./startup/LiveCli.js")
+  runLiveCli(process.argv)
+}
