@@ -1,3 +1,4 @@
+import { AwsQueueResources } from "@miyabi/queue"
 import { Match } from "aws-cdk-lib/assertions"
 import { CfnDashboard } from "aws-cdk-lib/aws-cloudwatch"
 import * as fs from "node:fs"
@@ -80,6 +81,14 @@ describe("task table", () => {
         }
       ]
     })
+  })
+})
+
+describe("task table TTL", () => {
+  it("is enabled on the very attribute the queue writes on log items (and webhook delivery ids)", () => {
+    expect(AwsQueueResources.TTL_ATTRIBUTE).toBe("expiresAt")
+    const tables = Object.values(resourcesOf(synth.template, "AWS::DynamoDB::Table"))
+    expect(tables.map((t) => t.Properties?.["TimeToLiveSpecification"])).toEqual([{ AttributeName: AwsQueueResources.TTL_ATTRIBUTE, Enabled: true }])
   })
 })
 

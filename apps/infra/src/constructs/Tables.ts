@@ -2,15 +2,18 @@
  * The task table, single-table design as the AWS queue adapter writes it:
  * PK/SK strings (TASK#<id> with METADATA | EXECUTION#<phase> | LOG#<ms>#<n>,
  * IDEMPOTENCY#<key>), the `ByStatus` index (StatusKey, StatusSort) for list
- * and stats, on-demand capacity, point-in-time recovery, and TTL on
- * `expiresAt` (epoch seconds) so log items age out.
+ * and stats, on-demand capacity, point-in-time recovery, and TTL on the
+ * attribute the queue writes (`expiresAt`, epoch seconds) so log items and
+ * webhook delivery ids (DELIVERY#<id>) age out.
  */
 import { RemovalPolicy } from "aws-cdk-lib/core"
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb"
+import { AwsQueueResources } from "@miyabi/queue"
 import { Construct } from "constructs"
 
 export const STATUS_INDEX = "ByStatus"
-export const TTL_ATTRIBUTE = "expiresAt"
+/** The name the queue's adapter writes on LOG# and DELIVERY# items: one constant, so the two cannot drift. */
+export const TTL_ATTRIBUTE = AwsQueueResources.TTL_ATTRIBUTE
 
 export interface TablesProps {
   readonly tableName: string

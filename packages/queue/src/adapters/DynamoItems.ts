@@ -7,6 +7,16 @@ import type { TaskRecord } from "../aws/TaskRecord.js"
 
 export type Item = Record<string, AttributeValue>
 
+/**
+ * The table's TTL attribute (epoch seconds): DynamoDB deletes an item some
+ * time after it passes (typically within days, not at once), so readers that
+ * care compare it themselves. The CDK app enables TTL on this same name.
+ */
+export const TTL_ATTRIBUTE = "expiresAt"
+
+/** The TTL value `retentionMs` after `atMs`, in whole epoch seconds. */
+export const expiresAtSeconds = (atMs: number, retentionMs: number): number => Math.floor((atMs + retentionMs) / 1000)
+
 export const S = (value: string): AttributeValue => ({ S: value })
 export const N = (value: number): AttributeValue => ({ N: String(value) })
 export const str = (item: Item, key: string): string | undefined => item[key]?.S

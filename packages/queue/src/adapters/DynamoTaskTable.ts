@@ -3,9 +3,12 @@
  *
  *   PK = TASK#<id>          SK = METADATA | EXECUTION#<phase> | LOG#<ms>#<n>
  *   PK = IDEMPOTENCY#<key>  SK = IDEMPOTENCY   (which task a key belongs to)
+ *   PK = DELIVERY#<id>      SK = DELIVERY      (webhook replay guard, see DynamoDeliveryStore.ts)
  *
  * and a global secondary index `ByStatus` (StatusKey = status, StatusSort =
- * <createdAt>#<id>) on METADATA items only, for list and stats.
+ * <createdAt>#<id>) on METADATA items only, for list and stats. LOG# and
+ * DELIVERY# items carry `expiresAt` (the table's TTL, epoch seconds): logs
+ * `logRetention` after their time (default 30 days), so DynamoDB ages them out.
  *
  * Every write that decides something is conditional (attribute_not_exists
  * for creation, version or lease token for transitions). No transactions:
@@ -24,13 +27,21 @@ import {
 } from "@aws-sdk/client-dynamodb"
 import { AwsClients, type AwsError, type AwsTarget, ServiceDescriptor } from "@miyabi/aws-runtime"
 import type { Priority, TaskStatus } from "@miyabi/types"
-import { Chunk, Context, Effect, Layer, Option, Stream } from "effect"
+import { Chunk, Context, Duration, Effect, Layer, Option, Stream } from "effect"
 import type { RecordChange, RemovableField, TaskRecord } from "../aws/TaskRecord.js"
-import { attributeOf, expressionBuilder, type Item, N, num, pad, recordItem, recordOf, S, str, taskKey } from "./DynamoItems.js"
+import { attributeOf, expiresAtSeconds, expressionBuilder, type Item, N, num, pad, recordItem, recordOf, S, str, taskKey, TTL_ATTRIBUTE } from "./DynamoItems.js"
 
 export const DynamoDbService = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
 
 export const STATUS_INDEX = "ByStatus"
+
+/** How long task log items are kept by default (their TTL). */
+export const DEFAULT_LOG_RETENTION: Duration.Duration = Duration.days(30)
+
+export interface DynamoTaskTableOptions {
+  /** TTL of LOG# items after their time; default 30 days. */
+  readonly logRetention?: Duration.DurationInput | undefined
+}
 
 /** What a conditional write requires of the current item; all given parts must hold. */
 export interface RecordCondition {
@@ -106,9 +117,14 @@ const queryAll = (
     ] as const)
   )
 
-export const make = (tableName: string, target: AwsTarget = {}): Effect.Effect<DynamoTaskTableShape, never, AwsClients.AwsClients> =>
+export const make = (
+  tableName: string,
+  target: AwsTarget = {},
+  options: DynamoTaskTableOptions = {}
+): Effect.Effect<DynamoTaskTableShape, never, AwsClients.AwsClients> =>
   Effect.gen(function* () {
     const aws = yield* AwsClients.AwsClients
+    const logRetentionMs = Duration.toMillis(options.logRetention ?? DEFAULT_LOG_RETENTION)
     const query = (input: QueryCommandInput) => aws.call(DynamoDbService, target, new QueryCommand(input))
     const span = (name: string) => Effect.withSpan(`DynamoTaskTable.${name}`, { captureStackTrace: false })
 
@@ -290,7 +306,8 @@ export const make = (tableName: string, target: AwsTarget = {}): Effect.Effect<D
               SK: S(`LOG#${pad(log.at)}#${sequence}`),
               at: N(log.at),
               level: S(log.level),
-              message: S(log.message)
+              message: S(log.message),
+              [TTL_ATTRIBUTE]: N(expiresAtSeconds(log.at, logRetentionMs))
             }
           })
         )
@@ -354,5 +371,8 @@ export const make = (tableName: string, target: AwsTarget = {}): Effect.Effect<D
     } satisfies DynamoTaskTableShape
   })
 
-export const layer = (tableName: string, target: AwsTarget = {}): Layer.Layer<DynamoTaskTable, never, AwsClients.AwsClients> =>
-  Layer.effect(DynamoTaskTable, make(tableName, target))
+export const layer = (
+  tableName: string,
+  target: AwsTarget = {},
+  options: DynamoTaskTableOptions = {}
+): Layer.Layer<DynamoTaskTable, never, AwsClients.AwsClients> => Layer.effect(DynamoTaskTable, make(tableName, target, options))

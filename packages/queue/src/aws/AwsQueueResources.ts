@@ -31,6 +31,11 @@ export const STANDARD_VISIBILITY_SECONDS = 7_200
 export const MAX_RECEIVE_COUNT = 3
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3_600
 
+/** The task table's TTL attribute (epoch seconds), on LOG# and DELIVERY# items; the CDK app enables TTL on it. */
+export { TTL_ATTRIBUTE } from "../adapters/DynamoItems.js"
+/** How long task log items live by default (MIYABI_TASK_LOG_RETENTION overrides). */
+export { DEFAULT_LOG_RETENTION } from "../adapters/DynamoTaskTable.js"
+
 export const namesFor = (prefix: string): AwsQueueNames => ({
   tableName: `${prefix}-tasks`,
   highQueue: `${prefix}-high`,

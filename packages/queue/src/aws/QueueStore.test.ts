@@ -3,7 +3,7 @@
  * settings combine with the environment.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either } from "effect"
+import { ConfigProvider, Duration, Effect, Either } from "effect"
 import { awsSettingsConfig, parseAwsSettings, parseStore } from "./QueueStore.js"
 
 describe("QueueStore.parseStore", () => {
@@ -54,8 +54,19 @@ describe("QueueStore.parseStore", () => {
         highUrl: "https://sqs/1/prod-high",
         standardUrl: undefined,
         deadLetterUrl: undefined,
-        provision: false
+        provision: false,
+        logRetention: Duration.days(30)
       })
+    })
+  )
+
+  it.effect("reads the task log retention (the TTL of LOG# items) from MIYABI_TASK_LOG_RETENTION", () =>
+    Effect.gen(function* () {
+      const read = (value: string) => Effect.withConfigProvider(awsSettingsConfig({}), ConfigProvider.fromMap(new Map([["MIYABI_TASK_LOG_RETENTION", value]])))
+      expect((yield* read("7 days")).logRetention).toEqual(Duration.days(7))
+      expect((yield* read("12 hours")).logRetention).toEqual(Duration.hours(12))
+      const bad = yield* Effect.flip(read("a month"))
+      expect(String(bad)).toContain("MIYABI_TASK_LOG_RETENTION")
     })
   )
 })

@@ -8,14 +8,15 @@
  *
  * Settings not in the string come from the environment: MIYABI_TASK_TABLE,
  * MIYABI_QUEUE_HIGH_URL, MIYABI_QUEUE_STANDARD_URL, MIYABI_QUEUE_DLQ_URL,
- * MIYABI_QUEUE_PREFIX (default "miyabi"), MIYABI_QUEUE_PROVISION=true. Queue
+ * MIYABI_QUEUE_PREFIX (default "miyabi"), MIYABI_QUEUE_PROVISION=true,
+ * MIYABI_TASK_LOG_RETENTION (TTL of task log items, default "30 days"). Queue
  * URLs not given are looked up by name (GetQueueUrl). Region, credentials and
  * endpoint are the AWS runtime's (AWS_REGION, the credential chain,
  * AWS_ENDPOINT_URL for the sandbox).
  */
 import { AwsClients, AwsConfig, type AwsError, RequestBudget } from "@miyabi/aws-runtime"
 import { InvalidInput } from "@miyabi/types"
-import { Config, type ConfigError, Effect, Either, Layer, Option } from "effect"
+import { Config, type ConfigError, type Duration, Effect, Either, Layer, Option } from "effect"
 import * as DynamoTaskTable from "../adapters/DynamoTaskTable.js"
 import * as Sqs from "../adapters/Sqs.js"
 import type { BackoffPolicy } from "../Backoff.js"
@@ -31,6 +32,8 @@ export interface AwsStoreSettings {
   readonly deadLetterUrl?: string | undefined
   /** Create missing queues and the table (sandbox, tests); real deployments get them from the CDK app. */
   readonly provision?: boolean | undefined
+  /** TTL of task log items after their time (the table's `expiresAt`); default 30 days. */
+  readonly logRetention?: Duration.Duration | undefined
 }
 
 export type StoreSpec =
@@ -87,14 +90,17 @@ export const parseStore = (raw: string, source = "--store"): Effect.Effect<Store
 }
 
 /** The string's settings over the environment's. */
-export const awsSettingsConfig = (given: AwsStoreSettings): Config.Config<Required<Pick<AwsStoreSettings, "prefix" | "provision">> & AwsStoreSettings> =>
+export const awsSettingsConfig = (
+  given: AwsStoreSettings
+): Config.Config<Required<Pick<AwsStoreSettings, "prefix" | "provision" | "logRetention">> & AwsStoreSettings> =>
   Config.all({
     prefix: Config.string("MIYABI_QUEUE_PREFIX").pipe(Config.withDefault("miyabi")),
     tableName: Config.option(Config.string("MIYABI_TASK_TABLE")),
     highUrl: Config.option(Config.string("MIYABI_QUEUE_HIGH_URL")),
     standardUrl: Config.option(Config.string("MIYABI_QUEUE_STANDARD_URL")),
     deadLetterUrl: Config.option(Config.string("MIYABI_QUEUE_DLQ_URL")),
-    provision: Config.boolean("MIYABI_QUEUE_PROVISION").pipe(Config.withDefault(false))
+    provision: Config.boolean("MIYABI_QUEUE_PROVISION").pipe(Config.withDefault(false)),
+    logRetention: Config.duration("MIYABI_TASK_LOG_RETENTION").pipe(Config.withDefault(DynamoTaskTable.DEFAULT_LOG_RETENTION))
   }).pipe(
     Config.map((env) => ({
       prefix: given.prefix ?? env.prefix,
@@ -102,7 +108,8 @@ export const awsSettingsConfig = (given: AwsStoreSettings): Config.Config<Requir
       highUrl: given.highUrl ?? Option.getOrUndefined(env.highUrl),
       standardUrl: given.standardUrl ?? Option.getOrUndefined(env.standardUrl),
       deadLetterUrl: given.deadLetterUrl ?? Option.getOrUndefined(env.deadLetterUrl),
-      provision: given.provision ?? env.provision
+      provision: given.provision ?? env.provision,
+      logRetention: given.logRetention ?? env.logRetention
     }))
   )
 
@@ -156,7 +163,7 @@ export const awsLayer = (
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const full = yield* awsSettingsConfig(settings)
-      const adapters = Layer.merge(Sqs.layer(), DynamoTaskTable.layer(full.tableName ?? namesFor(full.prefix ?? "miyabi").tableName))
+      const adapters = Layer.merge(Sqs.layer(), DynamoTaskTable.layer(full.tableName ?? namesFor(full.prefix ?? "miyabi").tableName, {}, { logRetention: full.logRetention }))
       const found = yield* resources(full).pipe(
         Effect.provide(adapters),
         Effect.mapError((error) => new QueueError({ operation: "TaskQueue.open", reason: "StoreUnavailable", detail: error.message }))

@@ -25,6 +25,8 @@ export interface SandboxQueueOptions {
   readonly backoff?: BackoffPolicy
   readonly maxAttempts?: number
   readonly prefix?: string
+  /** TTL of task log items (the store's default is 30 days). */
+  readonly logRetention?: Duration.Duration
 }
 
 /** Starts a sandbox, provisions the queue's resources and returns the queue (all released with the scope). */
@@ -34,7 +36,10 @@ export const sandboxQueue = (options: SandboxQueueOptions = {}) =>
     yield* useSandboxEnv(sandbox)
     const runtime = AwsRuntime.layer({ ...runtimeSettings, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }) })
     const context = yield* Layer.build(
-      awsLayer({ prefix: options.prefix ?? "test", provision: true }, options.backoff === undefined ? {} : { backoff: options.backoff }).pipe(Layer.provide(runtime))
+      awsLayer(
+        { prefix: options.prefix ?? "test", provision: true, ...(options.logRetention === undefined ? {} : { logRetention: options.logRetention }) },
+        options.backoff === undefined ? {} : { backoff: options.backoff }
+      ).pipe(Layer.provide(runtime))
     )
     // awsLayer provides the AwsTaskQueue implementation under the TaskQueue tag.
     const queue = Context.get(context, TaskQueue) as AwsTaskQueueShape
