@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { MetricQuery } from "../EstateContract.js"
 import { changeInstanceType, recordServiceChange, stopInstance } from "./EstateChanges.js"
-import { estateMetrics } from "./EstateMetrics.js"
+import { estateMetrics, type LoadSurge, withLoadSurge } from "./EstateMetrics.js"
 import { generateEstate } from "./GenerateEstate.js"
 import { findInstanceType } from "./InstanceCatalog.js"
+import { makeSandboxEstate } from "./SandboxEstate.js"
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -68,6 +69,38 @@ describe("estateMetrics", () => {
     // The past keeps its old values; the stopped half hour has no data.
     expect(source.points(cpuQuery(instance, data.asOf - 7 * DAY, data.asOf - 2 * HOUR))).toEqual(metrics.points(cpuQuery(instance, data.asOf - 7 * DAY, data.asOf - 2 * HOUR)))
     expect(source.points({ ...cpuQuery(instance, data.asOf - HOUR, data.asOf), period: 300 })).toEqual([])
+  })
+
+  it("with the load surge knob, a downsized instance runs above 80 % from its resize until it is back to its size; others are untouched", () => {
+    const data = generateEstate({ seed: 21, size: "small" })
+    let surge: LoadSurge | undefined = {}
+    const source = withLoadSurge(makeSandboxEstate(data), () => surge).metrics
+    const plain = estateMetrics(data)
+    const running = data.instances.filter((i) => i.state === "running" && i.profile === "overProvisioned" && (findInstanceType(i.instanceType)?.vcpus ?? 0) >= 4)
+    const [instance, other] = running
+    if (instance === undefined || other === undefined) throw new Error("two over-provisioned instances")
+    const original = instance.instanceType
+    const smaller = `${original.split(".")[0]}.large`
+    const fiveMin = (from: number, to: number) => source.points({ ...cpuQuery(instance, from, to), period: 300 }).map((p) => p.value)
+    // Before the resize: the same series with or without the knob.
+    expect(fiveMin(data.asOf - DAY, data.asOf)).toEqual(plain.points({ ...cpuQuery(instance, data.asOf - DAY, data.asOf), period: 300 }).map((p) => p.value))
+    expect(Math.max(...fiveMin(data.asOf - DAY, data.asOf))).toBeLessThan(30)
+    changeInstanceType(instance, smaller, data.asOf)
+    const after = fiveMin(data.asOf, data.asOf + 2 * HOUR)
+    expect(after).toHaveLength(24)
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(89)
+    expect(Math.max(...after)).toBeLessThanOrEqual(95)
+    // Back to its size: its own load again.
+    changeInstanceType(instance, original, data.asOf + 2 * HOUR)
+    expect(Math.max(...fiveMin(data.asOf + 2 * HOUR, data.asOf + 4 * HOUR))).toBeLessThan(30)
+    // Only the listed instances, at the level asked; off when the function says so.
+    changeInstanceType(other, `${other.instanceType.split(".")[0]}.large`, data.asOf)
+    surge = { instanceIds: [instance.id], cpuPercent: 99 }
+    expect(Math.max(...source.points({ ...cpuQuery(other, data.asOf, data.asOf + HOUR), period: 300 }).map((p) => p.value))).toBeLessThan(80)
+    changeInstanceType(instance, smaller, data.asOf + 4 * HOUR)
+    expect(Math.min(...fiveMin(data.asOf + 4 * HOUR, data.asOf + 5 * HOUR))).toBeGreaterThanOrEqual(96)
+    surge = undefined
+    expect(Math.max(...fiveMin(data.asOf + 4 * HOUR, data.asOf + 5 * HOUR))).toBeLessThan(80)
   })
 
   it("serves Lambda invocations as counts that sum over the period", () => {

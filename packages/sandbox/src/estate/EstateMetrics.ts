@@ -7,6 +7,10 @@
  * - AWS/Lambda Invocations and Duration by FunctionName;
  * - AWS/ECS CPUUtilization and MemoryUtilization by ClusterName + ServiceName.
  *
+ * With `loadSurge` (see `withLoadSurge`), an instance running smaller than
+ * the type its workload was sized for (a downsizing) shows CPU at the surge
+ * level instead, from the resize on, until it is back to its size.
+ *
  * Points are aggregated from five-minute samples (at most 24 per period, so a
  * one-day period costs 24 samples, not 288).
  */
@@ -14,7 +18,21 @@ import type { MetricPoint, MetricQuery, MetricSource } from "../EstateContract.j
 import { findInstanceType } from "./InstanceCatalog.js"
 import type { EstateData } from "./Model.js"
 import { hashString } from "./Prng.js"
-import { demandPercent, invocationsPerSlot, memoryDemandPercent, SAMPLE_MS } from "./Utilization.js"
+import type { SandboxEstate } from "./SandboxEstate.js"
+import { demandPercent, invocationsPerSlot, memoryDemandPercent, SAMPLE_MS, surgePercent } from "./Utilization.js"
+
+/** A test's knob: downsized instances get more load than their new size can take. */
+export interface LoadSurge {
+  /** CPU percent a downsized instance shows (+/- 3); default 92. */
+  readonly cpuPercent?: number
+  /** The instances that surge when downsized; all when absent. */
+  readonly instanceIds?: ReadonlyArray<string>
+}
+
+export interface EstateMetricsOptions {
+  /** Read at every query, so a test may turn the surge on and off; undefined: no surge. */
+  readonly loadSurge?: () => LoadSurge | undefined
+}
 
 /** A sampler gives the value at t, or undefined when the resource has no data then. */
 interface Sampler {
@@ -46,7 +64,7 @@ const clamp = (value: number): number => Math.min(100, Math.max(0, value))
 
 const gauge = (at: (t: number) => number | undefined): Sampler => ({ at, counter: false })
 
-const samplerFor = (data: EstateData, query: MetricQuery): Sampler | undefined => {
+const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetricsOptions): Sampler | undefined => {
   const owned = <A extends { readonly accountId: string; readonly region: string }>(r: A | undefined): A | undefined =>
     r !== undefined && r.accountId === query.accountId && r.region === query.region ? r : undefined
   switch (query.namespace) {
@@ -63,6 +81,9 @@ const samplerFor = (data: EstateData, query: MetricQuery): Sampler | undefined =
         if (epoch === undefined || !epoch.running) return undefined
         const current = findInstanceType(epoch.instanceType)
         if (memory) return clamp((memoryDemandPercent(instance.profile, key, t) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
+        const surge = options.loadSurge?.()
+        const downsized = (current?.vcpus ?? 1) < (base?.vcpus ?? 1)
+        if (surge !== undefined && downsized && (surge.instanceIds === undefined || surge.instanceIds.includes(instance.id))) return clamp(surgePercent(surge.cpuPercent ?? 92, key, t))
         return clamp((demandPercent(instance.profile, key, t) * (base?.vcpus ?? 1)) / (current?.vcpus ?? 1))
       })
     }
@@ -166,10 +187,10 @@ const UNITS: Record<string, string> = {
   Duration: "Milliseconds"
 }
 
-export const estateMetrics = (data: EstateData): MetricSource => ({
+export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = {}): MetricSource => ({
   unit: (_namespace, metricName) => UNITS[metricName],
   points: (query) => {
-    const sampler = samplerFor(data, query)
+    const sampler = samplerFor(data, query, options)
     if (sampler === undefined) return []
     const periodMs = Math.max(60, query.period) * 1000
     const start = query.start.getTime()
@@ -190,3 +211,15 @@ export const estateMetrics = (data: EstateData): MetricSource => ({
   }
 })
 
+/**
+ * The estate with the "load surge after resize" knob: every downsized EC2
+ * instance (or those of `instanceIds`) runs at `cpuPercent` (default 92 %)
+ * from its resize until it is back to its size, so a right-sizing regresses
+ * on purpose: its CPU alarm (> 80 % for 3 x 5 min) fires and θ5 rolls it
+ * back. Pass a function to turn the surge on and off while the sandbox runs.
+ * Give the result to `Sandbox.start({ estate })`.
+ */
+export const withLoadSurge = (estate: SandboxEstate, surge: LoadSurge | (() => LoadSurge | undefined) = {}): SandboxEstate => ({
+  ...estate,
+  metrics: estateMetrics(estate.data, { loadSurge: typeof surge === "function" ? surge : () => surge })
+})

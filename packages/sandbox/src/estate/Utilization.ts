@@ -32,6 +32,13 @@ export const demandPercent = (profile: UtilizationProfile, key: number, t: numbe
   }
 }
 
+/**
+ * CPU percent of an instance under the sandbox's "load surge after resize"
+ * knob: `level` +/- 3, whatever its size, so a downsized instance stays above
+ * an 80 % alarm while its old size would have run at a fraction of it.
+ */
+export const surgePercent = (level: number, key: number, t: number): number => level - 3 + 6 * unitNoise(key ^ 0x68e31da4, Math.floor(t / SAMPLE_MS))
+
 /** Memory percent of the baseline size; memory moves slowly, so little noise. */
 export const memoryDemandPercent = (profile: UtilizationProfile, key: number, t: number): number => {
   const noise = unitNoise(key ^ 0x27d4eb2f, Math.floor(t / SAMPLE_MS))

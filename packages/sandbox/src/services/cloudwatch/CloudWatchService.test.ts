@@ -1,6 +1,7 @@
 import {
   CloudWatchClient, DeleteAlarmsCommand, ListMetricsCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, InvalidParameterCombinationException,
-  paginateDescribeAlarms, paginateGetMetricData, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFound, InvalidParameterValueException
+  ListTagsForResourceCommand, paginateDescribeAlarms, paginateGetMetricData, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFoundException, InvalidParameterValueException,
+  TagResourceCommand, UntagResourceCommand
 } from "@aws-sdk/client-cloudwatch"
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { describe, expect, it } from "@effect/vitest"
@@ -121,9 +122,64 @@ describe("CloudWatch", () => {
       expect(names).toEqual([["busy-cpu", "ALARM"], ["ghost-cpu", "INSUFFICIENT_DATA"], ["idle-cpu", "OK"]])
       const inAlarm = yield* call(() => cw.send(new DescribeAlarmsCommand({ StateValue: "ALARM" })))
       expect(inAlarm.MetricAlarms?.[0]?.AlarmArn).toBe(`arn:aws:cloudwatch:us-east-1:${sandbox.accountId}:alarm:busy-cpu`)
-      yield* call(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: ["busy-cpu"] })))
-      const missing = yield* failure(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: ["busy-cpu"] })))
-      expect(missing).toBeInstanceOf(ResourceNotFound)
+      // Unknown names are ignored and the known ones deleted (AWS's documented behaviour).
+      yield* call(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: ["busy-cpu", "never-was"] })))
+      const left = yield* call(() => cw.send(new DescribeAlarmsCommand({})))
+      expect(left.MetricAlarms?.map((a) => a.AlarmName)).toEqual(["ghost-cpu", "idle-cpu"])
+      const tooMany = yield* failure(() => cw.send(new DeleteAlarmsCommand({ AlarmNames: Array.from({ length: 101 }, (_, i) => `a${i}`) })))
+      expect(tooMany).toBeInstanceOf(InvalidParameterValueException)
+    }))
+
+  it.scoped("keeps an alarm's tags from its creation (an update's Tags are ignored), and TagResource, UntagResource, ListTagsForResource change and read them", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, estate })
+      const cw = clientOf(sandbox)
+      const alarm = { AlarmName: "tagged", ...metric("i-idle"), Statistic: "Average" as const, Period: 300, EvaluationPeriods: 3, Threshold: 80, ComparisonOperator: "GreaterThanThreshold" as const }
+      yield* call(() => cw.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: "miyabi:managed-by", Value: "miyabi-agent" }, { Key: "miyabi:change", Value: "c-1" }] })))
+      yield* call(() => cw.send(new PutMetricAlarmCommand({ ...alarm, Threshold: 70, Tags: [{ Key: "ignored", Value: "yes" }] })))
+      const ResourceARN = `arn:aws:cloudwatch:us-east-1:${sandbox.accountId}:alarm:tagged`
+      const tags = yield* call(() => cw.send(new ListTagsForResourceCommand({ ResourceARN })))
+      expect(tags.Tags).toEqual([{ Key: "miyabi:managed-by", Value: "miyabi-agent" }, { Key: "miyabi:change", Value: "c-1" }])
+      const [updated] = (yield* call(() => cw.send(new DescribeAlarmsCommand({ AlarmNames: ["tagged"] })))).MetricAlarms ?? []
+      expect(updated?.Threshold).toBe(70)
+      yield* call(() => cw.send(new TagResourceCommand({ ResourceARN, Tags: [{ Key: "miyabi:change", Value: "c-2" }, { Key: "CostCenter", Value: "platform" }] })))
+      yield* call(() => cw.send(new UntagResourceCommand({ ResourceARN, TagKeys: ["miyabi:managed-by"] })))
+      expect((yield* call(() => cw.send(new ListTagsForResourceCommand({ ResourceARN })))).Tags).toEqual([{ Key: "miyabi:change", Value: "c-2" }, { Key: "CostCenter", Value: "platform" }])
+      const unknown = yield* failure(() => cw.send(new ListTagsForResourceCommand({ ResourceARN: `${ResourceARN}-gone` })))
+      expect(unknown).toBeInstanceOf(ResourceNotFoundException)
+    }))
+
+  it.scoped("refuses alarms AWS refuses: a bad period, more datapoints than periods, more than a day of evaluation, names with a prefix", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false, estate })
+      const cw = clientOf(sandbox)
+      const alarm = { AlarmName: "bad", ...metric("i-idle"), Statistic: "Average" as const, Period: 300, EvaluationPeriods: 3, Threshold: 80, ComparisonOperator: "GreaterThanThreshold" as const }
+      for (const bad of [{ Period: 45 }, { DatapointsToAlarm: 4 }, { Period: 600, EvaluationPeriods: 145 }]) {
+        expect(yield* failure(() => cw.send(new PutMetricAlarmCommand({ ...alarm, ...bad })))).toBeInstanceOf(InvalidParameterValueException)
+      }
+      const both = yield* failure(() => cw.send(new DescribeAlarmsCommand({ AlarmNames: ["bad"], AlarmNamePrefix: "b" })))
+      expect(both).toBeInstanceOf(InvalidParameterCombinationException)
+      expect((yield* call(() => cw.send(new DescribeAlarmsCommand({})))).MetricAlarms).toEqual([])
+    }))
+
+  it.scoped("evaluates put data over the most recent periods as the clock moves, and follows TreatMissingData when there is none", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const cw = clientOf(sandbox)
+      const cost = { Namespace: "Miyabi/Cost", MetricName: "EstimatedMonthlyCost", Dimensions: [{ Name: "ResourceArn", Value: "arn:aws:ec2:us-east-1:1:instance/i-1" }] }
+      const alarm = (name: string, treat: string) =>
+        call(() => cw.send(new PutMetricAlarmCommand({ AlarmName: name, ...cost, Statistic: "Maximum", Period: 3600, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: "GreaterThanThreshold", TreatMissingData: treat })))
+      for (const treat of ["missing", "notBreaching", "breaching", "ignore"]) yield* alarm(treat, treat)
+      const states = Effect.map(call(() => cw.send(new DescribeAlarmsCommand({}))), (out) => Object.fromEntries((out.MetricAlarms ?? []).map((a) => [a.AlarmName, a.StateValue])))
+      expect(yield* states).toEqual({ breaching: "ALARM", ignore: "INSUFFICIENT_DATA", missing: "INSUFFICIENT_DATA", notBreaching: "OK" })
+      const put = (value: number) => call(() => cw.send(new PutMetricDataCommand({ Namespace: cost.Namespace, MetricData: [{ MetricName: cost.MetricName, Dimensions: cost.Dimensions, Value: value, Timestamp: sandbox.clock.now() }] })))
+      yield* put(150)
+      expect(yield* states).toEqual({ breaching: "ALARM", ignore: "ALARM", missing: "ALARM", notBreaching: "ALARM" })
+      // Two hours on, the point is out of the range: back to what each treatment says of no data (ignore keeps ALARM).
+      sandbox.clock.advance(2 * 3600_000)
+      expect(yield* states).toEqual({ breaching: "ALARM", ignore: "ALARM", missing: "INSUFFICIENT_DATA", notBreaching: "OK" })
+      yield* put(90)
+      expect(yield* states).toEqual({ breaching: "OK", ignore: "OK", missing: "OK", notBreaching: "OK" })
     }))
 
   it.scoped("reports SQS queue depth and age of the oldest message", () =>

@@ -1,9 +1,10 @@
 /**
  * Amazon CloudWatch over JSON 1.0 in query-compatible mode
  * (`GraniteServiceVersion20100801.*`). Time series come from a `MetricStore`
- * (PutMetricData + pluggable `MetricSource`s). Alarms are evaluated when read
- * against the same data, so an alarm on an idle estate instance really goes
- * to ALARM. ListMetrics lists what the sources declare and what was put.
+ * (PutMetricData + pluggable `MetricSource`s). Alarms (CloudWatchAlarms.ts)
+ * are evaluated when read against the same data, so an alarm on a busy estate
+ * instance really goes to ALARM. ListMetrics lists what the sources declare
+ * and what was put.
  * Metric-math expressions are not served.
  */
 import { Effect } from "effect"
@@ -12,6 +13,7 @@ import type { AwsError, Operation, ServiceFactory } from "../../ServiceHandler.j
 import { awsError } from "../../ServiceHandler.js"
 import { type Input, list, num, record, records, str, strings } from "../Input.js"
 import { paginate } from "../Pagination.js"
+import { makeAlarmOperations } from "./CloudWatchAlarms.js"
 import type { MetricStore } from "./MetricStore.js"
 
 const e = (code: string, queryCode: string, message: string, status = 400): AwsError => awsError(code, message, { status, queryCode })
@@ -34,77 +36,12 @@ const dimensionsOf = (input: Input) =>
   records(input, "Dimensions").map((d) => ({ name: str(d, "Name") ?? "", value: str(d, "Value") ?? "" }))
 
 const STATS = new Set(["SampleCount", "Average", "Sum", "Minimum", "Maximum"])
-const COMPARATORS: Record<string, (v: number, t: number) => boolean> = {
-  GreaterThanOrEqualToThreshold: (v, t) => v >= t,
-  GreaterThanThreshold: (v, t) => v > t,
-  LessThanThreshold: (v, t) => v < t,
-  LessThanOrEqualToThreshold: (v, t) => v <= t
-}
-
-interface Alarm {
-  readonly name: string
-  readonly accountId: string
-  readonly region: string
-  config: Input
-  updatedAt: Date
-  state: "OK" | "ALARM" | "INSUFFICIENT_DATA"
-  reason: string
-  stateUpdatedAt: Date
-}
 
 export const makeCloudWatchService =
   (store: MetricStore): ServiceFactory =>
   () => {
-    const alarms = new Map<string, Alarm>()
-    const alarmKey = (accountId: string, region: string, name: string) => `${accountId}/${region}/${name}`
-
-    const evaluate = (alarm: Alarm, now: Date): void => {
-      const c = alarm.config
-      const period = num(c, "Period") ?? 60
-      const periods = num(c, "EvaluationPeriods") ?? 1
-      const needed = num(c, "DatapointsToAlarm") ?? periods
-      const threshold = num(c, "Threshold") ?? 0
-      const compare = COMPARATORS[str(c, "ComparisonOperator") ?? ""] ?? COMPARATORS["GreaterThanThreshold"]
-      const end = new Date(Math.floor(now.getTime() / (period * 1000)) * period * 1000)
-      const points = store.points({
-        accountId: alarm.accountId, region: alarm.region, namespace: str(c, "Namespace") ?? "", metricName: str(c, "MetricName") ?? "",
-        dimensions: dimensionsOf(c), start: new Date(end.getTime() - periods * period * 1000), end, period,
-        stat: str(c, "Statistic") ?? str(c, "ExtendedStatistic") ?? "Average"
-      })
-      const next: Alarm["state"] = points.length === 0 ? "INSUFFICIENT_DATA" : points.filter((p) => compare?.(p.value, threshold) === true).length >= Math.min(needed, points.length) && points.length >= needed ? "ALARM" : "OK"
-      if (next !== alarm.state) {
-        alarm.reason = next === "INSUFFICIENT_DATA"
-          ? `Insufficient Data: ${periods} datapoints were unknown.`
-          : `Threshold Crossed: ${points.length} datapoint(s) [${points.map((p) => p.value).join(", ")}] evaluated against threshold ${threshold}.`
-        alarm.state = next
-        alarm.stateUpdatedAt = now
-      }
-    }
-
-    const alarmView = (a: Alarm) => {
-      const c = a.config
-      const opt = (k: string) => (c[k] === undefined ? {} : { [k]: c[k] })
-      return {
-        AlarmName: a.name,
-        AlarmArn: `arn:aws:cloudwatch:${a.region}:${a.accountId}:alarm:${a.name}`,
-        ...opt("AlarmDescription"),
-        AlarmConfigurationUpdatedTimestamp: a.updatedAt,
-        ActionsEnabled: c["ActionsEnabled"] ?? true,
-        OKActions: strings(c, "OKActions"),
-        AlarmActions: strings(c, "AlarmActions"),
-        InsufficientDataActions: strings(c, "InsufficientDataActions"),
-        StateValue: a.state,
-        StateReason: a.reason,
-        StateUpdatedTimestamp: a.stateUpdatedAt,
-        ...opt("MetricName"), ...opt("Namespace"), ...opt("Statistic"), ...opt("ExtendedStatistic"),
-        Dimensions: list(c, "Dimensions"),
-        ...opt("Period"), ...opt("Unit"), ...opt("EvaluationPeriods"), ...opt("DatapointsToAlarm"), ...opt("Threshold"),
-        ...opt("ComparisonOperator"), ...opt("TreatMissingData"),
-        StateTransitionedTimestamp: a.stateUpdatedAt
-      }
-    }
-
     const operations: Record<string, Operation> = {
+      ...makeAlarmOperations(store),
       PutMetricData: (input, ctx) =>
         Effect.gen(function* () {
           const namespace = str(input, "Namespace") ?? ""
@@ -226,55 +163,6 @@ export const makeCloudWatchService =
             Metrics: page.items.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) })),
             ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken })
           }
-        }),
-
-      PutMetricAlarm: (input, ctx) =>
-        Effect.gen(function* () {
-          const name = str(input, "AlarmName") ?? ""
-          if (name === "") return yield* missing("AlarmName")
-          if (num(input, "EvaluationPeriods") === undefined) return yield* missing("EvaluationPeriods")
-          if (str(input, "ComparisonOperator") === undefined) return yield* missing("ComparisonOperator")
-          if (str(input, "Statistic") === undefined && str(input, "ExtendedStatistic") === undefined && input["Metrics"] === undefined) {
-            return yield* e("InvalidParameterCombinationException", "InvalidParameterCombination", "Exactly one element of the metrics list should return data.")
-          }
-          const key = alarmKey(ctx.accountId, ctx.region, name)
-          const existing = alarms.get(key)
-          const alarm: Alarm = existing ?? { name, accountId: ctx.accountId, region: ctx.region, config: input, updatedAt: ctx.now, state: "INSUFFICIENT_DATA", reason: "Unchecked: Initial alarm creation", stateUpdatedAt: ctx.now }
-          alarm.config = input
-          alarm.updatedAt = ctx.now
-          alarms.set(key, alarm)
-          return {}
-        }),
-
-      DescribeAlarms: (input, ctx) =>
-        Effect.gen(function* () {
-          const names = strings(input, "AlarmNames")
-          const prefix = str(input, "AlarmNamePrefix")
-          const state = str(input, "StateValue")
-          const max = num(input, "MaxRecords") ?? 50
-          if (max < 1 || max > 100) return yield* invalid("The parameter MaxRecords must be between 1 and 100.")
-          const mine = [...alarms.values()]
-            .filter((a) => a.accountId === ctx.accountId && a.region === ctx.region)
-            .filter((a) => (names.length === 0 || names.includes(a.name)) && (prefix === undefined || a.name.startsWith(prefix)))
-            .sort((a, b) => a.name.localeCompare(b.name))
-          for (const a of mine) evaluate(a, ctx.now)
-          const wanted = mine.filter((a) => state === undefined || a.state === state)
-          const page = yield* paginate(wanted, {
-            scope: `alarms:${names.join(",")}:${prefix ?? ""}:${state ?? ""}`,
-            token: str(input, "NextToken"),
-            pageSize: max,
-            invalidToken: () => e("InvalidNextToken", "InvalidNextToken", "The service couldn't process the NextToken.")
-          })
-          return { MetricAlarms: page.items.map(alarmView), CompositeAlarms: [], ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }) }
-        }),
-
-      DeleteAlarms: (input, ctx) =>
-        Effect.gen(function* () {
-          const names = strings(input, "AlarmNames")
-          const unknown = names.find((n) => !alarms.has(alarmKey(ctx.accountId, ctx.region, n)))
-          if (unknown !== undefined) return yield* e("ResourceNotFound", "ResourceNotFound", `An alarm with the name ${unknown} does not exist.`, 404)
-          for (const n of names) alarms.delete(alarmKey(ctx.accountId, ctx.region, n))
-          return {}
         })
     }
 
