@@ -239,19 +239,16 @@ export const layer = (options: DynamoCycleStoreOptions): Layer.Layer<CycleStore,
 /** Creates the table and its index when absent, and waits until it is ACTIVE (CreateTable is asynchronous on AWS). */
 const provision = (aws: AwsClients.AwsClientsShape, tableName: string, target: AwsTarget): Effect.Effect<void, AwsError> => {
   const status = aws.call(DynamoDb, target, new DescribeTableCommand({ TableName: tableName })).pipe(Effect.map((out) => out.Table?.TableStatus))
+  const keySchema = (hash: string, range: string) => [{ AttributeName: hash, KeyType: "HASH" as const }, { AttributeName: range, KeyType: "RANGE" as const }]
   const create = aws.call(DynamoDb, target, new CreateTableCommand({
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [
-      { AttributeName: "PK", AttributeType: "S" },
-      { AttributeName: "SK", AttributeType: "S" },
-      { AttributeName: "HistoryKey", AttributeType: "S" },
-      { AttributeName: "HistorySort", AttributeType: "S" }
-    ],
-    KeySchema: [{ AttributeName: "PK", KeyType: "HASH" }, { AttributeName: "SK", KeyType: "RANGE" }],
+    AttributeDefinitions: ["PK", "SK", "HistoryKey", "HistorySort"].map((AttributeName) => ({ AttributeName, AttributeType: "S" as const })),
+    KeySchema: keySchema("PK", "SK"),
     GlobalSecondaryIndexes: [{
       IndexName: HISTORY_INDEX,
-      KeySchema: [{ AttributeName: "HistoryKey", KeyType: "HASH" }, { AttributeName: "HistorySort", KeyType: "RANGE" }],
+      KeySchema: keySchema("HistoryKey", "HistorySort"),
+      // Only the summary: history never reads bodies.
       Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["cycleId", "startedAt", "phaseIndex", "phase", "completedAt"] }
     }]
   })).pipe(
