@@ -4,54 +4,14 @@
  * runtime until SIGTERM/SIGINT, after which it drains within
  * MIYABI_DRAIN_SECONDS and exits 0.
  */
-import { Echo, EcsTaskProtection, type Handler, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime, WorkerTelemetry } from "@miyabi/queue"
+import { EcsTaskProtection, HandlerRegistry, QueueStore, SqliteTaskQueue, WorkerLogger, WorkerMetrics, WorkerRuntime, WorkerTelemetry } from "@miyabi/queue"
 import { InvalidInput, WorkerId } from "@miyabi/types"
-import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
-import { AwsRuntime } from "@miyabi/aws-runtime"
-import { CostExplorer, CostReportTask, CurFiles } from "@miyabi/cost"
-import { TaskFailure } from "@miyabi/queue"
-import { TaskKind } from "@miyabi/types"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
 import * as os from "node:os"
+import { builtinHandlers } from "./BuiltinHandlers.js"
 import { serveHealth } from "./HealthServer.js"
+import { workerAwsRuntime } from "./WorkerAwsRuntime.js"
 import { type LogLevel, loadWorkerConfig, type WorkerConfig } from "./WorkerConfig.js"
-
-/** The task kinds this worker runs. A capability that adds a built-in kind appends its handler here. */
-/** `account-vend` (@miyabi/account-factory) through the AWS the environment configures; a retried vend resumes instead of creating twice. */
-const PERMANENT_VEND_FAILURES: ReadonlyArray<string> = ["EmailAlreadyExists", "AccountLimitExceeded", "InvalidAddress", "InvalidEmail", "PaymentInstrument", "BusinessValidation"]
-const accountVendHandler = HandlerRegistry.handler({
-  kind: TaskKind.make(ACCOUNT_VEND_TASK_KIND),
-  payload: AccountVendPayload,
-  timeout: "30 minutes",
-  run: (payload) =>
-    runAccountVendTask(payload).pipe(
-      Effect.provide(OrganizationsSdk.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
-      Effect.mapError((error) =>
-        new TaskFailure({
-          reason: ConfigError.isConfigError(error) || error._tag === "InvalidInput" || PERMANENT_VEND_FAILURES.includes(error.reason) ? "Permanent" : "Transient",
-          message: ConfigError.isConfigError(error) ? `AWS settings: ${String(error)}` : error.message
-        })
-      )
-    )
-})
-
-/** `cost-report` (@miyabi/cost): a month from CUR files (DuckDB) or Cost Explorer, reports written to the payload's outputDir. */
-const costReportHandler = HandlerRegistry.handler({
-  kind: TaskKind.make(CostReportTask.kind),
-  payload: CostReportTask.Payload,
-  timeout: "30 minutes",
-  run: (payload) =>
-    CostReportTask.run(payload).pipe(
-      Effect.provide(Layer.merge(CurFiles.layerWithDuckDb({ config: { threads: "1" } }), CostExplorer.layer.pipe(Layer.provide(AwsRuntime.layerConfig())))),
-      Effect.mapError((error) =>
-        ConfigError.isConfigError(error)
-          ? new TaskFailure({ reason: "Permanent", message: `AWS settings: ${String(error)}` })
-          : new TaskFailure({ reason: CostReportTask.isTransient(error) ? "Transient" : "Permanent", message: error.message })
-      )
-    )
-})
-
-export const builtinHandlers: ReadonlyArray<Handler> = [Echo.EchoHandler, accountVendHandler, costReportHandler]
 
 const effectLogLevel = { debug: "Debug", info: "Info", warn: "Warning", error: "Error" } as const satisfies Record<LogLevel, string>
 
@@ -106,7 +66,8 @@ export const runWorker = (config: WorkerConfig) => {
         config.store._tag === "Sqlite"
           ? SqliteTaskQueue.layer(config.store.path, { createDirectory: true })
           : awsQueueLayer(config.store.spec),
-        HandlerRegistry.layer(builtinHandlers),
+        // Handlers that act in member accounts assume MIYABI_MEMBER_ROLE_NAME there.
+        HandlerRegistry.layer(builtinHandlers(workerAwsRuntime(config.memberRole))),
         metricsLayer(config, id)
       )
     ),

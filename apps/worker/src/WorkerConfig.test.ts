@@ -15,7 +15,8 @@ describe("loadWorkerConfig", () => {
         httpPort: 8080,
         httpHost: "0.0.0.0",
         logLevel: "info",
-        metrics: "none"
+        metrics: "none",
+        memberRole: { roleName: undefined, externalId: undefined }
       })
     })
   )
@@ -61,6 +62,19 @@ describe("loadWorkerConfig", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(loadWorkerConfig({ [name]: value }))
       expect(error.message).toBe(message)
+    })
+  )
+
+  it.effect("reads the member-account role and external id, and names the variable when one is not what IAM accepts", () =>
+    Effect.gen(function* () {
+      const config = yield* loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", MIYABI_MEMBER_ROLE_NAME: "MiyabiMemberAccess", MIYABI_MEMBER_EXTERNAL_ID: "miyabi-prod:7" })
+      expect(config.memberRole).toEqual({ roleName: "MiyabiMemberAccess", externalId: "miyabi-prod:7" })
+      const badRole = yield* Effect.flip(loadWorkerConfig({ MIYABI_MEMBER_ROLE_NAME: "role/with/path" }))
+      expect(badRole.message).toBe('env MIYABI_MEMBER_ROLE_NAME: expected an IAM role name: 1-64 letters, digits and + = , . @ _ - (got "role/with/path")')
+      const tooLong = yield* Effect.flip(loadWorkerConfig({ MIYABI_MEMBER_ROLE_NAME: "r".repeat(65) }))
+      expect(tooLong.source).toBe("env MIYABI_MEMBER_ROLE_NAME")
+      const badId = yield* Effect.flip(loadWorkerConfig({ MIYABI_MEMBER_EXTERNAL_ID: "has space" }))
+      expect(badId.message).toMatch(/^env MIYABI_MEMBER_EXTERNAL_ID: expected an external id/)
     })
   )
 

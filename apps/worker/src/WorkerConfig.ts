@@ -42,6 +42,27 @@ export type StoreSetting =
   | { readonly _tag: "Sqlite"; readonly path: string }
   | { readonly _tag: "Aws"; readonly spec: string }
 
+/**
+ * The role the worker's handlers assume in member accounts (AwsRuntime's
+ * AssumeRole into arn:aws:iam::<account>:role/<roleName>). Unset fields fall
+ * back to the AWS runtime's own settings (MIYABI_AWS_ROLE_NAME, default
+ * OrganizationAccountAccessRole; MIYABI_AWS_EXTERNAL_ID).
+ */
+export interface MemberRole {
+  /** MIYABI_MEMBER_ROLE_NAME: an IAM role name, 1-64 of letters, digits and + = , . @ _ - */
+  readonly roleName: string | undefined
+  /** MIYABI_MEMBER_EXTERNAL_ID: the external id the role's trust policy requires, if any. */
+  readonly externalId: string | undefined
+}
+
+// IAM's own patterns for a role name and an sts:AssumeRole external id.
+const RoleName = Schema.String.pipe(
+  Schema.pattern(/^[\w+=,.@-]{1,64}$/, { message: () => "expected an IAM role name: 1-64 letters, digits and + = , . @ _ -" })
+)
+const ExternalId = Schema.String.pipe(
+  Schema.pattern(/^[\w+=,.@:/-]{2,1224}$/, { message: () => "expected an external id: 2-1224 letters, digits and + = , . @ : / _ -" })
+)
+
 export interface WorkerConfig {
   readonly store: StoreSetting
   readonly concurrency: number
@@ -52,6 +73,7 @@ export interface WorkerConfig {
   readonly logLevel: LogLevel
   /** "emf": CloudWatch Embedded Metric Format lines and ECS task protection (the default on ECS); "none" elsewhere. */
   readonly metrics: MetricsMode
+  readonly memberRole: MemberRole
 }
 
 /** The default store: the same per-user file the `miyabi` CLI uses. */
@@ -90,5 +112,17 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
     const logLevel = yield* variable(env, "LOG_LEVEL", LogLevelFromEnv, "info")
     // ECS sets ECS_AGENT_URI in every task: there the worker reports EMF metrics and protects its in-flight tasks.
     const metrics = yield* variable(env, "MIYABI_METRICS", MetricsMode, env["ECS_AGENT_URI"] === undefined ? "none" : "emf")
-    return { store, concurrency, leaseMs: leaseSeconds * 1_000, drainMs: drainSeconds * 1_000, httpPort, httpHost, logLevel, metrics }
+    const roleName = yield* variable(env, "MIYABI_MEMBER_ROLE_NAME", Schema.UndefinedOr(RoleName), undefined)
+    const externalId = yield* variable(env, "MIYABI_MEMBER_EXTERNAL_ID", Schema.UndefinedOr(ExternalId), undefined)
+    return {
+      store,
+      concurrency,
+      leaseMs: leaseSeconds * 1_000,
+      drainMs: drainSeconds * 1_000,
+      httpPort,
+      httpHost,
+      logLevel,
+      metrics,
+      memberRole: { roleName, externalId }
+    }
   })
