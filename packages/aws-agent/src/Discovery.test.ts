@@ -178,4 +178,64 @@ describe("Discovery against the sandbox", () => {
       }).pipe(Effect.provide(stack(DiscoveryCache.layerMemory))),
     60_000
   )
+
+  const SCALING_EDGE = ["elastic-load-balancing-v2", "auto-scaling", "cloudfront"]
+
+  it.scopedLive(
+    "finds the estate's load balancers, auto scaling groups and distributions, and its idle balancers as findings",
+    () =>
+      Effect.gen(function* () {
+        yield* sandboxInEnv()
+        const data = estate.data
+        const { world } = yield* Discovery.run({ regions: data.regions, services: SCALING_EDGE, utilization: false })
+        const ids = (kind: string) => world.resources.filter((r) => r.kind === kind).map((r) => r.id).sort()
+        expect(ids("load-balancer")).toEqual(data.loadBalancers.map((lb) => lb.arn).sort())
+        expect(ids("auto-scaling-group")).toEqual(data.autoScalingGroups.map((g) => g.name).sort())
+        expect(ids("cloudfront-distribution")).toEqual(data.distributions.map((d) => d.id).sort())
+        expect(world.coverage.every((c) => c.status === "ok")).toBe(true)
+        // CloudFront is one global unit per account; the others one per account and region.
+        expect(world.coverage.filter((c) => c.service === "cloudfront").map((c) => c.region)).toEqual(data.organization.accounts.map(() => "global"))
+        expect(new Set(world.resources.filter((r) => r.kind !== "cloudfront-distribution").map((r) => r.owner))).toEqual(new Set(["Napoleon"]))
+        expect(new Set(world.resources.filter((r) => r.kind === "cloudfront-distribution").map((r) => r.owner))).toEqual(new Set(["Jobs"]))
+        for (const r of world.resources) {
+          const tags = r.kind === "load-balancer" ? data.loadBalancers.find((lb) => lb.arn === r.id)?.tags : r.kind === "auto-scaling-group" ? data.autoScalingGroups.find((g) => g.name === r.id)?.tags : data.distributions.find((d) => d.id === r.id)?.tags
+          expect(r.tags, r.id).toEqual(tags)
+        }
+        // An auto scaling group's instances are the estate's instances of its account and region.
+        for (const r of world.resources) {
+          if (r.details._tag !== "auto-scaling-group") continue
+          const instances = data.instances.filter((i) => r.details._tag === "auto-scaling-group" && r.details.instanceIds.includes(i.id))
+          expect(instances.map((i) => `${i.accountId}/${i.region}`)).toEqual(instances.map(() => `${r.account}/${r.region}`))
+        }
+        // Load balancers are priced by the hour; idle ones are the generator's idle balancers, exactly.
+        expect(world.resources.filter((r) => r.kind === "load-balancer").every((r) => r.monthlyCost > 0)).toBe(true)
+        const idle = world.findings.filter((f) => f.rule === "cost.idle-load-balancer").map((f) => `${f.resource.account}/${f.resource.id}`).sort()
+        const truth = data.truth.filter((t) => t.kind === "elbv2:load-balancer" && t.reason === "idle").map((t) => `${t.accountId}/${t.resourceId}`).sort()
+        expect(truth.length).toBeGreaterThan(0)
+        expect(idle).toEqual(truth)
+      }).pipe(Effect.provide(stack())),
+    60_000
+  )
+
+  it.scopedLive(
+    "load balancers, auto scaling groups and distributions under 20 % throttling with one account denied: the denial in coverage, the rest found",
+    () =>
+      Effect.gen(function* () {
+        const data = estate.data
+        const denied = data.loadBalancers[0]?.accountId ?? ""
+        yield* sandboxInEnv({ faults: { seed: 5, rules: [{ throttleRate: 0.2 }], deniedAccounts: [denied] } })
+        const { world } = yield* Discovery.run({ regions: data.regions, services: SCALING_EDGE, utilization: false })
+        const deniedCoverage = world.coverage.filter((c) => c.account === denied)
+        expect(new Set(deniedCoverage.map((c) => c.service))).toEqual(new Set(SCALING_EDGE))
+        expect(deniedCoverage.every((c) => c.status === "denied")).toBe(true)
+        expect(deniedCoverage.filter((c) => c.service === "cloudfront").map((c) => c.region)).toEqual(["global"])
+        expect(world.coverage.filter((c) => c.account !== denied).every((c) => c.status === "ok")).toBe(true)
+        expect(world.resources.some((r) => r.account === denied)).toBe(false)
+        const ids = (kind: string) => world.resources.filter((r) => r.kind === kind).map((r) => r.id).sort()
+        expect(ids("load-balancer")).toEqual(data.loadBalancers.filter((lb) => lb.accountId !== denied).map((lb) => lb.arn).sort())
+        expect(ids("auto-scaling-group")).toEqual(data.autoScalingGroups.filter((g) => g.accountId !== denied).map((g) => g.name).sort())
+        expect(ids("cloudfront-distribution")).toEqual(data.distributions.filter((d) => d.accountId !== denied).map((d) => d.id).sort())
+      }).pipe(Effect.provide(stack())),
+    60_000
+  )
 })

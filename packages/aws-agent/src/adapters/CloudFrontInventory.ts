@@ -1,9 +1,9 @@
-/** CloudFront distributions, a global service recorded in us-east-1. */
-import { CloudFrontClient, type DistributionSummary, ListDistributionsCommand } from "@aws-sdk/client-cloudfront"
+/** CloudFront distributions, a global service recorded in us-east-1, with their tags (ListTagsForResource). */
+import { CloudFrontClient, type DistributionSummary, ListDistributionsCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { CloudFrontDistributionDetails, Region, type Resource } from "@miyabi/types"
 import { Context, Effect, Layer, Option, Stream } from "effect"
-import { type InventoryTarget, makeResource, type ServiceInventory } from "./Inventory.js"
+import { type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const CloudFront = ServiceDescriptor.make("cloudfront", (config) => new CloudFrontClient(config))
 
@@ -16,7 +16,7 @@ export class CloudFrontInventory extends Context.Tag("@miyabi/aws-agent/CloudFro
 
 const HOME = Region.make("us-east-1")
 
-export const distributionResource = (target: InventoryTarget, d: DistributionSummary): Resource => {
+export const distributionResource = (target: InventoryTarget, d: DistributionSummary, tags: Readonly<Record<string, string>> = {}): Resource => {
   const id = d.Id ?? ""
   return makeResource({
     id,
@@ -26,7 +26,7 @@ export const distributionResource = (target: InventoryTarget, d: DistributionSum
     account: target.account,
     region: HOME,
     state: d.Enabled === false ? "stopped" : d.Status === "InProgress" ? "pending" : "running",
-    tags: {},
+    tags,
     details: CloudFrontDistributionDetails.make({
       domainName: d.DomainName ?? "",
       enabled: d.Enabled !== false,
@@ -40,13 +40,23 @@ export const distributionResource = (target: InventoryTarget, d: DistributionSum
 
 export const make: Effect.Effect<CloudFrontInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
   // The page token sits inside DistributionList, where the generic paginator does not look.
+  const home = (target: InventoryTarget) => ({ account: target.account, region: HOME })
   const distributions = (target: InventoryTarget) =>
     Stream.paginateEffect(undefined as string | undefined, (marker) =>
-      Effect.map(aws.call(CloudFront, { account: target.account, region: HOME }, new ListDistributionsCommand(marker === undefined ? { MaxItems: 100 } : { MaxItems: 100, Marker: marker })), (out) => [
-        (out.DistributionList?.Items ?? []).map((d) => distributionResource(target, d)),
+      Effect.map(aws.call(CloudFront, home(target), new ListDistributionsCommand(marker === undefined ? { MaxItems: 100 } : { MaxItems: 100, Marker: marker })), (out) => [
+        out.DistributionList?.Items ?? [],
         Option.fromNullable(out.DistributionList?.NextMarker).pipe(Option.filter((m) => m !== "" && m !== marker))
       ] as const)
-    ).pipe(Stream.mapConcat((chunk) => chunk))
+    ).pipe(
+      Stream.mapConcat((chunk) => chunk),
+      Stream.mapEffect(
+        (d) =>
+          d.ARN === undefined
+            ? Effect.succeed(distributionResource(target, d))
+            : Effect.map(aws.call(CloudFront, home(target), new ListTagsForResourceCommand({ Resource: d.ARN })), (out) => distributionResource(target, d, tagsFromList(out.Tags?.Items))),
+        { concurrency: 4 }
+      )
+    )
   return { distributions, inventory: { service: "cloudfront", scope: "global", discover: distributions } }
 })
 

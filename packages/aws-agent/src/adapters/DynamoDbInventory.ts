@@ -1,9 +1,9 @@
-/** DynamoDB tables: billing mode, capacity, size. */
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, type TableDescription } from "@aws-sdk/client-dynamodb"
+/** DynamoDB tables: billing mode, capacity, size, tags (ListTagsOfResource). */
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand, type ListTagsOfResourceCommandInput, type TableDescription } from "@aws-sdk/client-dynamodb"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { DynamoDbTableDetails, type Resource } from "@miyabi/types"
-import { Context, Effect, Layer, Option, Stream } from "effect"
-import { type InventoryTarget, makeResource, nonNegativeInt, type ServiceInventory } from "./Inventory.js"
+import { Chunk, Context, Effect, Layer, Option, Stream } from "effect"
+import { type InventoryTarget, makeResource, nonNegativeInt, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const DynamoDb = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
 
@@ -14,7 +14,7 @@ export interface DynamoDbInventoryShape {
 
 export class DynamoDbInventory extends Context.Tag("@miyabi/aws-agent/DynamoDbInventory")<DynamoDbInventory, DynamoDbInventoryShape>() {}
 
-export const tableResource = (target: InventoryTarget, t: TableDescription): Resource => {
+export const tableResource = (target: InventoryTarget, t: TableDescription, tags: Readonly<Record<string, string>> = {}): Resource => {
   const name = t.TableName ?? ""
   const rcu = nonNegativeInt(t.ProvisionedThroughput?.ReadCapacityUnits)
   const wcu = nonNegativeInt(t.ProvisionedThroughput?.WriteCapacityUnits)
@@ -29,7 +29,7 @@ export const tableResource = (target: InventoryTarget, t: TableDescription): Res
     account: target.account,
     region: target.region,
     state: t.TableStatus === "ACTIVE" || t.TableStatus === "UPDATING" ? "running" : t.TableStatus === "CREATING" ? "pending" : t.TableStatus === "DELETING" ? "deleting" : "unknown",
-    tags: {},
+    tags,
     details: DynamoDbTableDetails.make({
       billingMode: onDemand ? "PAY_PER_REQUEST" : "PROVISIONED",
       ...(onDemand || rcu === undefined ? {} : { readCapacityUnits: rcu }),
@@ -52,8 +52,19 @@ export const make: Effect.Effect<DynamoDbInventoryShape, never, AwsClients.AwsCl
     ).pipe(Stream.mapConcat((chunk) => chunk))
   const tables = (target: InventoryTarget) =>
     names(target).pipe(
-      Stream.mapEffect((TableName) => aws.call(DynamoDb, target, new DescribeTableCommand({ TableName })), { concurrency: 8 }),
-      Stream.flatMap((out) => (out.Table === undefined ? Stream.empty : Stream.make(tableResource(target, out.Table))))
+      Stream.mapEffect(
+        (TableName) =>
+          Effect.flatMap(aws.call(DynamoDb, target, new DescribeTableCommand({ TableName })), (out) => {
+            const table = out.Table
+            if (table === undefined) return Effect.succeed(Option.none<Resource>())
+            if (table.TableArn === undefined) return Effect.succeed(Option.some(tableResource(target, table)))
+            return aws
+              .paginate(DynamoDb, target, (input: ListTagsOfResourceCommandInput) => new ListTagsOfResourceCommand(input), { ResourceArn: table.TableArn }, { inputToken: "NextToken", outputToken: "NextToken", items: "Tags" })
+              .pipe(Stream.runCollect, Effect.map((tags) => Option.some(tableResource(target, table, tagsFromList(Chunk.toReadonlyArray(tags))))))
+          }),
+        { concurrency: 8 }
+      ),
+      Stream.filterMap((r) => r)
     )
   return { tables, inventory: { service: "dynamodb", scope: "regional", discover: tables } }
 })

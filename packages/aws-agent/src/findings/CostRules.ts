@@ -148,6 +148,17 @@ const bucketWithoutLifecycle = rule("cost.bucket-without-lifecycle", "A bucket w
   }
 })
 
+const idleLoadBalancer = rule("cost.idle-load-balancer", "A load balancer with no registered target: it bills by the hour and serves nothing", (r) => {
+  // targetCount is absent when discovery could not read the target groups: no finding on no evidence.
+  if (r.details._tag !== "load-balancer" || r.details.targetCount !== 0) return undefined
+  return {
+    severity: costSeverity(r.monthlyCost),
+    summary: `${r.name ?? r.id} (${r.details.type}, ${r.details.scheme}) has no registered targets`,
+    evidence: { targetCount: 0, type: r.details.type },
+    impact: r.monthlyCost
+  }
+})
+
 export const costRules: ReadonlyArray<Rule> = [
   idleInstance,
   overProvisioned("ec2-instance", "cost.overprovisioned-instance", "instance"),
@@ -159,6 +170,7 @@ export const costRules: ReadonlyArray<Rule> = [
   unassociatedAddress,
   gp2Volume,
   previousGeneration,
-  bucketWithoutLifecycle
+  bucketWithoutLifecycle,
+  idleLoadBalancer
 ]
 

@@ -7,6 +7,7 @@ import {
   ElasticIpDetails,
   EcsServiceDetails,
   IngressRule,
+  LoadBalancerDetails,
   MicroUsd,
   owningAgent,
   PublicAccessBlock,
@@ -91,6 +92,9 @@ describe("Findings", () => {
     ["a public unencrypted database", [make(db({ public: true, encrypted: false }), { utilization: cpu(40, 80) })], ["security.public-database", "security.unencrypted-database"]],
     ["an idle database", [make(db(), { utilization: cpu(0.5, 2) })], ["cost.idle-database"]],
     ["an over-provisioned database", [make(db(), { utilization: cpu(6, 12) })], ["cost.overprovisioned-database"]],
+    ["a load balancer with no registered target", [make(LoadBalancerDetails.make({ type: "application", scheme: "internet-facing", targetCount: 0 }))], ["cost.idle-load-balancer"]],
+    ["a load balancer with targets", [make(LoadBalancerDetails.make({ type: "application", scheme: "internet-facing", targetCount: 2 }))], []],
+    ["a load balancer whose targets were not read", [make(LoadBalancerDetails.make({ type: "network", scheme: "internal" }))], []],
     [
       "an over-provisioned ECS service",
       [
