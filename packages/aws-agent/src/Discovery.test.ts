@@ -83,7 +83,7 @@ describe("Discovery against the sandbox", () => {
         const data = estate.data
         const catalog = yield* refreshFromPriceList({ regions: [...data.regions] })
         const progress: Array<number> = []
-        const { world } = yield* Discovery.run({
+        const { world, utilizationStats } = yield* Discovery.run({
           regions: data.regions,
           services: SERVED,
           utilization: { end: new Date(data.asOf) },
@@ -134,6 +134,17 @@ describe("Discovery against the sandbox", () => {
         expect(world.securityScore).toBeGreaterThan(0)
         expect(world.securityScore).toBeLessThan(100)
         expect(world.averageUtilization).toBeGreaterThan(0)
+
+        // The world file carries the percentiles the optimizer reads from utilizationStats, and the history behind them.
+        const measured = world.resources.filter((r) => r.utilization?.metric === "CPUUtilization")
+        expect(measured.length).toBeGreaterThan(5)
+        for (const r of measured) {
+          const stats = utilizationStats.get(r.arn)
+          expect(r.utilization?.p50Percent).toBeCloseTo(Math.min(100, stats?.p50 ?? -1), 9)
+          expect(r.utilization?.p95Percent).toBeCloseTo(Math.min(100, stats?.p95 ?? -1), 9)
+          expect(r.utilization?.historyHours).toBe(r.utilization?.datapoints)
+          expect(r.utilization?.historyHours).toBeLessThanOrEqual(14 * 24)
+        }
         void sandbox
       }).pipe(Effect.provide(stack())),
     60_000

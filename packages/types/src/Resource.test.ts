@@ -51,4 +51,24 @@ describe("Resource", () => {
       const error = yield* Effect.flip(decodeInput(Resource, "world.json")(bad))
       expect(error.path).toBe("utilization.averagePercent")
     }))
+
+  it("decodes utilization without percentiles (world files from before) and round-trips it with them", () => {
+    const old = anInstance.utilization
+    expect(Object.keys(old)).not.toContain("p95Percent")
+    const before = Schema.decodeUnknownSync(Resource)({ ...anInstance, utilization: old })
+    expect(before.utilization?.p95Percent).toBeUndefined()
+    expect(before.utilization?.historyHours).toBeUndefined()
+    const withPercentiles = { ...anInstance, utilization: { ...old, p50Percent: 11.5, p95Percent: 61.25, periodSeconds: 3600, historyHours: 336 } }
+    const decoded = Schema.decodeUnknownSync(Resource)(withPercentiles)
+    expect(decoded.utilization).toMatchObject({ p50Percent: 11.5, p95Percent: 61.25, periodSeconds: 3600, historyHours: 336 })
+    expect(Schema.encodeSync(Resource)(decoded)).toEqual(withPercentiles)
+  })
+
+  it.effect("rejects a p95 above 100 % and a negative history", () =>
+    Effect.gen(function* () {
+      const high = yield* Effect.flip(decodeInput(Resource, "world.json")({ ...anInstance, utilization: { ...anInstance.utilization, p95Percent: 101 } }))
+      expect(high.path).toBe("utilization.p95Percent")
+      const negative = yield* Effect.flip(decodeInput(Resource, "world.json")({ ...anInstance, utilization: { ...anInstance.utilization, historyHours: -1 } }))
+      expect(negative.path).toBe("utilization.historyHours")
+    }))
 })

@@ -98,7 +98,18 @@ export class Utilization extends Schema.Class<Utilization>("Utilization")({
   /** Lambda: average duration. */
   averageDurationMs: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
   /** ECS: memory alongside CPU. */
-  memoryAveragePercent: Schema.optional(Percent)
+  memoryAveragePercent: Schema.optional(Percent),
+  /**
+   * Median and 95th percentile of the main series over the window (the
+   * period averages of CPU, or Lambda duration as a share of the timeout).
+   * Optional: world files written before they were recorded still decode.
+   */
+  p50Percent: Schema.optional(Percent),
+  p95Percent: Schema.optional(Percent),
+  /** Seconds per datapoint (3600: hourly). */
+  periodSeconds: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  /** History the datapoints cover (datapoints x period); below windowDays x 24 for a resource younger than the window. */
+  historyHours: Schema.optional(Schema.Number.pipe(Schema.nonNegative()))
 }) {}
 
 const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative())

@@ -36,7 +36,16 @@ describe("utilization", () => {
   it("turns Lambda invocations and duration into duration over timeout", () => {
     const fn = make("f", LambdaFunctionDetails.make({ memoryMiB: 512, timeoutSeconds: 10, architecture: "x86_64", packageType: "Zip" }))
     const u = utilizationOf(fn, { invocations: [10, 20, 30], duration: [1000, 3000] }, 14)
-    expect(u).toMatchObject({ metric: "Duration/Timeout", invocations: 60, averageDurationMs: 2000, averagePercent: 20, peakPercent: 30 })
+    expect(u).toMatchObject({ metric: "Duration/Timeout", invocations: 60, averageDurationMs: 2000, averagePercent: 20, peakPercent: 30, p50Percent: 10, p95Percent: 30, periodSeconds: 3600, historyHours: 3 })
+  })
+
+  it("records the CPU series' p50 and p95 and the hours of history it covers", () => {
+    // 48 hourly averages: 40 quiet hours at 5 %, 8 busy ones at 60 % (a resource two days old in a 14-day window).
+    const cpuAvg = [...Array.from({ length: 40 }, () => 5), ...Array.from({ length: 8 }, () => 60)]
+    const u = utilizationOf(instance("i-3"), { cpuAvg, cpuMax: [...cpuAvg, 97] }, 14)
+    expect(u).toMatchObject({ metric: "CPUUtilization", datapoints: 48, p50Percent: 5, p95Percent: 60, peakPercent: 97, periodSeconds: 3600, historyHours: 48, windowDays: 14 })
+    expect(u?.p50Percent).toBe(metricStats(cpuAvg).p50)
+    expect(u?.p95Percent).toBe(metricStats(cpuAvg).p95)
   })
 
   it.effect("batches at most 500 queries per GetMetricData call", () =>

@@ -71,6 +71,9 @@ export type SeriesByRole = Partial<Record<Role, ReadonlyArray<number>>>
 
 const clampPercent = (n: number): number => Math.min(100, Math.max(0, n))
 
+/** Hourly datapoints: the history they cover, in hours. */
+const history = (datapoints: number) => ({ periodSeconds: PERIOD, historyHours: (datapoints * PERIOD) / 3600 })
+
 /** The resource's Utilization from its series (pure). */
 export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: number): Utilization | undefined => {
   if (r.details._tag === "lambda-function") {
@@ -80,14 +83,18 @@ export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: num
     const total = invocations.reduce((a, b) => a + b, 0)
     const duration = metricStats(durations)
     const timeoutMs = r.details.timeoutSeconds * 1000
+    const share = (ms: number) => clampPercent((ms / timeoutMs) * 100)
+    const datapoints = Math.max(invocations.length, durations.length)
     return Utilization.make({
       metric: "Duration/Timeout",
-      averagePercent: clampPercent((duration.avg / timeoutMs) * 100),
-      peakPercent: clampPercent((duration.max / timeoutMs) * 100),
+      averagePercent: share(duration.avg),
+      peakPercent: share(duration.max),
       windowDays,
-      datapoints: Math.max(invocations.length, durations.length),
+      datapoints,
       invocations: Math.round(total),
-      averageDurationMs: duration.avg
+      averageDurationMs: duration.avg,
+      ...(duration.count === 0 ? {} : { p50Percent: share(duration.p50), p95Percent: share(duration.p95) }),
+      ...history(datapoints)
     }, true)
   }
   const avg = metricStats(series.cpuAvg ?? [])
@@ -100,7 +107,10 @@ export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: num
     peakPercent: clampPercent(peak),
     windowDays,
     datapoints: avg.count,
-    ...(memory === undefined || memory.count === 0 ? {} : { memoryAveragePercent: clampPercent(memory.avg) })
+    ...(memory === undefined || memory.count === 0 ? {} : { memoryAveragePercent: clampPercent(memory.avg) }),
+    p50Percent: clampPercent(avg.p50),
+    p95Percent: clampPercent(avg.p95),
+    ...history(avg.count)
   }, true)
 }
 
