@@ -122,4 +122,16 @@ describe("IAM", () => {
     expect(JSON.stringify(bySid("TaskTableEnqueue").Resource)).not.toContain("/index/")
     expect(JSON.stringify(bySid("OwnLogGroup").Resource)).toContain("WebhookFunctionLogs")
   })
+
+  it("lets the webhook delete only its replay-guard items (DELIVERY#<id>) in the task table", () => {
+    const statements = documents.flatMap((d) => d.statements)
+    const forget = statements.find((s) => s.Sid === "ReplayGuardForget")!
+    expect(asList(forget.Action)).toEqual(["dynamodb:DeleteItem"])
+    expect(JSON.stringify(forget.Resource)).toMatch(/TablesTasks/)
+    expect(JSON.stringify(forget.Resource)).not.toContain("/index/")
+    expect(forget.Condition).toEqual({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DELIVERY#*"] } })
+    // No other statement of the webhook grants DeleteItem.
+    const deleting = statements.filter((s) => asList(s.Action).includes("dynamodb:DeleteItem"))
+    expect(deleting.map((s) => s.Sid)).toEqual(["ReplayGuardForget"])
+  })
 })

@@ -85,6 +85,13 @@ describe("task table", () => {
 })
 
 describe("task table TTL", () => {
+  it("the webhook keeps its replay guard in this table (DynamoDB replay store), so the same TTL expires delivery ids", () => {
+    synth.template.hasResourceProperties("AWS::Lambda::Function", {
+      Handler: "index.handler",
+      Environment: { Variables: Match.objectLike({ MIYABI_REPLAY_STORE: "dynamodb", MIYABI_TASK_TABLE: Match.anyValue() }) }
+    })
+  })
+
   it("is enabled on the very attribute the queue writes on log items (and webhook delivery ids)", () => {
     expect(AwsQueueResources.TTL_ATTRIBUTE).toBe("expiresAt")
     const tables = Object.values(resourcesOf(synth.template, "AWS::DynamoDB::Table"))

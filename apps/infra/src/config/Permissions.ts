@@ -6,6 +6,10 @@
 
 /** The webhook only enqueues: an idempotency item and the task record, then one message. */
 export const webhookTableActions: ReadonlyArray<string> = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+/** Beyond enqueue: dropping its own replay-guard item (DELIVERY#<id>) when the queue refused the delivery, so GitHub may redeliver. */
+export const webhookReplayActions: ReadonlyArray<string> = ["dynamodb:DeleteItem"]
+/** The only partition keys `webhookReplayActions` may touch (IAM's dynamodb:LeadingKeys). */
+export const webhookReplayKeys: ReadonlyArray<string> = ["DELIVERY#*"]
 export const webhookQueueActions: ReadonlyArray<string> = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
 
 /** The worker claims, heartbeats, completes, retries and dead-letters. */

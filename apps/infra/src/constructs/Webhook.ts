@@ -13,7 +13,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda"
 import * as logs from "aws-cdk-lib/aws-logs"
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager"
 import { Construct } from "constructs"
-import { webhookQueueActions, webhookTableActions } from "../config/Permissions.js"
+import { webhookQueueActions, webhookReplayActions, webhookReplayKeys, webhookTableActions } from "../config/Permissions.js"
 import type { Queues } from "./Queues.js"
 
 export interface WebhookProps {
@@ -66,6 +66,8 @@ export class Webhook extends Construct {
         MIYABI_QUEUE_STANDARD_URL: props.queues.standard.queueUrl,
         MIYABI_QUEUE_DLQ_URL: props.queues.deadLetter.queueUrl,
         MIYABI_TRIGGER_LABEL: props.triggerLabel,
+        // Delivery ids in the task table (DELIVERY#<id>, TTL expiresAt), shared by every container.
+        MIYABI_REPLAY_STORE: "dynamodb",
         // A dynamic reference, resolved by CloudFormation at deploy: the secret is never in the template.
         GITHUB_WEBHOOK_SECRET: props.secret.secretValue.unsafeUnwrap(),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
@@ -76,6 +78,16 @@ export class Webhook extends Construct {
       new iam.PolicyStatement({ sid: "EnqueueMessages", actions: [...webhookQueueActions], resources: [props.queues.high.queueArn, props.queues.standard.queueArn] })
     )
     role.addToPolicy(new iam.PolicyStatement({ sid: "TaskTableEnqueue", actions: [...webhookTableActions], resources: [props.table.tableArn] }))
+    // The replay guard: DELIVERY#<id> items (with the table's TTL) are put with the enqueue grant above;
+    // deleting is allowed on those items only.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "ReplayGuardForget",
+        actions: [...webhookReplayActions],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...webhookReplayKeys] } }
+      })
+    )
 
     this.accessLogGroup = new logs.LogGroup(this, "AccessLogs", { retention: props.logRetention })
     this.api = new apigwv2.HttpApi(this, "Api", {

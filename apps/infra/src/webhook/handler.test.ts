@@ -2,7 +2,8 @@
  * The built webhook bundle (dist/webhook/index.mjs, the Lambda asset) run in
  * a child node process, as Lambda would load it, against the sandbox's SQS
  * and dynalite: a signed labeled issue is accepted and lands on a queue, its
- * replay and a forged delivery are refused, a GET is not allowed.
+ * replay (in the same container and in another) and a forged delivery are
+ * refused, a GET is not allowed.
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { Intake } from "@miyabi/queue"
@@ -12,7 +13,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { provisionOnlyActions, webhookQueueActions, webhookTableActions } from "../config/Permissions.js"
+import { provisionOnlyActions, webhookQueueActions, webhookReplayActions, webhookTableActions } from "../config/Permissions.js"
 import { webhookCodeDirectory } from "../testing/Paths.js"
 
 const SECRET = "webhook-test-secret"
@@ -70,7 +71,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop())
 
 describe("webhook bundle", () => {
-  it("accepts a signed labeled issue into the queue, refuses its replay, a forgery and a GET", async () => {
+  it("accepts a signed labeled issue into the queue, refuses its replay (in this container and another), a forgery and a GET", async () => {
     const env: Record<string, string> = {
       PATH: process.env["PATH"] ?? "",
       ...sandbox.env,
@@ -93,11 +94,16 @@ describe("webhook bundle", () => {
     expect(results.map((r) => r.statusCode)).toEqual([202, 409, 401, 405])
     expect(JSON.parse(results[0]!.body)).toMatchObject({ status: "accepted", taskId: expect.any(String) })
 
+    // Another container (a fresh process): the replay is refused by the DynamoDB replay store, before the queue.
+    const [again] = await runBundle([event(issuePayload, "delivery-1", signed)], env)
+    expect(again?.statusCode).toBe(409)
+    expect(JSON.parse(again!.body)).toEqual({ status: "rejected", reason: "delivery delivery-1 was already received" })
+
     // Every AWS call the bundle made, but for provisioning, is one its deployed role allows.
     const called = new Set(sandbox.log.requests().map((r) => `${r.service}:${r.operation}`))
     expect(called).toContain("sqs:SendMessage")
     expect(called).toContain("dynamodb:PutItem")
-    const granted = new Set([...webhookQueueActions, ...webhookTableActions, ...provisionOnlyActions])
+    const granted = new Set([...webhookQueueActions, ...webhookTableActions, ...webhookReplayActions, ...provisionOnlyActions])
     for (const action of called) expect(granted.has(action), `${action} is not granted to the webhook`).toBe(true)
 
     const sqs = new SQSClient({

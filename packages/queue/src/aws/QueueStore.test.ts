@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Either } from "effect"
-import { awsSettingsConfig, parseAwsSettings, parseStore } from "./QueueStore.js"
+import { awsSettingsConfig, parseAwsSettings, parseStore, replayStoreMode, type StoreSpec } from "./QueueStore.js"
 
 describe("QueueStore.parseStore", () => {
   it.effect("reads sqlite: paths, bare paths and aws: settings", () =>
@@ -67,6 +67,22 @@ describe("QueueStore.parseStore", () => {
       expect((yield* read("12 hours")).logRetention).toEqual(Duration.hours(12))
       const bad = yield* Effect.flip(read("a month"))
       expect(String(bad)).toContain("MIYABI_TASK_LOG_RETENTION")
+    })
+  )
+
+  it.effect("chooses the webhook replay store: DynamoDB beside an aws: queue, memory beside SQLite, MIYABI_REPLAY_STORE to choose", () =>
+    Effect.gen(function* () {
+      const mode = (store: StoreSpec, env: ReadonlyArray<readonly [string, string]>) =>
+        Effect.withConfigProvider(replayStoreMode(store), ConfigProvider.fromMap(new Map(env)))
+      const aws: StoreSpec = { _tag: "Aws", settings: {} }
+      const sqlite: StoreSpec = { _tag: "Sqlite", path: "/tmp/q.db" }
+      expect(yield* mode(aws, [])).toBe("dynamodb")
+      expect(yield* mode(sqlite, [])).toBe("memory")
+      expect(yield* mode(aws, [["MIYABI_REPLAY_STORE", "memory"]])).toBe("memory")
+      const wrong = yield* Effect.flip(mode(sqlite, [["MIYABI_REPLAY_STORE", "dynamodb"]]))
+      expect(String(wrong)).toContain("MIYABI_REPLAY_STORE")
+      expect(String(wrong)).toContain("needs an aws: store")
+      expect(String(yield* Effect.flip(mode(aws, [["MIYABI_REPLAY_STORE", "redis"]])))).toContain("MIYABI_REPLAY_STORE")
     })
   )
 })

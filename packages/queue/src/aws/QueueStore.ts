@@ -16,10 +16,12 @@
  */
 import { AwsClients, AwsConfig, type AwsError, RequestBudget } from "@miyabi/aws-runtime"
 import { InvalidInput } from "@miyabi/types"
-import { Config, type ConfigError, type Duration, Effect, Either, Layer, Option } from "effect"
+import { Config, ConfigError, type Duration, Effect, Either, Layer, Option } from "effect"
+import * as DynamoDeliveryStore from "../adapters/DynamoDeliveryStore.js"
 import * as DynamoTaskTable from "../adapters/DynamoTaskTable.js"
 import * as Sqs from "../adapters/Sqs.js"
 import type { BackoffPolicy } from "../Backoff.js"
+import * as DeliveryStore from "../intake/DeliveryStore.js"
 import { QueueError, TaskQueue } from "../TaskQueue.js"
 import { namesFor, provision, resolve, type AwsQueueResources } from "./AwsQueueResources.js"
 import * as AwsTaskQueue from "./AwsTaskQueue.js"
@@ -189,3 +191,34 @@ export const layerFromStore = (store: StoreSpec, options: QueueStoreOptions = {}
             })
         )
       )
+
+/** The webhook replay guard of an AWS store: DELIVERY#<id> items in its task table (see DynamoDeliveryStore.ts). */
+export const awsDeliveryStoreLayer = (settings: AwsStoreSettings): Layer.Layer<DeliveryStore.DeliveryStore, ConfigError.ConfigError, AwsClients.AwsClients> =>
+  Layer.unwrapEffect(Effect.map(awsSettingsConfig(settings), (full) => DynamoDeliveryStore.layer(full.tableName ?? namesFor(full.prefix ?? "miyabi").tableName)))
+
+export type ReplayStoreMode = "memory" | "dynamodb"
+
+/** MIYABI_REPLAY_STORE: memory | dynamodb; unset: dynamodb when the queue is on AWS, memory otherwise. */
+export const replayStoreMode = (store: StoreSpec): Config.Config<ReplayStoreMode> =>
+  Config.literal("memory", "dynamodb")("MIYABI_REPLAY_STORE").pipe(
+    Config.withDefault<ReplayStoreMode>(store._tag === "Aws" ? "dynamodb" : "memory"),
+    Config.mapOrFail((mode) =>
+      mode === "dynamodb" && store._tag !== "Aws"
+        ? Either.left(ConfigError.InvalidData(["MIYABI_REPLAY_STORE"], "dynamodb keeps delivery ids in the AWS task table: it needs an aws: store"))
+        : Either.right(mode)
+    )
+  )
+
+/**
+ * The replay guard the webhook uses beside `store`, chosen by MIYABI_REPLAY_STORE
+ * (see replayStoreMode). On AWS it shares `awsRuntimeLayer` (one set of clients
+ * with the queue when both are built together).
+ */
+export const deliveryStoreLayer = (store: StoreSpec): Layer.Layer<DeliveryStore.DeliveryStore, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(replayStoreMode(store), (mode) =>
+      mode === "dynamodb" && store._tag === "Aws"
+        ? awsDeliveryStoreLayer(store.settings).pipe(Layer.provide(awsRuntimeLayer))
+        : DeliveryStore.layerMemory()
+    )
+  )

@@ -1,15 +1,27 @@
 /**
  * Seen webhook deliveries, to reject replays by `X-GitHub-Delivery` id.
- * Pluggable: a table with TTL on AWS, the bounded in-memory store below for
- * local mode.
+ * Pluggable: DELIVERY#<id> items with a TTL in the task table on AWS
+ * (adapters/DynamoDeliveryStore.ts, shared by every Lambda container), the
+ * bounded in-memory store below for local mode and tests.
  */
-import { Clock, Context, Duration, Effect, Layer, Ref } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Ref, Schema } from "effect"
+
+/** The store could not say whether a delivery was seen (its backend failed). */
+export class DeliveryStoreError extends Schema.TaggedError<DeliveryStoreError>()("DeliveryStoreError", {
+  reason: Schema.Literal("Unavailable"),
+  operation: Schema.Literal("remember", "forget"),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `replay store ${this.operation}: ${this.detail}`
+  }
+}
 
 export interface DeliveryStoreShape {
   /** Records the delivery; true when it was not seen within its TTL (so it may be processed). */
-  readonly remember: (deliveryId: string, ttl: Duration.DurationInput) => Effect.Effect<boolean>
+  readonly remember: (deliveryId: string, ttl: Duration.DurationInput) => Effect.Effect<boolean, DeliveryStoreError>
   /** Drops a delivery again, e.g. when processing it failed and GitHub should be allowed to redeliver. */
-  readonly forget: (deliveryId: string) => Effect.Effect<void>
+  readonly forget: (deliveryId: string) => Effect.Effect<void, DeliveryStoreError>
 }
 
 export class DeliveryStore extends Context.Tag("@miyabi/queue/DeliveryStore")<DeliveryStore, DeliveryStoreShape>() {}

@@ -3,7 +3,7 @@ import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { TaskQueue } from "../TaskQueue.js"
 import * as LambdaHandler from "./LambdaHandler.js"
 import * as DeliveryStore from "./DeliveryStore.js"
-import { delivery, issuesPayload, SECRET, TestIntake } from "./testing/Deliveries.js"
+import { config, delivery, issuesPayload, SECRET, TestIntake } from "./testing/Deliveries.js"
 import * as MemoryTaskQueue from "./testing/MemoryTaskQueue.js"
 import * as WebhookIntake from "./WebhookIntake.js"
 
@@ -112,6 +112,21 @@ describe("WebhookIntake", () => {
       yield* control.setUnavailable(false)
       expect((yield* post(d)).statusCode).toBe(202)
     }).pipe(Effect.provide(TestIntake))
+  )
+
+  it.effect("answers 503 and enqueues nothing when the replay store cannot say whether a delivery is new", () =>
+    Effect.gen(function* () {
+      const failing: DeliveryStore.DeliveryStoreShape = {
+        remember: () => Effect.fail(new DeliveryStore.DeliveryStoreError({ reason: "Unavailable", operation: "remember", detail: "dynamodb:PutItem failed (Throttled)" })),
+        forget: () => Effect.void
+      }
+      const intake = WebhookIntake.layer(config).pipe(Layer.provideMerge(Layer.merge(MemoryTaskQueue.layer, Layer.succeed(DeliveryStore.DeliveryStore, failing))))
+      const response = yield* post(delivery(issuesPayload({ label: "miyabi" }), { id: "s-1" })).pipe(
+        Effect.zipLeft(Effect.flatMap(TaskQueue, (q) => q.list({})).pipe(Effect.tap((tasks) => expect(tasks).toHaveLength(0)))),
+        Effect.provide(intake)
+      )
+      expect(response).toEqual({ statusCode: 503, body: { status: "rejected", reason: "replay store remember: dynamodb:PutItem failed (Throttled)" } })
+    })
   )
 
   it.effect("the Lambda handler: API Gateway proxy events in, {statusCode, body} out, base64 bodies verified as raw bytes", () =>

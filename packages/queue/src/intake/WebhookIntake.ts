@@ -5,7 +5,7 @@
  * translate it to their wire format.
  *
  * 202 accepted (task id) | 200 ignored | 400 malformed | 401 bad signature |
- * 409 replayed delivery | 503 queue unavailable (GitHub may redeliver).
+ * 409 replayed delivery | 503 queue or replay store unavailable (GitHub may redeliver).
  */
 import { Priority, TaskKind } from "@miyabi/types"
 import { Config, Context, Duration, Effect, Either, Layer, Redacted, Schema, type ConfigError } from "effect"
@@ -89,7 +89,10 @@ export const make = (config: IntakeConfig): Effect.Effect<WebhookIntakeShape, ne
           if (Either.isLeft(decoded)) return reject(400, `malformed issues event: ${decoded.left.message.split("\n")[0]}`)
           event = decoded.right
         }
-        if (!(yield* deliveries.remember(deliveryId, config.replayWindow))) return reject(409, `delivery ${deliveryId} was already received`)
+        const fresh = yield* deliveries.remember(deliveryId, config.replayWindow).pipe(Effect.either)
+        // Without the replay store nothing is enqueued: GitHub redelivers on a 5xx.
+        if (Either.isLeft(fresh)) return reject(503, fresh.left.message)
+        if (!fresh.right) return reject(409, `delivery ${deliveryId} was already received`)
         if (event === undefined) return ignore(`event ${eventName} is not handled`)
 
         const mapped = toEnqueueRequest(event, deliveryId, config)
@@ -103,7 +106,13 @@ export const make = (config: IntakeConfig): Effect.Effect<WebhookIntakeShape, ne
               : reject(409, `delivery ${deliveryId} already enqueued as task ${task.id}`)
           ),
           // Let GitHub's redelivery try again once the queue is back.
-          Effect.catchAll((error) => Effect.as(deliveries.forget(deliveryId), reject(503, `queue unavailable: ${error.message}`)))
+          Effect.catchAll((error) =>
+            deliveries.forget(deliveryId).pipe(
+              // If the id cannot be dropped either, GitHub's redelivery is refused as a replay until it expires; say so in the logs.
+              Effect.catchAll((forgetError) => Effect.logWarning(`delivery ${deliveryId} stays remembered: ${forgetError.message}`)),
+              Effect.as(reject(503, `queue unavailable: ${error.message}`))
+            )
+          )
         )
       }).pipe(
         Effect.tap((response) => Effect.annotateCurrentSpan("status", response.statusCode)),

@@ -5,7 +5,7 @@
  * namespace of @miyabi/queue.
  */
 export * as DeliveryStore from "./DeliveryStore.js"
-export { DeliveryStore as DeliveryStoreTag, type DeliveryStoreShape } from "./DeliveryStore.js"
+export { DeliveryStore as DeliveryStoreTag, DeliveryStoreError, type DeliveryStoreShape } from "./DeliveryStore.js"
 export * as IssueEvent from "./IssueEvent.js"
 export * as LambdaHandler from "./LambdaHandler.js"
 export * as LocalServer from "./LocalServer.js"
