@@ -27,9 +27,10 @@ export class ApplyError extends Schema.TaggedError<ApplyError>()("ApplyError", {
 
 export type StepOutcome = "applied" | "already-done" | "skipped"
 
-export interface ApplyOptions {
+export interface ApplyOptions<E = never> {
   readonly vend?: VendOptions
-  readonly onStep?: (index: number, step: PlanStep, outcome: StepOutcome) => Effect.Effect<void>
+  /** After each step; its failure stops the apply (E joins the apply's errors). */
+  readonly onStep?: (index: number, step: PlanStep, outcome: StepOutcome) => Effect.Effect<void, E>
 }
 
 export interface ApplyResult {
@@ -39,7 +40,7 @@ export interface ApplyResult {
   readonly skipped: ReadonlyArray<string>
 }
 
-export const applyPlan = (plan: OrgPlan, options: ApplyOptions = {}): Effect.Effect<ApplyResult, ApplyError, Organizations> =>
+export const applyPlan = <E = never>(plan: OrgPlan, options: ApplyOptions<E> = {}): Effect.Effect<ApplyResult, ApplyError | E, Organizations> =>
   Effect.gen(function* () {
     const orgs = yield* Organizations
     const identityCenter = yield* Effect.serviceOption(IdentityCenter)

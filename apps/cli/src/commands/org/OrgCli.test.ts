@@ -4,7 +4,9 @@
  * sandbox reached through the AWS_* variables it hands out. The children run
  * asynchronously: the sandbox answers from this process's event loop.
  */
+import { ApplyJournalSqlite, ApplyJournalStore } from "@miyabi/account-factory"
 import { startSandbox, type RunningSandbox } from "@miyabi/sandbox"
+import { Effect, Option } from "effect"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -54,6 +56,10 @@ const miyabi = (...args: Array<string>): Promise<Run> =>
       resolve({ code, stdout, stderr })
     })
   })
+
+/** The latest org apply run of a spec, as journaled in the --store SQLite file. */
+const journaled = (spec: string) =>
+  Effect.runPromise(Effect.flatMap(ApplyJournalStore, (journal) => journal.latest(path.resolve(spec))).pipe(Effect.map(Option.getOrUndefined), Effect.provide(ApplyJournalSqlite.layer(store))))
 
 const json = <A>(run: Run): A => {
   expect(run.stderr).toBe("")
@@ -118,9 +124,10 @@ describe("miyabi org / accounts / tenants against a sandbox (built CLI)", () => 
     const applied = json<{ nothingToDo: boolean; applied: number; steps: ReadonlyArray<{ outcome: string }>; journal: string }>(
       await miyabi("org", "apply", "--spec", spec, "--json", "--store", store)
     )
-    expect(applied).toMatchObject({ nothingToDo: false, applied: plan.steps.length, journal: path.join(tmp, "miyabi.org-apply.json") })
+    expect(applied).toMatchObject({ nothingToDo: false, applied: plan.steps.length, journal: `sqlite:${store}` })
     expect(applied.steps.map((step) => step.outcome)).toEqual(plan.steps.map(() => "applied"))
-    expect(JSON.parse(fs.readFileSync(applied.journal, "utf8"))).toMatchObject({ finished: true, total: plan.steps.length })
+    // The journal is in the state store, beside the queue's tables.
+    expect(await journaled(spec)).toMatchObject({ finished: true, total: plan.steps.length, entries: applied.steps })
 
     const [again, second, shown] = await Promise.all([
       miyabi("org", "plan", "--spec", spec, "--json", "--store", store),
@@ -165,15 +172,14 @@ attachments:
     sandbox!.faults.reset()
     expect(failed.code).toBe(1)
     expect(failed.stderr).toMatch(/^miyabi: step 3 .*Run the apply again to resume\.\n$/)
-    const journalFile = path.join(tmp, "miyabi.org-apply.json")
-    expect(JSON.parse(fs.readFileSync(journalFile, "utf8"))).toMatchObject({ finished: false, total: 3, entries: [{ outcome: "applied" }, { outcome: "applied" }] })
+    expect(await journaled(spec)).toMatchObject({ finished: false, total: 3, entries: [{ step: 1, outcome: "applied" }, { step: 2, outcome: "applied" }] })
 
     const resumed = await miyabi("org", "apply", "--spec", spec, "--store", store)
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toContain("Resuming: an apply of this spec")
     expect(resumed.stdout).toContain("stopped after 2 of 3 steps")
     expect(resumed.stdout).toMatch(/1 applied/)
-    expect(JSON.parse(fs.readFileSync(journalFile, "utf8"))).toMatchObject({ finished: true, total: 1, interrupted: [{ done: 2, total: 3 }] })
+    expect(await journaled(spec)).toMatchObject({ finished: true, total: 1, interrupted: [{ done: 2, total: 3 }] })
     const research = [...org.ous.values()].filter((ou) => ou.name === "Research")
     const policies = [...org.policies.values()].filter((policy) => policy.name === "deny-root-user")
     expect(research).toHaveLength(1)

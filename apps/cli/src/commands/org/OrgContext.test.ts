@@ -4,7 +4,6 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { miyabi } from "../../Global.js"
-import { readJournal, startJournal, writeJournal } from "./OrgApplyJournal.js"
 import { besideStore, parseTags, vendOptionsFromEnv } from "./OrgContext.js"
 
 describe("OrgContext", () => {
@@ -44,28 +43,6 @@ describe("OrgContext", () => {
         if (saved === undefined) delete process.env["MIYABI_VEND_POLL_MS"]
         else process.env["MIYABI_VEND_POLL_MS"] = saved
       }
-    })
-  )
-})
-
-describe("OrgApplyJournal", () => {
-  it.effect("a new run inherits the unfinished runs of the same spec, not of another or of a finished one", () =>
-    Effect.gen(function* () {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-journal-"))
-      const file = path.join(dir, "miyabi.org-apply.json")
-      expect(yield* readJournal(file)).toBeUndefined()
-      const first = startJournal(undefined, "/specs/org.yaml", 3, new Date("2026-01-01T00:00:00Z"))
-      const killed = { ...first, entries: [{ step: 1, description: "+ organizational unit X", outcome: "applied" as const, at: "2026-01-01T00:00:01Z" }] }
-      yield* writeJournal(file, killed)
-      const read = yield* readJournal(file)
-      expect(read).toEqual(killed)
-      const second = startJournal(read, "/specs/org.yaml", 2, new Date("2026-01-02T00:00:00Z"))
-      expect(second).toMatchObject({ finished: false, total: 2, entries: [], interrupted: [{ startedAt: "2026-01-01T00:00:00.000Z", done: 1, total: 3 }] })
-      expect(startJournal(read, "/specs/other.yaml", 2, new Date()).interrupted).toEqual([])
-      expect(startJournal({ ...killed, finished: true }, "/specs/org.yaml", 2, new Date()).interrupted).toEqual([])
-      fs.writeFileSync(file, "{ not json")
-      expect(yield* readJournal(file)).toBeUndefined()
-      fs.rmSync(dir, { recursive: true, force: true })
     })
   )
 })

@@ -3,7 +3,8 @@
  */
 import type * as Command from "@effect/cli/Command"
 import {
-  applyPlan,
+  applyJournaled,
+  ApplyJournalStore,
   describeStep,
   formatFinding,
   IdentityCenter,
@@ -17,17 +18,16 @@ import {
   renderPlanText,
   summarizePlan,
   toOrgTree,
-  type OrgSpec,
-  type StepOutcome
+  type OrgSpec
 } from "@miyabi/account-factory"
-import { Effect } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { SpecInvalid } from "./SpecInvalid.js"
 import * as path from "node:path"
 import { withOutput } from "../../CommandContext.js"
 import { Output } from "../../Output.js"
-import { readJournal, startJournal, writeJournal, type ApplyJournal } from "./OrgApplyJournal.js"
+import { orgJournal } from "./OrgJournal.js"
 import type { showOptions, specOptions } from "./OrgCommand.js"
-import { besideStore, organizationsLive, vendOptionsFromEnv } from "./OrgContext.js"
+import { organizationsLive, vendOptionsFromEnv } from "./OrgContext.js"
 
 type SpecFlags = Command.Command.ParseConfig<typeof specOptions>
 
@@ -68,47 +68,39 @@ export const apply = (flags: SpecFlags) =>
   withOutput(
     flags,
     Effect.gen(function* () {
-      const journalFile = yield* besideStore(flags, "org-apply.json")
+      const journal = yield* orgJournal(flags)
       const spec = yield* specFor(flags)
-      yield* applySpec(spec, journalFile).pipe(Effect.provide(organizationsLive))
+      yield* applySpec(spec, journal.location).pipe(Effect.provide(Layer.merge(organizationsLive, journal.layer)))
     })
   )
 
-const applySpec = (spec: OrgSpec, journalFile: string) =>
+const applySpec = (spec: OrgSpec, journalLocation: string) =>
   Effect.gen(function* () {
     const output = yield* Output
-    const specKey = path.resolve(spec.file)
     const { lint, plan } = yield* planFor(spec)
     if (lint.errors > 0) {
       return yield* new LintFailed({ reason: "Errors", findings: lint.findings.filter((f) => f.severity === "error").map(formatFinding) })
     }
-    const previous = yield* readJournal(journalFile)
-    const resuming = previous !== undefined && previous.spec === specKey && !previous.finished ? previous : undefined
-    let journal: ApplyJournal = startJournal(previous, specKey, plan.steps.length, new Date())
-    const saveJournal = (next: ApplyJournal) =>
-      writeJournal(journalFile, next).pipe(Effect.catchAll((error) => output.progress(`warning: ${error.message}\n`)))
-    if (resuming !== undefined && !output.json) {
+    const specKey = path.resolve(spec.file)
+    // Said before the first step, so a user watching a resumed apply knows it is one.
+    const previous = yield* Effect.flatMap(ApplyJournalStore, (store) => store.latest(specKey))
+    const stopped = Option.filter(previous, (run) => !run.finished)
+    if (Option.isSome(stopped) && !output.json) {
       yield* output.print(
-        `Resuming: an apply of this spec started ${resuming.startedAt} stopped after ${resuming.entries.length} of ${resuming.total} steps; planned again against the live organization.`
+        `Resuming: an apply of this spec started ${stopped.value.startedAt} stopped after ${stopped.value.entries.length} of ${stopped.value.total} steps; planned again against the live organization.`
       )
     }
+    const vend = yield* vendOptionsFromEnv((name, stage, detail) => output.progress(`  account ${name}: ${stage}${detail === "" ? "" : ` ${detail}`}`))
+    const { result, journal } = yield* applyJournaled(plan, specKey, {
+      vend,
+      onStep: (index, step, outcome) => output.progress(`[${index}/${plan.steps.length}] ${outcome.padEnd(12)} ${describeStep(step).trim()}`)
+    })
+    const resumed = Option.isSome(stopped)
     if (plan.steps.length === 0) {
-      yield* saveJournal({ ...journal, finished: true })
-      if (output.json) yield* output.printJson({ spec: plan.spec, organizationId: plan.organizationId, nothingToDo: true, applied: 0, alreadyDone: 0, skipped: [], steps: [], resumed: resuming !== undefined, journal: journalFile })
+      if (output.json) yield* output.printJson({ spec: plan.spec, organizationId: plan.organizationId, nothingToDo: true, applied: 0, alreadyDone: 0, skipped: [], steps: [], resumed, journal: journalLocation })
       else yield* output.print(`Nothing to do: organization ${plan.organizationId} matches ${plan.spec}.`)
       return
     }
-    yield* saveJournal(journal)
-    const vend = yield* vendOptionsFromEnv((name, stage, detail) => output.progress(`  account ${name}: ${stage}${detail === "" ? "" : ` ${detail}`}`))
-    const onStep = (index: number, step: Parameters<typeof describeStep>[0], outcome: StepOutcome) =>
-      Effect.gen(function* () {
-        journal = { ...journal, entries: [...journal.entries, { step: index, description: describeStep(step).trim(), outcome, at: new Date().toISOString() }] }
-        yield* saveJournal(journal)
-        yield* output.progress(`[${index}/${plan.steps.length}] ${outcome.padEnd(12)} ${describeStep(step).trim()}`)
-      })
-    const result = yield* applyPlan(plan, { vend, onStep })
-    journal = { ...journal, finished: true }
-    yield* saveJournal(journal)
     yield* output.progress("")
     if (output.json) {
       yield* output.printJson({
@@ -120,8 +112,8 @@ const applySpec = (spec: OrgSpec, journalFile: string) =>
         alreadyDone: result.alreadyDone,
         skipped: result.skipped,
         steps: journal.entries,
-        resumed: resuming !== undefined,
-        journal: journalFile
+        resumed,
+        journal: journalLocation
       })
       return
     }
@@ -130,10 +122,11 @@ const applySpec = (spec: OrgSpec, journalFile: string) =>
         ...journal.entries.map((entry) => `${String(entry.step).padStart(3)} ${entry.outcome.padEnd(12)} ${entry.description}`),
         "",
         `Apply complete: ${result.applied} applied, ${result.alreadyDone} already done, ${result.skipped.length} skipped.`,
-        ...result.skipped.map((note) => `  skipped: ${note}`)
+        ...result.skipped.map((note) => `  skipped: ${note}`),
+        `journal: ${journalLocation}`
       ].join("\n")
     )
-    })
+  })
 
 export const show = (flags: Command.Command.ParseConfig<typeof showOptions>) =>
   withOutput(
