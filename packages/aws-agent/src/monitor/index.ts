@@ -1,8 +1,12 @@
 /**
- * θ5 Monitoring, the public API (pure): baselines, after-vs-before
- * comparisons, the regression verdict that names changes to roll back, and
- * the CloudWatch alarm definitions for changed resources.
+ * θ5 Monitoring, the public API: `watch(input, options)` (baseline, alarms,
+ * cost metric, watch window, verdict, rollback of the regressed changes,
+ * over CloudWatchAlarms, CloudWatchMetrics and θ4), and its pure parts:
+ * baselines, after-vs-before comparisons, the regression verdict that names
+ * changes to roll back, and the CloudWatch alarm definitions.
  */
+export { watch, type WatchInput, type WatchOptions } from "./Watch.js"
+export { MonitorError } from "./MonitorError.js"
 export { baselineFrom, type Baseline, type MetricPoint } from "./Baseline.js"
 export {
   compare,
