@@ -14,7 +14,14 @@ import { cycleStoreConformance, largeWorld } from "../cycle/CycleStore.testkit.j
 import * as DynamoCycleStore from "./DynamoCycleStore.js"
 
 const tableName = "miyabi-cycles"
-const runtime = AwsRuntime.layer({ region: "us-east-1", retryBaseDelay: Duration.millis(5), retryMaxDelay: Duration.millis(50), maxAttempts: 3 })
+// The test clock does not move by itself: a request budget that ran dry would wait forever, so it is set out of reach.
+const runtime = AwsRuntime.layer({
+  region: "us-east-1",
+  retryBaseDelay: Duration.millis(5),
+  retryMaxDelay: Duration.millis(50),
+  maxAttempts: 3,
+  rateLimits: { dynamodb: { perSecond: 5_000, burst: 5_000 } }
+})
 
 /** A sandbox (with dynalite) for the scope, the store over a provisioned table, and a raw client for what the store would never write. */
 const openDynalite = Effect.gen(function*() {

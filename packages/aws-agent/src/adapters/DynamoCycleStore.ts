@@ -92,7 +92,10 @@ export const make = (options: DynamoCycleStoreOptions): Effect.Effect<CycleStore
           )
       }).pipe(Effect.map((state) => state.items))
 
-    if (options.provision === true) yield* provision(aws, tableName, target).pipe(Effect.mapError(failed("*", "WriteFailed")))
+    if (options.provision === true) {
+      const status = yield* provision(aws, tableName, target).pipe(Effect.mapError(failed("*", "WriteFailed")))
+      if (status !== "ACTIVE") return yield* new CycleStoreError({ reason: "WriteFailed", cycleId: "*", detail: `table ${tableName} is ${status ?? "unknown"}, not ACTIVE, after 2 minutes` })
+    }
 
     const put = (item: Item, condition?: string) =>
       aws.call(DynamoDb, target, new PutItemCommand({ TableName: tableName, Item: item, ...(condition === undefined ? {} : { ConditionExpression: condition }), ReturnValues: "ALL_OLD" }))
@@ -236,8 +239,11 @@ export const make = (options: DynamoCycleStoreOptions): Effect.Effect<CycleStore
 /** The store as a layer; needs AwsClients (aws-runtime). */
 export const layer = (options: DynamoCycleStoreOptions): Layer.Layer<CycleStore, CycleStoreError, AwsClients.AwsClients> => Layer.effect(CycleStore, make(options))
 
-/** Creates the table and its index when absent, and waits until it is ACTIVE (CreateTable is asynchronous on AWS). */
-const provision = (aws: AwsClients.AwsClientsShape, tableName: string, target: AwsTarget): Effect.Effect<void, AwsError> => {
+/**
+ * Creates the table and its index when absent and waits (up to 2 minutes) until it is ACTIVE:
+ * CreateTable is asynchronous on AWS. Returns the last status seen.
+ */
+const provision = (aws: AwsClients.AwsClientsShape, tableName: string, target: AwsTarget): Effect.Effect<string | undefined, AwsError> => {
   const status = aws.call(DynamoDb, target, new DescribeTableCommand({ TableName: tableName })).pipe(Effect.map((out) => out.Table?.TableStatus))
   const keySchema = (hash: string, range: string) => [{ AttributeName: hash, KeyType: "HASH" as const }, { AttributeName: range, KeyType: "RANGE" as const }]
   const create = aws.call(DynamoDb, target, new CreateTableCommand({
@@ -255,13 +261,11 @@ const provision = (aws: AwsClients.AwsClientsShape, tableName: string, target: A
     // Another process created it first.
     Effect.catchIf((error) => error.code === "ResourceInUseException", () => Effect.void)
   )
-  const active = status.pipe(
-    Effect.repeat({ schedule: Schedule.spaced("1 second"), until: (s) => s === "ACTIVE", times: 120 }),
-    Effect.asVoid
-  )
+  // The repeat yields the schedule's output, so the status is read once more at the end.
+  const active = status.pipe(Effect.repeat({ schedule: Schedule.spaced("1 second"), until: (s) => s === "ACTIVE", times: 120 }), Effect.zipRight(status))
   return status.pipe(
     Effect.catchIf((error) => error.reason === "NotFound", () => Effect.zipRight(create, Effect.succeed(undefined))),
-    Effect.flatMap((s) => (s === "ACTIVE" ? Effect.void : active)),
+    Effect.flatMap((s): Effect.Effect<string | undefined, AwsError> => (s === "ACTIVE" ? Effect.succeed(s) : active)),
     Effect.withSpan("CycleStore.provision", { attributes: { tableName } })
   )
 }

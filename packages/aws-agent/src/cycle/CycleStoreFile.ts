@@ -12,7 +12,7 @@
  * `history` reads every file in full (outputs included): this store is for
  * one user's local runs; the SQLite and DynamoDB stores read metadata only.
  */
-import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises"
+import { access, link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises"
 import { randomUUID } from "node:crypto"
 import { join } from "node:path"
 import { Effect, Schema } from "effect"
@@ -89,7 +89,8 @@ export const makeFile = (dir: string): CycleStoreShape => {
         const { output, ...meta } = phase
         const json = yield* toJson(cycleId, { ...meta, output: output ?? null }, 2)
         const cycleDir = join(dir, cycleId)
-        if ((yield* readIfExists(cycleId, join(cycleDir, "input.json"))) === undefined) {
+        const begun = yield* io(cycleId, "ReadFailed", () => access(join(cycleDir, "input.json")).then(() => true, (cause: unknown) => (errorCode(cause) === "ENOENT" ? false : Promise.reject(cause))))
+        if (!begun) {
           return yield* new CycleStoreError({ reason: "NotBegun", cycleId, detail: "savePhase before begin" })
         }
         const name = phaseName(phase)
