@@ -24,8 +24,8 @@ const stack = Layer.mergeAll(LiveResources.layerWith({ s3ForcePathStyle: true })
 )
 const INSTANCE = "i-3aadfc5ca15d01efe"
 
-/** The seeded r6i.2xlarge at 4-12 % CPU, resized to r6i.xlarge and deployed; the sandbox's clock ticks while θ4 waits. */
-const deployed = (estate: SandboxEstate) =>
+/** The seeded r6i.2xlarge at 4-12 % CPU, resized to r6i.xlarge and deployed (with a Lambda memory change when asked); the sandbox's clock ticks while θ4 waits. */
+const deployed = (estate: SandboxEstate, withMemory = false) =>
   Effect.gen(function* () {
     const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
     yield* useSandboxEnv(sandbox, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
@@ -33,9 +33,12 @@ const deployed = (estate: SandboxEstate) =>
     const instance = estate.data.instances.find((i) => i.id === INSTANCE)
     if (instance === undefined || instance.instanceType !== "r6i.2xlarge" || instance.profile !== "overProvisioned") throw new Error("the tiny estate changed: no over-provisioned r6i.2xlarge")
     const resize = change(1, ref("ec2-instance", instance.accountId, instance.region, instance.id), { _tag: "ResizeInstance", fromType: "r6i.2xlarge", toType: "r6i.xlarge" }, undefined, 100_000_000)
-    const p = plan([resize])
+    const fn = estate.data.functions[0]
+    if (fn === undefined) throw new Error("the tiny estate has no function")
+    const memory = change(2, ref("lambda-function", fn.accountId, fn.region, fn.name), { _tag: "SetLambdaMemory", fromMiB: fn.memorySize, toMiB: fn.memorySize === 512 ? 256 : 512 })
+    const p = plan(withMemory ? [resize, memory] : [resize])
     const record = yield* deploy(p, { approve: true, validation: VALIDATION, id: DeploymentId.make("d-watch") })
-    expect(record.executions.map((e) => e.status)).toEqual(["applied"])
+    expect(record.executions.every((e) => e.status === "applied")).toBe(true)
     const options = {
       window: Duration.hours(1),
       now: () => sandbox.clock.now(),
@@ -43,7 +46,7 @@ const deployed = (estate: SandboxEstate) =>
       validation: VALIDATION,
       tags: { CostCenter: "platform" }
     }
-    return { sandbox, instance, resize, plan: p, record, options }
+    return { sandbox, instance, fn, resize, memory, plan: p, record, options }
   })
 
 describe("watch on the sandbox", () => {
@@ -97,5 +100,21 @@ describe("watch on the sandbox", () => {
       const left = yield* Effect.promise(() => client.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "miyabi/" })))
       expect(left.MetricAlarms).toEqual([])
       expect(sandbox.log.changes().filter((c) => c.operation === "DeleteAlarms").length).toBe(1)
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("only the regressed change is rolled back: a Lambda memory change deployed with it stays applied, with no CPU or cost to judge", () =>
+    Effect.gen(function* () {
+      const estate = withLoadSurge(sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) }))
+      const { instance, fn, resize, memory, plan: p, record, options } = yield* deployed(estate, true)
+      const memoryAfter = fn.memorySize
+      const observation = yield* watch({ plan: p, record }, options)
+      expect(observation.verdict).toBe("regressed")
+      expect(observation.rolledBack).toEqual([resize.id])
+      expect(new Set(observation.comparisons.map((c) => c.changeId))).toEqual(new Set([resize.id]))
+      expect(instance.instanceType).toBe("r6i.2xlarge")
+      expect(fn.memorySize).toBe(memoryAfter)
+      const stored = Option.getOrThrow(yield* (yield* DeploymentStore.DeploymentStore).load(record.id))
+      expect(stored.record.executions.map((e) => [e.changeId, e.status])).toEqual([[resize.id, "rolled-back"], [memory.id, "applied"]])
+      expect(stored.record.status).toBe("succeeded")
     }).pipe(Effect.provide(stack)))
 })

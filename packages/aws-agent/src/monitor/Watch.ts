@@ -62,13 +62,23 @@ const CPU: Partial<Record<ResourceRef["kind"], { readonly namespace: string; rea
   "rds-instance": { namespace: "AWS/RDS", dimension: "DBInstanceIdentifier" }
 }
 
+/** Changes whose CPU says whether the resource copes: capacity changes of a resource that keeps running. */
+const CPU_ACTIONS: ReadonlySet<Change["action"]["_tag"]> = new Set(["ResizeInstance", "ResizeDbInstance"])
+/**
+ * Changes the catalog prices at once from the after-state. Not: lifecycle
+ * rules (savings come as data ages), deletions (no after-state), Lambda
+ * memory (priced from usage the live read does not have).
+ */
+const COST_ACTIONS: ReadonlySet<Change["action"]["_tag"]> = new Set(["ResizeInstance", "ResizeDbInstance", "StopInstance", "ModifyVolume"])
+
 /** One applied change and what θ5 knows of it before the window. */
 interface Watched {
   readonly change: Change
   readonly resource: ResourceRef
   readonly beforeCost: MicroUsd
   readonly afterCost: Option.Option<MicroUsd>
-  readonly target: MicroUsd
+  readonly target: Option.Option<MicroUsd>
+  readonly cpu: boolean
   readonly startedAt: Date
   readonly alarms: ReadonlyArray<AlarmDefinition>
 }
@@ -98,7 +108,7 @@ const byTarget = <A>(items: ReadonlyArray<A>, ref: (a: A) => ResourceRef): Reado
 const cpuSeries = (watched: ReadonlyArray<Watched>, window: { readonly start: (w: Watched) => Date; readonly end: (w: Watched) => Date }, period: number) =>
   Effect.gen(function* () {
     const metrics = yield* CloudWatchMetrics
-    const withCpu = watched.filter((w) => CPU[w.resource.kind] !== undefined)
+    const withCpu = watched.filter((w) => w.cpu)
     const out = new Map<string, ReadonlyArray<MetricPoint>>()
     // One call per account, region and window (each change has its own baseline window), at most 500 queries each.
     const groups = new Map<string, { readonly ref: ResourceRef; readonly start: Date; readonly end: Date; readonly items: Array<Watched> }>()
@@ -144,24 +154,27 @@ export const watch = (
       const change = changes.get(e.changeId)
       if (e.status !== "applied" || change === undefined) return []
       const beforeCost = monthlyCost(catalog, e.before)
-      const target = MicroUsd.make(Math.max(0, beforeCost - change.expectedMonthlySavings))
+      const priced = COST_ACTIONS.has(change.action._tag)
+      const target = priced ? Option.some(MicroUsd.make(Math.max(0, beforeCost - change.expectedMonthlySavings))) : Option.none()
+      const cpu = CPU_ACTIONS.has(change.action._tag) && CPU[e.resource.kind] !== undefined
       // The change's own clock can be behind the estate's (the sandbox's runs ahead): the earlier of the two is before the change.
       const startedAt = new Date(Math.min(e.startedAt.getTime(), windowStart.getTime()))
       return [{
         change,
         resource: e.resource,
         beforeCost,
-        afterCost: Option.map(Option.fromNullable(e.after), (a) => monthlyCost(catalog, a)),
+        afterCost: priced ? Option.map(Option.fromNullable(e.after), (a) => monthlyCost(catalog, a)) : Option.none(),
         target,
+        cpu,
         startedAt,
         alarms: alarmDefinitions(change, {
           cycleId,
-          targetMonthlyCost: target,
+          ...Option.match(target, { onNone: () => ({}), onSome: (t) => ({ targetMonthlyCost: t }) }),
           periodSeconds: period,
           evaluationPeriods: thresholds.sustainedPoints,
           cpuThresholdPercent: thresholds.ceilingPercent,
           ...(options.tags === undefined ? {} : { tags: options.tags })
-        })
+        }).filter((a) => cpu || a.MetricName !== "CPUUtilization")
       }]
     })
     const baselineMs = Duration.toMillis(options.baselineWindow ?? Duration.days(1))
@@ -186,12 +199,12 @@ export const watch = (
     const assessments: Array<Assessment> = []
     for (const w of watched) {
       const cpu = CPU[w.resource.kind]
-      if (cpu !== undefined) {
+      if (w.cpu && cpu !== undefined) {
         const subject: Subject = { changeId: w.change.id, resource: w.resource, namespace: cpu.namespace, metric: "CPUUtilization" }
         assessments.push(compare(subject, baselineFrom(baselines.get(w.change.id) ?? []), observed.get(w.change.id) ?? [], { ...thresholds, expectedRise: expectedRiseFor(w.change.action, catalog) }))
       }
-      if (Option.isSome(w.afterCost)) {
-        assessments.push(compareCost({ changeId: w.change.id, resource: w.resource, namespace: COST_NAMESPACE, metric: COST_METRIC }, w.beforeCost, w.afterCost.value, w.target))
+      if (Option.isSome(w.afterCost) && Option.isSome(w.target)) {
+        assessments.push(compareCost({ changeId: w.change.id, resource: w.resource, namespace: COST_NAMESPACE, metric: COST_METRIC }, w.beforeCost, w.afterCost.value, w.target.value))
       }
     }
     const alarms = (yield* Effect.forEach(byTarget(watched, (w) => w.resource), ([ref, items]) =>
@@ -206,6 +219,7 @@ export const watch = (
       yield* Effect.mapError(alarmsApi.delete({ account: ref.account, region: ref.region }, items.flatMap((w) => w.alarms.map((a) => a.AlarmName))), cloudWatch)
     }
     const sum = (costs: ReadonlyArray<MicroUsd>) => MicroUsd.make(costs.reduce((s, c) => s + c, 0))
+    const priced = watched.flatMap((w) => Option.match(w.afterCost, { onNone: () => [], onSome: (after) => [[w, after] as const] }))
     return Observation.make({
       cycleId,
       deploymentId: record.id,
@@ -214,7 +228,8 @@ export const watch = (
       windowEnd,
       comparisons: assessments.map((a) => a.comparison),
       alarms,
-      ...(watched.length === 0 ? {} : { baselineMonthlyCost: sum(watched.map((w) => w.beforeCost)), observedMonthlyCost: sum(watched.map((w) => Option.getOrElse(w.afterCost, () => w.beforeCost))) }),
+      // Over the changes priced before and after (see COST_ACTIONS), when there are any.
+      ...(priced.length === 0 ? {} : { baselineMonthlyCost: sum(priced.map(([w]) => w.beforeCost)), observedMonthlyCost: sum(priced.map(([, after]) => after)) }),
       verdict: result.verdict,
       rolledBack
     })
