@@ -10,6 +10,7 @@ import { renderOrgTree, toOrgTree } from "../org/OrgTree.js"
 import * as Store from "./TenancyStore.js"
 import { defaultTenancySettings } from "./TenancySettings.js"
 import { offboardTenant, placeTenants } from "./TenantOperations.js"
+import { BridgeProvisioner, BridgeResourceError, describeBridgeResource, type BridgeResource } from "./BridgeResources.js"
 
 const org = () => Schema.decodeUnknownSync(Organization)({
   id: "o-abcd123456",
@@ -55,6 +56,46 @@ describe("TenantOperations", () => {
         expect(more.placed).toHaveLength(60)
         const after = yield* Effect.flatMap(Store.TenancyStore, (s) => s.load())
         expect(after.pools.map((p) => p.members.length)).toEqual([100, 100, 10])
+      }).pipe(Effect.provide(Layer.merge(Layer.succeed(Organizations, memory), Store.memory())))
+    }))
+
+  it.live("a bridge customer lands in a shared bridge account and gets its own tagged table; a failed one is retried by placing again", () =>
+    Effect.gen(function* () {
+      const memory = yield* OrganizationsMemory.make(org(), { pollsUntilCreated: 1, probesUntilRoleAnswers: 0 })
+      const made = new Map<string, BridgeResource>()
+      let failFor: string | undefined = "b2"
+      const provisioner = Layer.succeed(BridgeProvisioner, {
+        ensure: (resource) =>
+          resource.customerId === failFor
+            ? Effect.fail(new BridgeResourceError({ reason: "Unavailable", resource: resource.name, detail: "throttled" }))
+            : Effect.sync(() => {
+                const created = !made.has(resource.name)
+                made.set(resource.name, resource)
+                return { resource, arn: `arn:aws:dynamodb:us-east-1:${resource.accountId}:table/${resource.name}`, created }
+              })
+      })
+      yield* Effect.gen(function* () {
+        const bridge = customers(3, "b", "Bridge")
+        // Without a provisioner the plan is exact but nothing is made.
+        const dry = yield* placeTenants(bridge.slice(0, 1), defaultTenancySettings, { vend, now }).pipe(Effect.provide(Store.memory()))
+        expect(dry.bridgeProvisioned).toEqual([])
+        expect(dry.bridgePending.map((p) => [p.resource.name, p.reason])).toEqual([["miyabi-bridge-b1", "no BridgeProvisioner: not created"]])
+        expect(describeBridgeResource(dry.bridgePending[0]!.resource)).toMatch(/^DynamoDB table miyabi-bridge-b1 in \d{12} \(on demand, encrypted, tags CostCenter=b1, Tenancy=Bridge, ManagedBy=miyabi\)$/)
+
+        const first = yield* placeTenants(bridge, defaultTenancySettings, { vend, now }).pipe(Effect.provide(provisioner))
+        const state = yield* Effect.flatMap(Store.TenancyStore, (s) => s.load())
+        const bridgeAccount = state.pools.find((p) => p.model === "Bridge")!.accountId
+        expect(state.placements.map((p) => [p.customerId, p.model, p.accountId])).toEqual(bridge.map((c) => [c.id, "Bridge", bridgeAccount]))
+        expect(first.bridgeProvisioned.map((p) => [p.resource.name, p.resource.accountId, p.created])).toEqual([["miyabi-bridge-b1", bridgeAccount, true], ["miyabi-bridge-b3", bridgeAccount, true]])
+        expect(first.bridgeProvisioned[0]?.resource.tags).toEqual({ CostCenter: "b1", Tenancy: "Bridge", ManagedBy: "miyabi" })
+        expect(first.bridgePending.map((p) => [p.resource.name, p.reason])).toEqual([["miyabi-bridge-b2", "bridge resource miyabi-bridge-b2: Unavailable: throttled"]])
+
+        failFor = undefined
+        const retry = yield* placeTenants(bridge, defaultTenancySettings, { vend, now }).pipe(Effect.provide(provisioner))
+        expect(retry.placed).toEqual([])
+        expect(retry.bridgeProvisioned.map((p) => [p.resource.name, p.created])).toEqual([["miyabi-bridge-b1", false], ["miyabi-bridge-b2", true], ["miyabi-bridge-b3", false]])
+        expect(retry.bridgePending).toEqual([])
+        expect((yield* memory.state).accounts.filter((a) => a.name.startsWith("bridge-")).map((a) => a.name)).toEqual(["bridge-1"])
       }).pipe(Effect.provide(Layer.merge(Layer.succeed(Organizations, memory), Store.memory())))
     }))
 

@@ -6,17 +6,18 @@
  * customers already placed are not placed again.
  */
 import { CustomerId, PoolState, type AccountId, type Customer, type OrgNodeId } from "@miyabi/types"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { Organizations, type OrganizationsError } from "../org/Organizations.js"
 import { vendAccounts, type VendError, type VendOptions } from "../vending/AccountVending.js"
 import { ScheduledDeletion, TenancyState, TenancyStore, type TenancyStoreError } from "./TenancyStore.js"
 import { planOffboarding, type OffboardingReport } from "./TenantOffboarding.js"
-import { placeCustomers, recordPlacement, type PlacementPlan, type TenancyAction } from "./TenantPlacement.js"
+import { placeCustomers, recordPlacement, type PlacementPlan } from "./TenantPlacement.js"
+import { BridgeProvisioner, bridgeResourcesFor, type BridgeResource, type ProvisionedResource } from "./BridgeResources.js"
 import type { TenantResource } from "./TenantResource.js"
 import type { TenancySettings } from "./TenancySettings.js"
 
 export class TenancyError extends Schema.TaggedError<TenancyError>()("TenancyError", {
-  reason: Schema.Literal("UnknownOu", "NotPlaced", "Organizations"),
+  reason: Schema.Literal("UnknownOu", "NotPlaced", "Organizations", "BridgeResources"),
   detail: Schema.String
 }) {
   override get message(): string {
@@ -29,8 +30,14 @@ export interface PlaceResult {
   readonly placed: ReadonlyArray<CustomerId>
   /** Customers whose account could not be vended; placing them again retries. */
   readonly unplaced: ReadonlyArray<{ readonly customerId: CustomerId; readonly error: VendError }>
-  /** Work left for other tools (a bridge customer's dedicated resources). */
-  readonly pending: ReadonlyArray<TenancyAction>
+  /** Bridge customers' dedicated resources made (or found) by the `BridgeProvisioner`. */
+  readonly bridgeProvisioned: ReadonlyArray<ProvisionedResource>
+  /**
+   * Bridge resources not made: no `BridgeProvisioner` was provided (the plan
+   * is exact: make them, or place again with one), or it failed (placing the
+   * same customers again retries; it is idempotent).
+   */
+  readonly bridgePending: ReadonlyArray<{ readonly resource: BridgeResource; readonly reason: string }>
 }
 
 const ouIdsByPath = Effect.gen(function* () {
@@ -96,7 +103,14 @@ export const placeTenants = (
     })
     const known = new Set(state.customers.map((c) => c.id as string))
     yield* store.save(new TenancyState({ ...state, customers: [...state.customers, ...customers.filter((c) => !known.has(c.id))], pools, placements }))
-    return { plan, placed, unplaced, pending: plan.actions.filter((action) => action._tag === "ProvisionBridgeResources") }
+    // Bridge customers placed now, and those asked for again (a rerun retries what failed), get their dedicated resources.
+    const asked = new Set<string>(customers.map((c) => c.id))
+    const bridged = placements.filter((p) => p.model === "Bridge" && asked.has(p.customerId)).flatMap((p) => bridgeResourcesFor(p.customerId, p.accountId))
+    const provisioner = yield* Effect.serviceOption(BridgeProvisioner)
+    const outcomes = Option.isNone(provisioner)
+      ? bridged.map((resource) => Either.left({ resource, reason: "no BridgeProvisioner: not created" }))
+      : yield* Effect.forEach(bridged, (resource) => Effect.either(Effect.mapError(provisioner.value.ensure(resource), (error) => ({ resource, reason: error.message }))), { concurrency: 5 })
+    return { plan, placed, unplaced, bridgeProvisioned: outcomes.flatMap((o) => (Either.isRight(o) ? [o.right] : [])), bridgePending: outcomes.flatMap((o) => (Either.isLeft(o) ? [o.left] : [])) }
   }).pipe(Effect.withSpan("TenantOperations.placeTenants", { attributes: { customers: customers.length } }))
 
 export const offboardTenant = (

@@ -5,7 +5,7 @@
  * `miyabi sandbox up` serves it), vending schedules, and where the local
  * records (tenancy placements, the org apply journal) live beside --store.
  */
-import { IdentityCenterSdk, type IdentityCenter, type Organizations, OrganizationsSdk, type VendOptions } from "@miyabi/account-factory"
+import { BridgeResourcesSdk, type BridgeProvisioner, IdentityCenterSdk, type IdentityCenter, type Organizations, OrganizationsSdk, type VendOptions } from "@miyabi/account-factory"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { InvalidInput } from "@miyabi/types"
 import { ConfigError, Effect, Layer, Option, Schedule } from "effect"
@@ -18,6 +18,14 @@ import { dataDirectory, parseStore, processEnvironment } from "../../StoreConfig
  * as the environment configures it; a bad MIYABI_AWS_* setting is one InvalidInput.
  */
 export const organizationsLive: Layer.Layer<Organizations | IdentityCenter, InvalidInput> = Layer.merge(OrganizationsSdk.layer, IdentityCenterSdk.layer()).pipe(
+  Layer.provide(AwsRuntime.layerConfig()),
+  Layer.catchAll((error) =>
+    Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error)
+  )
+)
+
+/** Organizations plus the provisioner of bridge customers' dedicated tables (DynamoDB in the bridge account), on one AWS runtime. */
+export const tenancyLive: Layer.Layer<Organizations | IdentityCenter | BridgeProvisioner, InvalidInput> = Layer.mergeAll(OrganizationsSdk.layer, IdentityCenterSdk.layer(), BridgeResourcesSdk.layer).pipe(
   Layer.provide(AwsRuntime.layerConfig()),
   Layer.catchAll((error) =>
     Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error)

@@ -6,6 +6,7 @@ import type * as Command from "@effect/cli/Command"
 import {
   adviseTenancy,
   defaultTenancySettings,
+  describeBridgeResource,
   loadSpec,
   offboardTenant,
   placeTenants,
@@ -22,7 +23,7 @@ import { withOutput } from "../../CommandContext.js"
 import type { GlobalFlags } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { renderTable } from "../../render/Table.js"
-import { besideStore, organizationsLive, vendOptionsFromEnv } from "../org/OrgContext.js"
+import { besideStore, organizationsLive, tenancyLive, vendOptionsFromEnv } from "../org/OrgContext.js"
 import { renderTenancySummary, summarizeTenancy } from "./TenancySummary.js"
 import type { adviseConfig, listConfig, offboardConfig, placeConfig } from "./TenantsCommand.js"
 
@@ -68,7 +69,7 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
         const state = yield* (yield* TenancyStore.TenancyStore).load()
         return { result, state }
       })
-      const { result, state } = yield* storeErrors(program).pipe(Effect.provide(Layer.merge(organizationsLive, store.layer)))
+      const { result, state } = yield* storeErrors(program).pipe(Effect.provide(Layer.merge(tenancyLive, store.layer)))
       yield* output.progress("")
       const vended = result.plan.actions.flatMap((action) => (action._tag === "VendPoolAccount" || action._tag === "VendSiloAccount" ? [action.name] : []))
       const summary = summarizeTenancy(state)
@@ -80,7 +81,10 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
           alreadyPlaced: result.plan.alreadyPlaced,
           unplaced: result.unplaced.map((u) => ({ customerId: u.customerId, reason: u.error.reason, error: u.error.message })),
           vended,
-          pending: result.pending.map((action) => action._tag),
+          bridge: {
+            provisioned: result.bridgeProvisioned.map((p) => ({ customerId: p.resource.customerId, accountId: p.resource.accountId, table: p.resource.name, arn: p.arn, created: p.created, tags: p.resource.tags })),
+            pending: result.bridgePending.map((p) => ({ customerId: p.resource.customerId, resource: describeBridgeResource(p.resource), reason: p.reason }))
+          },
           summary
         })
       } else {
@@ -89,7 +93,8 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
             `Placed ${result.placed.length} customer(s)${vended.length > 0 ? `; vended ${vended.join(", ")}` : ""}${result.plan.alreadyPlaced.length > 0 ? `; ${result.plan.alreadyPlaced.length} already placed` : ""}.`,
             ...(placedNow.length > 0 && placedNow.length <= 20 ? ["", renderTable(["CUSTOMER", "MODEL", "ACCOUNT"], placedNow.map((p) => [p.customerId, p.model, p.accountId]))] : []),
             ...result.unplaced.map((u) => `not placed: ${u.customerId}: ${u.error.message}`),
-            ...(result.pending.length > 0 ? [`${result.pending.length} bridge customer(s) still need their dedicated resources provisioned.`] : []),
+            ...result.bridgeProvisioned.map((p) => `bridge ${p.resource.customerId}: ${p.created ? "created" : "found"} ${describeBridgeResource(p.resource)}`),
+            ...result.bridgePending.map((p) => `bridge ${p.resource.customerId}: NOT provisioned: ${describeBridgeResource(p.resource)}: ${p.reason} (place the customer again to retry)`),
             "",
             renderTenancySummary(summary),
             "",
@@ -99,6 +104,9 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
       }
       if (result.unplaced.length > 0) {
         return yield* new TenancyError({ reason: "Organizations", detail: `${result.unplaced.length} customer(s) could not be placed; run the same command again to retry` })
+      }
+      if (result.bridgePending.length > 0) {
+        return yield* new TenancyError({ reason: "BridgeResources", detail: `${result.bridgePending.length} bridge customer resource(s) were not provisioned; run the same command again to retry` })
       }
     })
   )
