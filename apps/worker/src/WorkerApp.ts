@@ -10,6 +10,7 @@ import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effec
 import * as os from "node:os"
 import { builtinHandlers } from "./BuiltinHandlers.js"
 import { serveHealth } from "./HealthServer.js"
+import * as Tracing from "./Tracing.js"
 import { workerAwsRuntime } from "./WorkerAwsRuntime.js"
 import { type LogLevel, loadWorkerConfig, type WorkerConfig } from "./WorkerConfig.js"
 
@@ -71,7 +72,9 @@ export const runWorker = (config: WorkerConfig) => {
         metricsLayer(config, id)
       )
     ),
-    Effect.provide(WorkerLogger.layer({ format: "json", minimumLevel: effectLogLevel[config.logLevel] }))
+    Effect.provide(WorkerLogger.layer({ format: "json", minimumLevel: effectLogLevel[config.logLevel] })),
+    // Outermost, so every span of the run is exported and the last batch is flushed when the worker stops.
+    Effect.provide(Tracing.layer(config.traces, { workerId: id }))
   )
 }
 

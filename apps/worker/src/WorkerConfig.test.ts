@@ -16,7 +16,8 @@ describe("loadWorkerConfig", () => {
         httpHost: "0.0.0.0",
         logLevel: "info",
         metrics: "none",
-        memberRole: { roleName: undefined, externalId: undefined }
+        memberRole: { roleName: undefined, externalId: undefined },
+        traces: { _tag: "Off" }
       })
     })
   )
@@ -75,6 +76,29 @@ describe("loadWorkerConfig", () => {
       expect(tooLong.source).toBe("env MIYABI_MEMBER_ROLE_NAME")
       const badId = yield* Effect.flip(loadWorkerConfig({ MIYABI_MEMBER_EXTERNAL_ID: "has space" }))
       expect(badId.message).toMatch(/^env MIYABI_MEMBER_EXTERNAL_ID: expected an external id/)
+    })
+  )
+
+  it.effect("traces: off unless an OTLP endpoint or MIYABI_TRACES=otlp says otherwise; the OTel variables name the URL", () =>
+    Effect.gen(function* () {
+      const traces = (env: Record<string, string>) => Effect.map(loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", ...env }), (c) => c.traces)
+      expect(yield* traces({})).toEqual({ _tag: "Off" })
+      expect(yield* traces({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" })).toEqual({
+        _tag: "Otlp",
+        url: "http://collector:4318/v1/traces",
+        serviceName: "miyabi-worker",
+        exportIntervalMs: 5_000
+      })
+      expect(yield* traces({ MIYABI_TRACES: "otlp", OTEL_SERVICE_NAME: "workers-eu", OTEL_BSP_SCHEDULE_DELAY: "250" })).toEqual({
+        _tag: "Otlp",
+        url: "http://localhost:4318/v1/traces",
+        serviceName: "workers-eu",
+        exportIntervalMs: 250
+      })
+      expect(yield* traces({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://b:4318/custom" })).toMatchObject({ url: "http://b:4318/custom" })
+      expect(yield* traces({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318", MIYABI_TRACES: "off" })).toEqual({ _tag: "Off" })
+      expect((yield* Effect.flip(loadWorkerConfig({ MIYABI_TRACES: "xray" }))).source).toBe("env MIYABI_TRACES")
+      expect((yield* Effect.flip(loadWorkerConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }))).source).toBe("env OTEL_EXPORTER_OTLP_ENDPOINT")
     })
   )
 

@@ -7,12 +7,14 @@ import { InvalidInput, toInvalidInput } from "@miyabi/types"
 import { Effect, ParseResult, Schema } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
+import { DEFAULT_COLLECTOR, type TracesSetting, tracesUrl } from "./Tracing.js"
 
 const intFromEnv = (min: number, max: number) => Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
 
 export const LogLevel = Schema.Literal("debug", "info", "warn", "error")
 
 export const MetricsMode = Schema.Literal("emf", "none")
+export const TracesMode = Schema.Literal("otlp", "off")
 export type MetricsMode = typeof MetricsMode.Type
 export type LogLevel = typeof LogLevel.Type
 
@@ -74,6 +76,8 @@ export interface WorkerConfig {
   /** "emf": CloudWatch Embedded Metric Format lines and ECS task protection (the default on ECS); "none" elsewhere. */
   readonly metrics: MetricsMode
   readonly memberRole: MemberRole
+  /** Spans over OTLP/HTTP to a collector (see Tracing.ts); off unless configured. */
+  readonly traces: TracesSetting
 }
 
 /** The default store: the same per-user file the `miyabi` CLI uses. */
@@ -114,6 +118,15 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
     const metrics = yield* variable(env, "MIYABI_METRICS", MetricsMode, env["ECS_AGENT_URI"] === undefined ? "none" : "emf")
     const roleName = yield* variable(env, "MIYABI_MEMBER_ROLE_NAME", Schema.UndefinedOr(RoleName), undefined)
     const externalId = yield* variable(env, "MIYABI_MEMBER_EXTERNAL_ID", Schema.UndefinedOr(ExternalId), undefined)
+    const endpoint = tracesUrl(env)
+    const tracesMode = yield* variable(env, "MIYABI_TRACES", TracesMode, endpoint === undefined ? "off" : "otlp")
+    const traceUrl = yield* variable(env, "OTEL_EXPORTER_OTLP_ENDPOINT", Schema.URL, new URL(DEFAULT_COLLECTOR)).pipe(
+      Effect.zipRight(variable(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", Schema.URL, new URL(DEFAULT_COLLECTOR))),
+      Effect.as(endpoint ?? `${DEFAULT_COLLECTOR}/v1/traces`)
+    )
+    const serviceName = yield* variable(env, "OTEL_SERVICE_NAME", Schema.NonEmptyTrimmedString, "miyabi-worker")
+    const exportIntervalMs = yield* variable(env, "OTEL_BSP_SCHEDULE_DELAY", intFromEnv(10, 600_000), 5_000)
+    const traces: TracesSetting = tracesMode === "off" ? { _tag: "Off" } : { _tag: "Otlp", url: traceUrl, serviceName, exportIntervalMs }
     return {
       store,
       concurrency,
@@ -123,6 +136,7 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
       httpHost,
       logLevel,
       metrics,
-      memberRole: { roleName, externalId }
+      memberRole: { roleName, externalId },
+      traces
     }
   })

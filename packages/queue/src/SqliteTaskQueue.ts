@@ -111,7 +111,11 @@ export const make = (path: string, options: SqliteTaskQueueOptions = {}): Effect
           const task = toTask(row)
           const lease = leaseOf(row)
           return lease === undefined ? Option.none() : Option.some([task, lease] as const)
-        }).pipe(Effect.withSpan("TaskQueue.claim", { attributes: { workerId: options.workerId }, captureStackTrace: false })),
+        }).pipe(
+          // The claimed task's id on the claim span, so a trace links claim, handling and completion.
+          Effect.tap(Option.match({ onNone: () => Effect.void, onSome: ([task]) => Effect.annotateCurrentSpan("taskId", task.id) })),
+          Effect.withSpan("TaskQueue.claim", { attributes: { workerId: options.workerId }, captureStackTrace: false })
+        ),
 
       heartbeat: (lease, leaseMs) =>
         sql("heartbeat", (now) => {

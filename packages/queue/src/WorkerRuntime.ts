@@ -184,6 +184,7 @@ export const run = (options: WorkerRuntimeOptions): Effect.Effect<DrainReport, n
           onNone: () => Effect.fail(new TaskFailure({ reason: "Permanent", message: `no handler for task kind ${task.kind}` })),
           onSome: (h) => h.run(task.payload, context)
         }).pipe(
+          Effect.withSpan("WorkerRuntime.handle", { attributes: { taskId: task.id, kind: task.kind, attempt: lease.attempt }, captureStackTrace: false }),
           Effect.exit,
           Effect.map((exit): Outcome => ({ _tag: "Finished", exit }))
         )

@@ -159,7 +159,7 @@ export const make = (resources: AwsQueueResources, options: AwsTaskQueueOptions 
 
       claim: (claimOptions) =>
         claimNext(claimOptions).pipe(
-          Effect.tap((claimed) => (Option.isNone(claimed) ? reconcileIfDue : Effect.void)),
+          Effect.tap((claimed) => (Option.isNone(claimed) ? reconcileIfDue : Effect.annotateCurrentSpan("taskId", claimed.value[0].id))),
           Effect.mapError(storeError("claim")),
           span("claim", { workerId: claimOptions.workerId })
         ),
