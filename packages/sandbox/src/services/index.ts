@@ -17,6 +17,7 @@ import { makeLambdaService } from "./lambda/LambdaService.js"
 import { makePricingService } from "./pricing/PricingService.js"
 import { makeRdsService } from "./rds/RdsService.js"
 import { makeS3Service } from "./s3/S3Service.js"
+import { makeTaggingService } from "./tagging/TaggingService.js"
 
 export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [
   makeEc2Service,
@@ -27,5 +28,6 @@ export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [
   makePricingService,
   makeElbv2Service,
   makeAutoScalingService,
-  makeCloudFrontService
+  makeCloudFrontService,
+  makeTaggingService
 ]
