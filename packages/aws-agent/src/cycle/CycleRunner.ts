@@ -17,7 +17,9 @@ export class CycleError extends Schema.TaggedError<CycleError>("CycleError")("Cy
     /** resume: the stored phases are not a prefix of the phases given. */
     "PlanMismatch",
     /** run: a cycle with this id was already begun (use resume). */
-    "AlreadyExists"
+    "AlreadyExists",
+    /** A stored phase output no longer decodes as the phase's output. */
+    "StoredOutputInvalid"
   ),
   cycleId: Schema.String,
   phase: Schema.optional(Schema.String),
