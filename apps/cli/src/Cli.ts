@@ -26,6 +26,7 @@ import { discoverCommand } from "./commands/discover/DiscoverCommand.js"
 import { worldCommand } from "./commands/world/WorldCommand.js"
 import { pricingCommand } from "./commands/pricing/PricingCommand.js"
 import { deployCommand, optimizeCommand, planCommand } from "./commands/cycle/CycleCommand.js"
+import { cycleCommand, learnCommand, monitorCommand } from "./commands/cycle/AgentCycleCommand.js"
 import { miyabi } from "./Global.js"
 import { QueueStore } from "./QueueStore.js"
 import { renderCause } from "./render/Errors.js"
@@ -50,6 +51,9 @@ export const rootCommand = miyabi.pipe(
     planCommand,
     optimizeCommand,
     deployCommand,
+    monitorCommand,
+    learnCommand,
+    cycleCommand,
   ])
 )
 

@@ -1,7 +1,7 @@
 /**
- * The demo's agent step in process: a tiny seeded sandbox estate discovered
- * (World0), optimized and planned, its top changes deployed with approval,
- * and rediscovered (World1) cheaper than World0.
+ * The demo's agent step in process: one approved cycle θ1..θ6 on a tiny
+ * seeded sandbox estate, kept in a SQLite store: World1 cheaper than World0,
+ * the changes watched and learned from, the reports written.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { SqliteTaskQueue } from "@miyabi/queue"
@@ -13,11 +13,14 @@ import { Output } from "../Output.js"
 import { agentStep, DEMO_DEPLOY_TOP } from "./AgentStep.js"
 
 interface AgentSummary {
-  readonly world0: { readonly resources: number; readonly monthlyCostUsd: string; readonly coverageProblems: number }
-  readonly world1: { readonly resources: number; readonly monthlyCostUsd: string }
-  readonly optimization: { readonly changes: number; readonly expectedMonthlySavingsUsd: string }
+  readonly world0: { readonly resources: number; readonly monthlyCostUsd: string; readonly securityScore: number; readonly coverageProblems: number }
+  readonly world1: { readonly resources: number; readonly monthlyCostUsd: string; readonly securityScore: number }
+  readonly plan: { readonly changes: number }
   readonly deployment: { readonly status: string; readonly changes: number; readonly applied: number; readonly changesLogged: number }
+  readonly monitor: { readonly verdict: string | null; readonly alarms: number }
   readonly delta: { readonly monthlyCostUsd: string }
+  readonly learning: { readonly outcomes: number; readonly rules: number }
+  readonly reports: ReadonlyArray<string>
 }
 
 describe("demo agent step", () => {
@@ -28,19 +31,22 @@ describe("demo agent step", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-agent-step-"))
         yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
         const output = yield* Output.test({ json: false })
-        const report = yield* agentStep.run({ store: "unused" }).pipe(Effect.provide(output.layer), Effect.provide(SqliteTaskQueue.layer(path.join(dir, "q.db"))))
+        const report = yield* agentStep.run({ store: path.join(dir, "miyabi.db") }).pipe(Effect.provide(output.layer), Effect.provide(SqliteTaskQueue.layer(path.join(dir, "q.db"))))
         const s = report.summary as unknown as AgentSummary
-        console.log(`agent step: ${JSON.stringify(report.summary["timingsMs"])}`)
+        console.log(`agent step: ${JSON.stringify(report.summary["phaseMs"])}`)
         expect(s.world0.resources).toBeGreaterThan(0)
         expect(s.world0.coverageProblems).toBe(0)
-        expect(s.optimization.changes).toBeGreaterThan(0)
-        expect(Number(s.optimization.expectedMonthlySavingsUsd)).toBeGreaterThan(0)
-        expect(s.deployment.changes).toBe(Math.min(DEMO_DEPLOY_TOP, s.optimization.changes))
+        expect(s.plan.changes).toBeGreaterThan(0)
+        expect(s.deployment.changes).toBe(Math.min(DEMO_DEPLOY_TOP, s.plan.changes))
         expect(s.deployment.status).toBe("succeeded")
         expect(s.deployment.applied).toBeGreaterThan(0)
         expect(s.deployment.changesLogged).toBeGreaterThan(0)
+        expect(s.monitor.verdict).not.toBeNull()
+        expect(s.monitor.alarms).toBeGreaterThan(0)
         expect(Number(s.delta.monthlyCostUsd)).toBeLessThan(0)
         expect(Number(s.world1.monthlyCostUsd)).toBeLessThan(Number(s.world0.monthlyCostUsd))
+        expect(s.learning.outcomes).toBe(s.deployment.applied)
+        for (const file of s.reports) expect(fs.existsSync(file)).toBe(true)
         expect(report.text).toContain("World0 -> World1")
       }),
     60_000

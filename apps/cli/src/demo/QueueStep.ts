@@ -68,7 +68,7 @@ export const queueStep: DemoStep = {
       const enqueued = yield* Effect.forEach(requests, (request) => queue.enqueue(request))
       const ids = new Set(enqueued.map((result) => result.task.id))
       yield* output.progress(`enqueued ${enqueued.length} echo tasks; running ${DEMO_CONCURRENCY} worker slots until the queue drains...`)
-      const summary = yield* runWorker({ concurrency: DEMO_CONCURRENCY, leaseMs: 30_000, drainMs: 5_000, untilEmpty: true, logs: "none" })
+      const summary = yield* runWorker({ handlers: [Echo.EchoHandler], concurrency: DEMO_CONCURRENCY, leaseMs: 30_000, drainMs: 5_000, untilEmpty: true, logs: "none" })
       const tasks = (yield* queue.list({ limit: 10_000 })).filter((task) => ids.has(task.id))
       const outcome = outcomeOf(tasks)
       const throughput = summary.elapsedMs === 0 ? 0 : (outcome.completed / summary.elapsedMs) * 1_000

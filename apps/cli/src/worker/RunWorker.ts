@@ -1,14 +1,15 @@
 /**
- * Runs the queue's worker runtime with the built-in handlers, for
- * `miyabi worker run` and the demo.
+ * Runs the queue's worker runtime with the given handlers, for
+ * `miyabi worker run` (the built-in kinds) and the demo (echo).
  */
-import { HandlerRegistry, type TaskQueue, WorkerLogger, WorkerRuntime } from "@miyabi/queue"
+import { type Handler, HandlerRegistry, type TaskQueue, WorkerLogger, WorkerRuntime } from "@miyabi/queue"
 import { WorkerId } from "@miyabi/types"
 import { Clock, Duration, Effect, Layer, Logger } from "effect"
 import * as os from "node:os"
-import { builtinHandlers } from "../handlers/BuiltinKinds.js"
 
 export interface RunWorkerOptions {
+  /** The kinds this worker runs (BuiltinKinds.builtinHandlers for `miyabi worker run`). */
+  readonly handlers: ReadonlyArray<Handler>
   readonly concurrency: number
   readonly leaseMs: number
   readonly drainMs: number
@@ -40,7 +41,7 @@ export const runWorker = (options: RunWorkerOptions): Effect.Effect<WorkerSummar
   }).pipe(
     Effect.provide(
       Layer.merge(
-        HandlerRegistry.layer(builtinHandlers),
+        HandlerRegistry.layer(options.handlers),
         options.logs === "stderr" ? WorkerLogger.layer({ format: "json", stream: "stderr" }) : Logger.remove(Logger.defaultLogger)
       )
     )

@@ -21,7 +21,7 @@ type OptimizeFlags = Command.Command.ParseConfig<typeof optimizeOptions>
 const cycleId = (text: string) => decodeInput(CycleId, "--cycle")(text)
 
 /** The execution plan as a table: priority, rule, resource, savings, risk. */
-export const renderChanges = (o: Optimize.Optimization, options: { readonly colour?: boolean } = {}): string =>
+export const renderChanges = (o: Pick<Optimize.Optimization, "plan">, options: { readonly colour?: boolean } = {}): string =>
   o.plan.changes.length === 0
     ? "no changes"
     : renderTable(

@@ -7,12 +7,11 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Effect, Schema } from "effect"
 import { globalOptions } from "../../Global.js"
+import { scopeOptions } from "./ScopeFlags.js"
 
 export const discoverOptions = {
   ...globalOptions,
-  accounts: Options.text("accounts").pipe(Options.withDescription("Accounts to discover, comma-separated (default: the organization's active accounts, or the caller's own)."), Options.optional),
-  regions: Options.text("regions").pipe(Options.withDescription("Regions, comma-separated (default: the regions enabled in the caller's account)."), Options.optional),
-  services: Options.text("services").pipe(Options.withDescription("Services, comma-separated SDK ids (default: ec2,s3,rds,lambda,ecs,dynamodb,elastic-load-balancing-v2,auto-scaling,cloudfront)."), Options.optional),
+  ...scopeOptions,
   out: Options.text("out").pipe(Options.withDescription("Also write the world state (versioned JSON) to this file."), Options.optional),
   cache: Options.text("cache").pipe(Options.withDescription("A cache file: units read less than --cache-ttl minutes ago are reused instead of asked again."), Options.optional),
   cacheTtl: Options.integer("cache-ttl").pipe(

@@ -14,22 +14,10 @@ import { Output } from "../../Output.js"
 import { encodeWorld, writeJsonFile } from "../world/WorldFiles.js"
 import type { discoverOptions } from "./DiscoverCommand.js"
 import { withCommandLogs } from "./CommandLogs.js"
+import { parseScope } from "./ScopeParse.js"
 import { renderWorldSummary } from "./WorldSummary.js"
 
 type DiscoverFlags = Command.Command.ParseConfig<typeof discoverOptions>
-
-/** "a, b,,c" -> ["a","b","c"]; an empty list is an error naming the flag. */
-export const parseList = (flag: string, value: Option.Option<string>): Effect.Effect<ReadonlyArray<string> | undefined, InvalidInput> =>
-  Option.match(value, {
-    onNone: () => Effect.succeed(undefined),
-    onSome: (text) => {
-      const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "")
-      return items.length === 0 ? Effect.fail(new InvalidInput({ source: flag, reason: "an empty list" })) : Effect.succeed(items)
-    }
-  })
-
-const ACCOUNT = /^\d{12}$/
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
 
 /** The AWS runtime from the environment; a bad setting is one line. */
 export const awsRuntime = AwsRuntime.layerConfig().pipe(Layer.mapError((error) => new InvalidInput({ source: "AWS settings", reason: ConfigError.isConfigError(error) ? String(error) : "invalid" })))
@@ -39,21 +27,11 @@ export const discover = (flags: DiscoverFlags) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const accounts = yield* parseList("--accounts", flags.accounts)
-      const regions = yield* parseList("--regions", flags.regions)
-      const services = yield* parseList("--services", flags.services)
-      const badAccount = accounts?.find((a) => !ACCOUNT.test(a))
-      if (badAccount !== undefined) return yield* new InvalidInput({ source: "--accounts", reason: `${badAccount} is not a 12-digit account id` })
-      const badRegion = regions?.find((r) => !REGION.test(r))
-      if (badRegion !== undefined) return yield* new InvalidInput({ source: "--regions", reason: `${badRegion} is not a region name` })
-      const badService = services?.find((s) => !(Discovery.ALL_SERVICES as ReadonlyArray<string>).includes(s))
-      if (badService !== undefined) return yield* new InvalidInput({ source: "--services", reason: `${badService} is not one of ${Discovery.ALL_SERVICES.join(", ")}` })
+      const scope = yield* parseScope(flags)
 
       const cacheLayer = Option.match(flags.cache, { onNone: () => Layer.empty, onSome: (path) => DiscoveryCache.layerFile(path) })
       const result = yield* Discovery.run({
-        ...(accounts === undefined ? {} : { accounts }),
-        ...(regions === undefined ? {} : { regions }),
-        ...(services === undefined ? {} : { services }),
+        ...scope,
         ...(Option.isSome(flags.cache) ? { cacheTtlMs: flags.cacheTtl * 60_000 } : {}),
         utilization: flags.utilizationDays === 0 ? false : { windowDays: flags.utilizationDays },
         onProgress: (e) =>

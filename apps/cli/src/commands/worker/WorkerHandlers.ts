@@ -4,6 +4,9 @@
 import type * as Command from "@effect/cli/Command"
 import { Effect } from "effect"
 import { withQueue } from "../../CommandContext.js"
+import { resolveGlobals } from "../../Global.js"
+import { builtinHandlers } from "../../handlers/BuiltinKinds.js"
+import { parseStore } from "../../StoreConfig.js"
 import { Output } from "../../Output.js"
 import { renderFields } from "../../render/Table.js"
 import { duration } from "../../render/TaskView.js"
@@ -15,8 +18,9 @@ export const run = (flags: Command.Command.ParseConfig<typeof runOptions>) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
+      const store = yield* Effect.flatMap(resolveGlobals(flags), (globals) => parseStore(globals.store, { source: "--store" }))
       yield* output.progress(`worker: ${flags.concurrency} slots, lease ${duration(flags.lease)}${flags.untilEmpty ? ", until the queue is empty" : ", until SIGTERM/SIGINT"}`)
-      const summary = yield* runWorker({ concurrency: flags.concurrency, leaseMs: flags.lease, drainMs: flags.drain, untilEmpty: flags.untilEmpty, logs: "stderr" })
+      const summary = yield* runWorker({ handlers: builtinHandlers(store), concurrency: flags.concurrency, leaseMs: flags.lease, drainMs: flags.drain, untilEmpty: flags.untilEmpty, logs: "stderr" })
       yield* output.progress("")
       yield* output.json
         ? output.printJson(summary)
