@@ -79,6 +79,11 @@ export const requestDbInstanceClass = (db: DbInstance, instanceClass: string, ap
   }
 }
 
+/** PubliclyAccessible: RDS applies it at once, whatever ApplyImmediately says. */
+export const setDbPubliclyAccessible = (db: DbInstance, publiclyAccessible: boolean): void => {
+  db.publiclyAccessible = publiclyAccessible
+}
+
 export const modifyVolume = (volume: Volume, change: { readonly volumeType?: VolumeType; readonly sizeGiB?: number; readonly iops?: number; readonly throughput?: number }): void => {
   if (change.volumeType !== undefined) volume.volumeType = change.volumeType
   if (change.sizeGiB !== undefined) volume.sizeGiB = change.sizeGiB

@@ -1,26 +1,15 @@
 /**
- * Elastic IPs (DescribeAddresses, ReleaseAddress), security groups
- * (DescribeSecurityGroups), DescribeRegions and CreateTags on any EC2
- * resource of the estate.
+ * Elastic IPs (DescribeAddresses, ReleaseAddress), DescribeRegions and
+ * CreateTags on any EC2 resource of the estate (security groups are in
+ * Ec2SecurityGroups.ts).
  */
 import { Effect } from "effect"
-import type { EstateData, IpPermission, Tags } from "../../estate/Model.js"
+import type { EstateData, Tags } from "../../estate/Model.js"
 import { awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { inScope } from "./Ec2Instances.js"
-import { filtersOf, matcher, page, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
+import { filtersOf, matcher, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
 
 const ADDRESS_FILTERS = new Set(["allocation-id", "association-id", "instance-id", "public-ip", "private-ip-address", "domain", "tag-key", "tag-value"])
-const GROUP_FILTERS = new Set(["group-id", "group-name", "vpc-id", "description", "ip-permission.cidr", "ip-permission.from-port", "ip-permission.to-port", "ip-permission.protocol", "owner-id", "tag-key", "tag-value"])
-
-const permissionXml = (p: IpPermission) => ({
-  ipProtocol: p.protocol,
-  fromPort: p.fromPort,
-  toPort: p.toPort,
-  groups: [],
-  ipRanges: p.cidrs.map((cidrIp) => ({ cidrIp })),
-  ipv6Ranges: [],
-  prefixListIds: []
-})
 
 export const makeNetworkOperations = (data: EstateData): Record<string, Operation> => {
   const liveAddresses = (ctx: RequestContext) => data.addresses.filter((a) => a.releasedAt === undefined && inScope(a, ctx))
@@ -99,48 +88,6 @@ export const makeNetworkOperations = (data: EstateData): Record<string, Operatio
         if (address.associationId !== undefined) return yield* Effect.fail(awsError("InvalidIPAddress.InUse", `Address ${address.publicIp} is in use.`))
         address.releasedAt = ctx.now.getTime()
         return { return: true }
-      }),
-
-    DescribeSecurityGroups: (input, ctx) =>
-      Effect.gen(function* () {
-        const match = yield* matcher(filtersOf(input), GROUP_FILTERS)
-        const ids = strings(input["GroupId"])
-        const names = strings(input["GroupName"])
-        const scoped = data.securityGroups.filter((g) => inScope(g, ctx))
-        const missing = ids.find((id) => !scoped.some((g) => g.id === id))
-        if (missing !== undefined) return yield* Effect.fail(awsError("InvalidGroup.NotFound", `The security group '${missing}' does not exist`))
-        const selected = scoped.filter(
-          (g) =>
-            (ids.length === 0 || ids.includes(g.id)) &&
-            (names.length === 0 || names.includes(g.name)) &&
-            match({
-              "group-id": [g.id],
-              "group-name": [g.name],
-              "vpc-id": [g.vpcId],
-              description: [g.description],
-              "owner-id": [g.accountId],
-              "ip-permission.cidr": g.ingress.flatMap((p) => p.cidrs),
-              "ip-permission.from-port": g.ingress.map((p) => (p.fromPort === undefined ? undefined : String(p.fromPort))),
-              "ip-permission.to-port": g.ingress.map((p) => (p.toPort === undefined ? undefined : String(p.toPort))),
-              "ip-permission.protocol": g.ingress.map((p) => p.protocol),
-              ...tagAttributes(g.tags)
-            })
-        )
-        const { items, nextToken } = yield* page(selected, input, { min: 5, max: 1000 })
-        return {
-          securityGroupInfo: items.map((g) => ({
-            groupId: g.id,
-            groupName: g.name,
-            groupDescription: g.description,
-            ownerId: g.accountId,
-            vpcId: g.vpcId,
-            securityGroupArn: `arn:aws:ec2:${g.region}:${g.accountId}:security-group/${g.id}`,
-            ipPermissions: g.ingress.map(permissionXml),
-            ipPermissionsEgress: g.egress.map(permissionXml),
-            tagSet: tagSet(g.tags)
-          })),
-          nextToken
-        }
       }),
 
     DescribeRegions: (input) =>

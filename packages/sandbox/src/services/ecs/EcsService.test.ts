@@ -108,4 +108,20 @@ describe("ECS", () => {
       expect(ghost).toBeInstanceOf(ServiceNotFoundException)
       expect(sandbox.log.changes().map((c) => c.operation)).toEqual(["UpdateService", "UpdateTaskProtection", "UpdateService", "RegisterTaskDefinition", "UpdateService"])
     }))
+
+  it.scoped("RegisterTaskDefinition refuses a size Fargate does not run, as ECS does", () =>
+    Effect.gen(function* () {
+      const { client, sandbox, services } = yield* setup
+      const family = services[0]?.taskDefinition.split(":")[0] ?? ""
+      const register = (cpu: string, memory: string) =>
+        callError(() => client.send(new RegisterTaskDefinitionCommand({ family, cpu, memory, networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], containerDefinitions: [{ name: "app", image: "example/app:1" }] })))
+      const bad = yield* register("256", "4096")
+      expect((bad as Error).name).toBe("ClientException")
+      expect((bad as Error).message).toContain("No Fargate configuration exists for given values: 256 CPU, 4096 memory")
+      const between = yield* register("256", "1536")
+      expect((between as Error | undefined)?.name).toBe("ClientException")
+      expect(yield* register("1024", "3072")).toBeUndefined()
+      expect(yield* register("512", "1024")).toBeUndefined()
+      expect(sandbox.log.changes().map((c) => c.operation)).toEqual(["RegisterTaskDefinition", "RegisterTaskDefinition"])
+    }))
 })

@@ -11,7 +11,7 @@ import { recordServiceChange } from "../../estate/EstateChanges.js"
 import type { EcsService, EcsTask, EstateData, TaskDefinition } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { type AwsError, awsError, type Operation, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
-import { clusterArn, nameOf, serviceArn, serviceJson, taskArn, taskDefinitionJson } from "./EcsShapes.js"
+import { clusterArn, fargateSize, nameOf, serviceArn, serviceJson, taskArn, taskDefinitionJson } from "./EcsShapes.js"
 
 const TOKEN_PREFIX = "sbx1:"
 
@@ -105,6 +105,10 @@ export const makeEcsService: ServiceFactory<Estate> = (env) => {
         const memory = Number(str(input["memory"]) ?? Number.NaN)
         if (family === undefined || !/^[A-Za-z0-9_-]{1,255}$/.test(family)) return yield* Effect.fail(awsError("ClientException", "Family contains invalid characters."))
         if (!Number.isInteger(cpu) || !Number.isInteger(memory)) return yield* Effect.fail(awsError("ClientException", "Fargate requires task definition to have execution role ARN to support log driver awslogs, and cpu and memory at task level."))
+        const fargate = strings(input["requiresCompatibilities"]).includes("FARGATE")
+        if (fargate && !fargateSize(cpu, memory)) {
+          return yield* Effect.fail(awsError("ClientException", `No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the valid values.`))
+        }
         const latest = findTaskDefinition(family, ctx)
         const firstContainer = Array.isArray(input["containerDefinitions"]) ? (input["containerDefinitions"][0] as Record<string, unknown> | undefined) : undefined
         const td: TaskDefinition = {

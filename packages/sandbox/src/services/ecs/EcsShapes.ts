@@ -120,3 +120,19 @@ export const taskDefinitionJson = (td: TaskDefinition) => ({
   registeredAt: new Date(td.registeredAt),
   registeredBy: `arn:aws:iam::${td.accountId}:role/platform-deployer`
 })
+
+/** Fargate's task sizes: CPU units -> the memory (MiB) each allows. */
+const FARGATE_MEMORY: ReadonlyArray<readonly [number, number, number, number]> = [
+  // cpu, min memory, max memory, step
+  [512, 1024, 4096, 1024],
+  [1024, 2048, 8192, 1024],
+  [2048, 4096, 16384, 1024],
+  [4096, 8192, 30720, 1024],
+  [8192, 16384, 61440, 4096],
+  [16384, 32768, 122880, 8192]
+]
+
+/** Whether Fargate runs a task of this size (256 CPU also takes 512, 1024 and 2048 MiB). */
+export const fargateSize = (cpu: number, memory: number): boolean =>
+  (cpu === 256 && [512, 1024, 2048].includes(memory)) ||
+  FARGATE_MEMORY.some(([c, min, max, step]) => c === cpu && memory >= min && memory <= max && (memory - min) % step === 0)

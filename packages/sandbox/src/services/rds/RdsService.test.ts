@@ -87,4 +87,22 @@ describe("RDS", () => {
       expect((bad as RDSServiceException).name).toBe("InvalidParameterCombination")
       expect(sandbox.log.changes().map((c) => c.operation)).toEqual(["ModifyDBInstance", "ModifyDBInstance"])
     }))
+
+  it.scoped("ModifyDBInstance of PubliclyAccessible applies at once, without ApplyImmediately, and is what DescribeDBInstances shows", () =>
+    Effect.gen(function* () {
+      const { client, mine, sandbox } = yield* setup
+      const db = mine.find((d) => d.status === "available")
+      if (db === undefined) throw new Error("need an available database")
+      const was = db.publiclyAccessible
+      const modified = yield* call(() => client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: db.identifier, PubliclyAccessible: !was })))
+      expect(modified.DBInstance?.PubliclyAccessible).toBe(!was)
+      const shown = yield* call(() => client.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: db.identifier })))
+      expect(shown.DBInstances?.[0]).toMatchObject({ PubliclyAccessible: !was, DBInstanceStatus: "available", DBInstanceClass: db.instanceClass })
+      expect(db.publiclyAccessible).toBe(!was)
+      const nothing = yield* callError(() => client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: db.identifier })))
+      expect((nothing as RDSServiceException).name).toBe("InvalidParameterCombination")
+      const ghost = yield* callError(() => client.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "no-such-db", PubliclyAccessible: false })))
+      expect(ghost).toBeInstanceOf(DBInstanceNotFoundFault)
+      expect(sandbox.log.changes().map((c) => c.operation)).toEqual(["ModifyDBInstance"])
+    }))
 })

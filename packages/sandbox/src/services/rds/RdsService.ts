@@ -2,11 +2,12 @@
  * RDS over the awsQuery protocol: DescribeDBInstances (Marker / MaxRecords,
  * `db-instance-id` and `engine` filters) and ModifyDBInstance of the
  * instance class, applied at once (`ApplyImmediately`) after a short
- * `modifying` state, or at the next maintenance window.
+ * `modifying` state, or at the next maintenance window, and of
+ * PubliclyAccessible, which RDS always applies at once.
  */
 import { Effect } from "effect"
 import type { Estate } from "../../EstateContract.js"
-import { requestDbInstanceClass, settleDbInstance } from "../../estate/EstateChanges.js"
+import { requestDbInstanceClass, setDbPubliclyAccessible, settleDbInstance } from "../../estate/EstateChanges.js"
 import type { DbInstance, EstateData } from "../../estate/Model.js"
 import { rdsClasses } from "../../estate/PriceTable.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
@@ -125,10 +126,14 @@ export const makeRdsService: ServiceFactory<Estate> = (env) => {
       const db = scoped(ctx).find((d) => d.identifier === id)
       if (db === undefined) return yield* Effect.fail(notFound(id))
       const instanceClass = str(input["DBInstanceClass"])
-      if (instanceClass === undefined) {
-        return yield* Effect.fail(awsError("InvalidParameterCombination", "The sandbox modifies only DBInstanceClass"))
+      const publicly = str(input["PubliclyAccessible"])
+      if (instanceClass === undefined && publicly === undefined) {
+        return yield* Effect.fail(awsError("InvalidParameterCombination", "The sandbox modifies only DBInstanceClass and PubliclyAccessible"))
       }
-      if (!rdsClasses.includes(instanceClass)) {
+      if (publicly !== undefined && publicly !== "true" && publicly !== "false") {
+        return yield* Effect.fail(awsError("InvalidParameterValue", `Invalid value ${publicly} for PubliclyAccessible`))
+      }
+      if (instanceClass !== undefined && !rdsClasses.includes(instanceClass)) {
         return yield* Effect.fail(
           awsError("InvalidParameterCombination", `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${db.engine}, EngineVersion=${db.engineVersion}, LicenseModel=${db.engine === "postgres" ? "postgresql-license" : "general-public-license"}.`)
         )
@@ -136,7 +141,9 @@ export const makeRdsService: ServiceFactory<Estate> = (env) => {
       if (db.status !== "available") {
         return yield* Effect.fail(awsError("InvalidDBInstanceState", `Database instance is not in available state.`))
       }
-      requestDbInstanceClass(db, instanceClass, str(input["ApplyImmediately"]) === "true", ctx.now.getTime())
+      // RDS applies PubliclyAccessible at once whatever ApplyImmediately says (the DNS answer changes).
+      if (publicly !== undefined) setDbPubliclyAccessible(db, publicly === "true")
+      if (instanceClass !== undefined) requestDbInstanceClass(db, instanceClass, str(input["ApplyImmediately"]) === "true", ctx.now.getTime())
       return { DBInstance: dbXml(db) }
     })
 

@@ -1,7 +1,8 @@
 /**
  * S3 over REST-XML, path style (`/<bucket>?<subresource>`): ListBuckets and
- * the bucket configuration reads a security and storage audit makes, plus
- * PutBucketLifecycleConfiguration. Missing configurations answer AWS's own
+ * the bucket configuration reads a security and storage audit makes, and
+ * the writes the agent's fixes make: lifecycle (put, delete), public access
+ * block (put, delete) and default encryption (put, delete; S3BucketConfig.ts). Missing configurations answer AWS's own
  * 404 codes (ServerSideEncryptionConfigurationNotFoundError,
  * NoSuchPublicAccessBlockConfiguration, NoSuchLifecycleConfiguration,
  * NoSuchTagSet); another account's bucket is AccessDenied.
@@ -13,6 +14,7 @@ import type { Bucket, EstateData } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { escapeXml, XML_DECLARATION } from "../../protocol/Xml.js"
 import { type AwsError, awsError, type RawRequest, type RawResponse, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
+import { deleteEncryption, deletePublicAccessBlock, putEncryption, putPublicAccessBlock } from "./S3BucketConfig.js"
 import { lifecycleXml, parseLifecycle } from "./S3Lifecycle.js"
 
 const NS = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -25,6 +27,11 @@ type Operation =
   | "GetPublicAccessBlock"
   | "GetBucketLifecycleConfiguration"
   | "PutBucketLifecycleConfiguration"
+  | "DeleteBucketLifecycle"
+  | "PutPublicAccessBlock"
+  | "DeletePublicAccessBlock"
+  | "PutBucketEncryption"
+  | "DeleteBucketEncryption"
   | "GetBucketTagging"
   | "Unknown"
 
@@ -39,6 +46,11 @@ const route = (req: RawRequest): { readonly operation: Operation; readonly bucke
     : req.method === "GET" && q.has("publicAccessBlock") ? "GetPublicAccessBlock"
     : req.method === "GET" && q.has("lifecycle") ? "GetBucketLifecycleConfiguration"
     : req.method === "PUT" && q.has("lifecycle") ? "PutBucketLifecycleConfiguration"
+    : req.method === "DELETE" && q.has("lifecycle") ? "DeleteBucketLifecycle"
+    : req.method === "PUT" && q.has("publicAccessBlock") ? "PutPublicAccessBlock"
+    : req.method === "DELETE" && q.has("publicAccessBlock") ? "DeletePublicAccessBlock"
+    : req.method === "PUT" && q.has("encryption") ? "PutBucketEncryption"
+    : req.method === "DELETE" && q.has("encryption") ? "DeleteBucketEncryption"
     : req.method === "GET" && q.has("tagging") ? "GetBucketTagging"
     : "Unknown"
   return { operation, bucket: decodeURIComponent(bucket) }
@@ -52,6 +64,10 @@ const xml = (ctx: RequestContext, body: string): RawResponse => ({
 
 /** S3's canonical user id: 64 hex characters, stable per account. */
 const canonicalId = (accountId: string): string => createHash("sha256").update(`sandbox-canonical-${accountId}`).digest("hex")
+
+const ok = (ctx: RequestContext): RawResponse => ({ status: 200, headers: { "x-amz-request-id": ctx.requestId }, body: "" })
+const noContent = (ctx: RequestContext): RawResponse => ({ status: 204, headers: { "x-amz-request-id": ctx.requestId }, body: "" })
+const done = (error: AwsError | undefined, response: RawResponse): Effect.Effect<RawResponse, AwsError> => (error === undefined ? Effect.succeed(response) : Effect.fail(error))
 
 const notFound = (code: string, message: string, bucket: string): AwsError => awsError(code, message, { status: 404, fields: { BucketName: bucket } })
 
@@ -134,6 +150,19 @@ export const makeS3Service: ServiceFactory<Estate> = (env) => {
           b.lifecycleRules = rules
           return Effect.succeed({ status: 200, headers: { "x-amz-request-id": ctx.requestId, "x-amz-transition-default-minimum-object-size": "all_storage_classes_128K" }, body: "" })
         }
+        case "DeleteBucketLifecycle":
+          delete b.lifecycleRules
+          return Effect.succeed(noContent(ctx))
+        case "PutPublicAccessBlock":
+          return done(putPublicAccessBlock(b, req.body.toString("utf8")), ok(ctx))
+        case "DeletePublicAccessBlock":
+          deletePublicAccessBlock(b)
+          return Effect.succeed(noContent(ctx))
+        case "PutBucketEncryption":
+          return done(putEncryption(b, req.body.toString("utf8")), ok(ctx))
+        case "DeleteBucketEncryption":
+          deleteEncryption(b)
+          return Effect.succeed(noContent(ctx))
         case "GetBucketTagging": {
           const tags = Object.entries(b.tags)
           if (tags.length === 0) return Effect.fail(notFound("NoSuchTagSet", "The TagSet does not exist", b.name))
@@ -150,7 +179,7 @@ export const makeS3Service: ServiceFactory<Estate> = (env) => {
     rest: {
       resolve: (req) => {
         const { operation } = route(req)
-        return { operation, readOnly: operation !== "PutBucketLifecycleConfiguration" }
+        return { operation, readOnly: operation.startsWith("Get") || operation === "ListBuckets" || operation === "Unknown" }
       },
       handle
     },
