@@ -34,6 +34,7 @@ const ARN_SERVICE: Partial<Record<ResourceKind, (region: string, account: string
   "ec2-instance": (r, a, id) => `arn:aws:ec2:${r}:${a}:instance/${id}`,
   "ebs-volume": (r, a, id) => `arn:aws:ec2:${r}:${a}:volume/${id}`,
   "elastic-ip": (r, a, id) => `arn:aws:ec2:${r}:${a}:elastic-ip/${id}`,
+  "security-group": (r, a, id) => `arn:aws:ec2:${r}:${a}:security-group/${id}`,
   "rds-instance": (r, a, id) => `arn:aws:rds:${r}:${a}:db:${id}`,
   "lambda-function": (r, a, id) => `arn:aws:lambda:${r}:${a}:function:${id}`,
   "s3-bucket": (_r, _a, id) => `arn:aws:s3:::${id}`

@@ -7,7 +7,7 @@
  */
 import { type Change, type ChangeAction, ChangeExecution, DeploymentRecord, type DeploymentStatus, type ExecutionPlan, type Resource } from "@miyabi/types"
 import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
-import { reachedLike } from "./Actions.js"
+import { reachedLike, supported } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
 import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
@@ -145,22 +145,30 @@ export interface Observed {
   readonly inverse: Option.Option<ChangeAction>
 }
 
-/** Reads every resource of the plan; a missing one means the plan is stale. */
+/**
+ * Reads every resource of the plan; a missing one means the plan is stale.
+ * A change the deployer does not execute (advice, security fixes, ECS) is
+ * read leniently: when its kind cannot be read it is left out of the record
+ * instead of failing the deployment (it would only have been skipped).
+ */
 export const observeAll = (changes: ReadonlyArray<Change>) =>
   Effect.flatMap(LiveResources, (live) =>
     Effect.forEach(
       changes,
-      (c) =>
-        live.observe(c.resource).pipe(
-          Effect.mapError((e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
-          Effect.flatMap(Option.match({ onNone: () => Effect.fail(new DeployError({ reason: "StalePlan", message: `${c.resource.kind} ${c.resource.id} no longer exists` })), onSome: (r) => Effect.succeed(r) })),
+      (c) => {
+        const stale = (message: string) => new DeployError({ reason: "StalePlan", message })
+        const read = live.observe(c.resource).pipe(
+          Effect.mapError((e) => stale(`cannot read ${c.resource.id}: ${e.message}`)),
+          Effect.flatMap(Option.match({ onNone: () => Effect.fail(stale(`${c.resource.kind} ${c.resource.id} no longer exists`)), onSome: (r) => Effect.succeed(r) })),
           Effect.flatMap((r) =>
             Effect.map(
-              Effect.mapError(live.inverse(c.resource, c.action, r), (e) => new DeployError({ reason: "StalePlan", message: `cannot read ${c.resource.id}: ${e.message}` })),
-              (inverse) => [c.id, { before: r, inverse }] as const
+              Effect.mapError(live.inverse(c.resource, c.action, r), (e) => stale(`cannot read ${c.resource.id}: ${e.message}`)),
+              (inverse) => [[c.id, { before: r, inverse }] as const]
             )
           )
-        ),
+        )
+        return supported(c.action) ? read : Effect.orElseSucceed(read, () => [])
+      },
       { concurrency: 4 }
     )
-  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs)))
+  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs.flat())))
