@@ -3,7 +3,7 @@
  * per-customer costs of each model, the silo threshold, data retention, and
  * how new pool, silo and bridge accounts are named and where they go.
  */
-import { Money, type MicroUsd, type TenancyModel } from "@miyabi/types"
+import { Money, Region, type MicroUsd, type TenancyModel } from "@miyabi/types"
 import type { TenancySpec } from "../spec/SpecDocument.js"
 
 export interface AccountNaming {
@@ -28,6 +28,8 @@ export interface TenancySettings {
   readonly dataRetentionDays: number
   readonly naming: { readonly [model in TenancyModel]: AccountNaming }
   readonly suspendedOu: string
+  /** Where a customer's tagged resources are looked for at offboarding (the SPEC's allowed regions). */
+  readonly regions: ReadonlyArray<Region>
 }
 
 export const defaultTenancySettings: TenancySettings = {
@@ -44,7 +46,8 @@ export const defaultTenancySettings: TenancySettings = {
     Silo: { ou: "Workloads/VIP", accountName: "silo-{customer}", email: "aws+silo-{customer}@example.com" },
     Bridge: { ou: "Workloads/Pools", accountName: "bridge-{n}", email: "aws+bridge-{n}@example.com" }
   },
-  suspendedOu: "Suspended"
+  suspendedOu: "Suspended",
+  regions: ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"].map((region) => Region.make(region))
 }
 
 /** Settings from a spec's `tenancy:` section, defaults for what it leaves out. */

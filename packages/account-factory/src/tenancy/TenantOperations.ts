@@ -14,10 +14,11 @@ import { planOffboarding, type OffboardingReport } from "./TenantOffboarding.js"
 import { placeCustomers, recordPlacement, type PlacementPlan } from "./TenantPlacement.js"
 import { BridgeProvisioner, bridgeResourcesFor, type BridgeResource, type ProvisionedResource } from "./BridgeResources.js"
 import type { TenantResource } from "./TenantResource.js"
+import { TenantResources } from "./TenantResources.js"
 import type { TenancySettings } from "./TenancySettings.js"
 
 export class TenancyError extends Schema.TaggedError<TenancyError>()("TenancyError", {
-  reason: Schema.Literal("UnknownOu", "NotPlaced", "Organizations", "BridgeResources"),
+  reason: Schema.Literal("UnknownOu", "NotPlaced", "Organizations", "BridgeResources", "Resources"),
   detail: Schema.String
 }) {
   override get message(): string {
@@ -159,3 +160,25 @@ export const offboardTenant = (
     }))
     return report
   }).pipe(Effect.withSpan("TenantOperations.offboardTenant", { attributes: { customerId } }))
+
+/**
+ * Offboards a customer with its resources found by its tenant tag
+ * (`TenantResources`: CostCenter = customer id in the customer's account,
+ * in each of `settings.regions`): the report lists them, and for a pool or
+ * bridge customer they are what is scheduled for deletion after the
+ * retention period.
+ */
+export const offboardTenantByTag = (
+  customerId: string,
+  settings: TenancySettings,
+  now: Date
+): Effect.Effect<OffboardingReport, TenancyError | TenancyStoreError, Organizations | TenancyStore | TenantResources> =>
+  Effect.gen(function* () {
+    const state = yield* (yield* TenancyStore).load()
+    const placement = state.placements.find((p) => p.customerId === customerId)
+    if (placement === undefined) return yield* Effect.fail(new TenancyError({ reason: "NotPlaced", detail: `customer ${customerId} has no placement` }))
+    const resources = yield* (yield* TenantResources)
+      .find({ customerId: placement.customerId, accountId: placement.accountId, regions: settings.regions })
+      .pipe(Effect.mapError((error) => new TenancyError({ reason: "Resources", detail: error.message })))
+    return yield* offboardTenant(customerId, resources, settings, now)
+  }).pipe(Effect.withSpan("TenantOperations.offboardTenantByTag", { attributes: { customerId } }))

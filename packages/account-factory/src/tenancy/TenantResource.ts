@@ -6,7 +6,7 @@ import type { AccountId } from "@miyabi/types"
 
 export interface TenantResource {
   readonly arn: string
-  /** e.g. "AWS::S3::Bucket", "AWS::DynamoDB::Table". */
+  /** The Resource Groups Tagging API's "service:type", e.g. "s3:bucket", "dynamodb:table", "ec2:instance". */
   readonly type: string
   readonly accountId: AccountId
   readonly region?: string

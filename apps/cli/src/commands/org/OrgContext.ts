@@ -5,7 +5,17 @@
  * `miyabi sandbox up` serves it), vending schedules, and where the local
  * records (tenancy placements, the org apply journal) live beside --store.
  */
-import { BridgeResourcesSdk, type BridgeProvisioner, IdentityCenterSdk, type IdentityCenter, type Organizations, OrganizationsSdk, type VendOptions } from "@miyabi/account-factory"
+import {
+  BridgeResourcesSdk,
+  type BridgeProvisioner,
+  IdentityCenterSdk,
+  type IdentityCenter,
+  type Organizations,
+  OrganizationsSdk,
+  type TenantResources,
+  TenantResourcesSdk,
+  type VendOptions
+} from "@miyabi/account-factory"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { InvalidInput } from "@miyabi/types"
 import { ConfigError, Effect, Layer, Option, Schedule } from "effect"
@@ -24,8 +34,17 @@ export const organizationsLive: Layer.Layer<Organizations | IdentityCenter, Inva
   )
 )
 
-/** Organizations plus the provisioner of bridge customers' dedicated tables (DynamoDB in the bridge account), on one AWS runtime. */
-export const tenancyLive: Layer.Layer<Organizations | IdentityCenter | BridgeProvisioner, InvalidInput> = Layer.mergeAll(OrganizationsSdk.layer, IdentityCenterSdk.layer(), BridgeResourcesSdk.layer).pipe(
+/**
+ * Organizations, the provisioner of bridge customers' dedicated tables
+ * (DynamoDB in the bridge account) and the tenant-tag resource finder
+ * (Resource Groups Tagging API in the customer's account), on one AWS runtime.
+ */
+export const tenancyLive: Layer.Layer<Organizations | IdentityCenter | BridgeProvisioner | TenantResources, InvalidInput> = Layer.mergeAll(
+  OrganizationsSdk.layer,
+  IdentityCenterSdk.layer(),
+  BridgeResourcesSdk.layer,
+  TenantResourcesSdk.layer
+).pipe(
   Layer.provide(AwsRuntime.layerConfig()),
   Layer.catchAll((error) =>
     Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error)

@@ -53,7 +53,7 @@ const advise = Command.make("advise", adviseConfig, (flags) => Effect.flatMap(Ef
   Command.withDescription("What each customer costs under each model (SPEC cost model, or declared costs), and who should move to a silo.")
 )
 const offboard = Command.make("offboard", offboardConfig, (flags) => Effect.flatMap(Effect.promise(handlers), (h) => h.offboard(flags))).pipe(
-  Command.withDescription("Offboard a customer: silo -> Suspended OU and CloseAccount; pool -> leave the pool and schedule its data deletion in 30 days.")
+  Command.withDescription("Offboard a customer: list its resources by its CostCenter tag (Resource Groups Tagging API); silo -> Suspended OU and CloseAccount; pool or bridge -> leave the account and schedule those resources for deletion in 30 days.")
 )
 
 export const tenantsCommand = Command.make("tenants").pipe(

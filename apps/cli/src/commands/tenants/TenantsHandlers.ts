@@ -8,7 +8,7 @@ import {
   defaultTenancySettings,
   describeBridgeResource,
   loadSpec,
-  offboardTenant,
+  offboardTenantByTag,
   placeTenants,
   renderOffboarding,
   settingsFromSpec,
@@ -23,7 +23,7 @@ import { withOutput } from "../../CommandContext.js"
 import type { GlobalFlags } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { renderTable } from "../../render/Table.js"
-import { besideStore, organizationsLive, tenancyLive, vendOptionsFromEnv } from "../org/OrgContext.js"
+import { besideStore, tenancyLive, vendOptionsFromEnv } from "../org/OrgContext.js"
 import { renderTenancySummary, summarizeTenancy } from "./TenancySummary.js"
 import type { adviseConfig, listConfig, offboardConfig, placeConfig } from "./TenantsCommand.js"
 
@@ -181,8 +181,8 @@ export const offboard = (flags: Command.Command.ParseConfig<typeof offboardConfi
       const store = yield* tenancyStore(flags)
       const settings = yield* settingsFor(flags.spec)
       const id = yield* customerId(flags.customer)
-      // The cleanup report lists the customer's tagged resources when given them; resource discovery is not wired here, so it is empty.
-      const report = yield* storeErrors(offboardTenant(id, [], settings, new Date())).pipe(Effect.provide(Layer.merge(organizationsLive, store.layer)))
+      // The customer's resources are found by its tenant tag (CostCenter) in its account, in settings.regions.
+      const report = yield* storeErrors(offboardTenantByTag(id, settings, new Date())).pipe(Effect.provide(Layer.merge(tenancyLive, store.layer)))
       if (output.json) yield* output.printJson({ ...report, store: store.file })
       else yield* output.print(renderOffboarding(report))
     })
