@@ -1,8 +1,10 @@
 /**
  * The startup snapshot: what the real command tree printed for the root
  * `--help`, `-h` and `--version` when the CLI was built, so that those runs
- * answer without loading Effect, @effect/cli and the command tree (about
- * 130 ms of module compilation and help layout on every run otherwise).
+ * answer without loading Effect, @effect/cli and the command tree: compiling
+ * and running those 800 KB of modules and laying out the help with
+ * @effect/printer is most of what the real `--help` costs (tools/bench
+ * startup times both).
  *
  * It cannot go stale: the build writes it by running the freshly built CLI
  * with the snapshot disabled (WriteSnapshot.ts), and it records a SHA-256 of
