@@ -3,7 +3,7 @@ import type { MetricQuery } from "../EstateContract.js"
 import { changeInstanceType, recordServiceChange, stopInstance } from "./EstateChanges.js"
 import { estateMetrics, type LoadSurge, withLoadSurge } from "./EstateMetrics.js"
 import { generateEstate } from "./GenerateEstate.js"
-import { findInstanceType } from "./InstanceCatalog.js"
+import { findInstanceType, instanceTypes } from "./InstanceCatalog.js"
 import { makeSandboxEstate } from "./SandboxEstate.js"
 
 const HOUR = 3_600_000
@@ -90,9 +90,15 @@ describe("estateMetrics", () => {
     expect(after).toHaveLength(24)
     expect(Math.min(...after)).toBeGreaterThanOrEqual(89)
     expect(Math.max(...after)).toBeLessThanOrEqual(95)
-    // Back to its size: its own load again.
+    // Back to its type: its own load again.
     changeInstanceType(instance, original, data.asOf + 2 * HOUR)
-    expect(Math.max(...fiveMin(data.asOf + 2 * HOUR, data.asOf + 4 * HOUR))).toBeLessThan(30)
+    expect(Math.max(...fiveMin(data.asOf + 2 * HOUR, data.asOf + 3 * HOUR))).toBeLessThan(30)
+    // A move to a cheaper type with as many vCPUs (c4.large -> t3.small) is a downsizing too.
+    const sameVcpus = instanceTypes.find((t) => t.vcpus === findInstanceType(original)?.vcpus && t.name !== original)
+    if (sameVcpus === undefined) throw new Error(`no other type with the vCPUs of ${original}`)
+    changeInstanceType(instance, sameVcpus.name, data.asOf + 3 * HOUR)
+    expect(Math.min(...fiveMin(data.asOf + 3 * HOUR, data.asOf + 4 * HOUR))).toBeGreaterThanOrEqual(89)
+    changeInstanceType(instance, original, data.asOf + 4 * HOUR)
     // Only the listed instances, at the level asked; off when the function says so.
     changeInstanceType(other, `${other.instanceType.split(".")[0]}.large`, data.asOf)
     surge = { instanceIds: [instance.id], cpuPercent: 99 }

@@ -7,9 +7,10 @@
  * - AWS/Lambda Invocations and Duration by FunctionName;
  * - AWS/ECS CPUUtilization and MemoryUtilization by ClusterName + ServiceName.
  *
- * With `loadSurge` (see `withLoadSurge`), an instance running smaller than
- * the type its workload was sized for (a downsizing) shows CPU at the surge
- * level instead, from the resize on, until it is back to its size.
+ * With `loadSurge` (see `withLoadSurge`), an instance right-sized away from
+ * the type its workload was sized for (another type with no more vCPUs)
+ * shows CPU at the surge level instead, from the resize on, until it is back
+ * on its type.
  *
  * Points are aggregated from five-minute samples (at most 24 per period, so a
  * one-day period costs 24 samples, not 288).
@@ -82,7 +83,8 @@ const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetrics
         const current = findInstanceType(epoch.instanceType)
         if (memory) return clamp((memoryDemandPercent(instance.profile, key, t) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
         const surge = options.loadSurge?.()
-        const downsized = (current?.vcpus ?? 1) < (base?.vcpus ?? 1)
+        // Right-sized: another type than the workload's, not a bigger one (fewer vCPUs, or as many on a cheaper type).
+        const downsized = epoch.instanceType !== instance.baselineInstanceType && (current?.vcpus ?? 1) <= (base?.vcpus ?? 1)
         if (surge !== undefined && downsized && (surge.instanceIds === undefined || surge.instanceIds.includes(instance.id))) return clamp(surgePercent(surge.cpuPercent ?? 92, key, t))
         return clamp((demandPercent(instance.profile, key, t) * (base?.vcpus ?? 1)) / (current?.vcpus ?? 1))
       })
@@ -213,8 +215,9 @@ export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = 
 
 /**
  * The estate with the "load surge after resize" knob: every downsized EC2
- * instance (or those of `instanceIds`) runs at `cpuPercent` (default 92 %)
- * from its resize until it is back to its size, so a right-sizing regresses
+ * instance (moved off the type its workload was sized for to one with no more
+ * vCPUs; or those of `instanceIds`) runs at `cpuPercent` (default 92 %) from
+ * its resize until it is back on its type, so a right-sizing regresses
  * on purpose: its CPU alarm (> 80 % for 3 x 5 min) fires and θ5 rolls it
  * back. Pass a function to turn the surge on and off while the sandbox runs.
  * Give the result to `Sandbox.start({ estate })`.
