@@ -78,6 +78,7 @@ describe("QueueStore.parseStore", () => {
       const sqlite: StoreSpec = { _tag: "Sqlite", path: "/tmp/q.db" }
       expect(yield* mode(aws, [])).toBe("dynamodb")
       expect(yield* mode(sqlite, [])).toBe("memory")
+      expect(yield* mode(aws, [["MIYABI_REPLAY_STORE", ""]])).toBe("dynamodb")
       expect(yield* mode(aws, [["MIYABI_REPLAY_STORE", "memory"]])).toBe("memory")
       const wrong = yield* Effect.flip(mode(sqlite, [["MIYABI_REPLAY_STORE", "dynamodb"]]))
       expect(String(wrong)).toContain("MIYABI_REPLAY_STORE")

@@ -198,15 +198,17 @@ export const awsDeliveryStoreLayer = (settings: AwsStoreSettings): Layer.Layer<D
 
 export type ReplayStoreMode = "memory" | "dynamodb"
 
-/** MIYABI_REPLAY_STORE: memory | dynamodb; unset: dynamodb when the queue is on AWS, memory otherwise. */
+/** MIYABI_REPLAY_STORE: memory | dynamodb; unset or empty: dynamodb when the queue is on AWS, memory otherwise. */
 export const replayStoreMode = (store: StoreSpec): Config.Config<ReplayStoreMode> =>
-  Config.literal("memory", "dynamodb")("MIYABI_REPLAY_STORE").pipe(
-    Config.withDefault<ReplayStoreMode>(store._tag === "Aws" ? "dynamodb" : "memory"),
-    Config.mapOrFail((mode) =>
-      mode === "dynamodb" && store._tag !== "Aws"
+  Config.string("MIYABI_REPLAY_STORE").pipe(
+    Config.withDefault(""),
+    Config.mapOrFail((raw): Either.Either<ReplayStoreMode, ConfigError.ConfigError> => {
+      const mode = raw.trim() === "" ? (store._tag === "Aws" ? "dynamodb" : "memory") : raw.trim()
+      if (mode !== "memory" && mode !== "dynamodb") return Either.left(ConfigError.InvalidData(["MIYABI_REPLAY_STORE"], `expected memory or dynamodb, got "${raw}"`))
+      return mode === "dynamodb" && store._tag !== "Aws"
         ? Either.left(ConfigError.InvalidData(["MIYABI_REPLAY_STORE"], "dynamodb keeps delivery ids in the AWS task table: it needs an aws: store"))
         : Either.right(mode)
-    )
+    })
   )
 
 /**

@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { startSandbox } from "@miyabi/sandbox"
 import { assertBuilt, miyabi, startForeground, stopAll } from "../sandbox/testing/BuiltCli.js"
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-intake-test-"))
@@ -76,5 +77,35 @@ describe("miyabi intake serve (built)", () => {
     const listed = JSON.parse(miyabi(["tasks", "list", "--store", store, "--json"]).stdout) as { tasks: Array<{ id: string; priority: string }> }
     expect(listed.tasks).toHaveLength(1)
     expect(listed.tasks[0]).toMatchObject({ id: accepted.body.taskId, priority: "high" })
+  })
+
+  it("on an aws: store keeps delivery ids in DynamoDB: a replay to another intake process is refused too", async () => {
+    const sandbox = await startSandbox({})
+    try {
+      const env = { ...sandbox.env, GITHUB_WEBHOOK_SECRET: SECRET, MIYABI_REPLAY_STORE: "" }
+      const store = "aws:prefix=intake-test,provision"
+      const first = startForeground(["intake", "serve", "--store", store, "--port", "0", "--json"], "\n}\n", env)
+      const second = startForeground(["intake", "serve", "--store", store, "--port", "0", "--json"], "\n}\n", env)
+      const [a, b] = (await Promise.all([first.ready, second.ready])).map((text) => JSON.parse(text) as { url: string; replayStore: string })
+      expect([a?.replayStore, b?.replayStore]).toEqual(["dynamodb", "dynamodb"])
+      const body = issueEvent(["miyabi"])
+      expect(await post(a!.url, body, "aws-delivery-1")).toMatchObject({ status: 202, body: { status: "accepted" } })
+      expect(await post(b!.url, body, "aws-delivery-1")).toEqual({ status: 409, body: { status: "rejected", reason: "delivery aws-delivery-1 was already received" } })
+      // "already received" is the replay store's answer; the queue's idempotency key would say "already enqueued as task".
+      expect(sandbox.log.requests().some((r) => r.service === "dynamodb" && r.operation === "PutItem")).toBe(true)
+      first.child.kill("SIGTERM")
+      second.child.kill("SIGTERM")
+      expect(await Promise.all([first.exited, second.exited])).toEqual([0, 0])
+    } finally {
+      await sandbox.stop()
+    }
+  })
+
+  it("keeps delivery ids in memory beside SQLite, and says so", async () => {
+    const server = startForeground(["intake", "serve", "--store", path.join(tmp, "memory.db"), "--port", "0", "--json"], "\n}\n", { GITHUB_WEBHOOK_SECRET: SECRET, MIYABI_REPLAY_STORE: "" })
+    expect(JSON.parse(await server.ready)).toMatchObject({ replayStore: "memory" })
+    const wrong = miyabi(["intake", "serve", "--store", path.join(tmp, "memory.db"), "--port", "0"], { GITHUB_WEBHOOK_SECRET: SECRET, MIYABI_REPLAY_STORE: "dynamodb" })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toMatch(/^miyabi: env MIYABI_REPLAY_STORE: .*needs an aws: store/)
   })
 })
