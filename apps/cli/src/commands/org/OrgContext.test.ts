@@ -5,6 +5,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { miyabi } from "../../Global.js"
 import { besideStore, parseTags, vendOptionsFromEnv } from "./OrgContext.js"
+import { orgJournal } from "./OrgJournal.js"
 
 describe("OrgContext", () => {
   it.effect("parses --tag KEY=VALUE and names a malformed one", () =>
@@ -43,6 +44,20 @@ describe("OrgContext", () => {
         if (saved === undefined) delete process.env["MIYABI_VEND_POLL_MS"]
         else process.env["MIYABI_VEND_POLL_MS"] = saved
       }
+    })
+  )
+
+  it.effect("journals org applies in the store --store names: the SQLite file, or the aws: store's task table", () =>
+    Effect.gen(function* () {
+      const root = { json: false, store: Option.none() }
+      const at = (store: string) => Effect.map(orgJournal({ json: false, store: Option.some(store) }), (j) => j.location).pipe(Effect.provideService(miyabi.tag, root))
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-org-journal-"))
+      expect(yield* at(`sqlite:${path.join(dir, "fleet.db")}`)).toBe(`sqlite:${path.join(dir, "fleet.db")}`)
+      expect(yield* at("aws:prefix=dev")).toBe("dynamodb:dev-tasks")
+      expect(yield* at("aws:table=platform-state,prefix=dev")).toBe("dynamodb:platform-state")
+      const bad = yield* Effect.either(at("aws:colour=blue"))
+      expect(Either.isLeft(bad) && bad.left.message).toContain("unknown aws: setting")
+      fs.rmSync(dir, { recursive: true, force: true })
     })
   )
 })

@@ -34,7 +34,7 @@ export const orgJournal = (flags: GlobalFlags) =>
     }
     const settings = yield* Either.match(QueueStore.parseAwsSettings(store.spec), { onLeft: (reason) => Effect.fail(invalid(reason)), onRight: Effect.succeed })
     const full = yield* Effect.mapError(QueueStore.awsSettingsConfig(settings), (error) => invalid(`aws: ${String(error)}`))
-    const table = full.tableName ?? AwsQueueResources.namesFor(full.prefix ?? "miyabi").tableName
+    const table = full.tableName !== undefined && full.tableName !== "" ? full.tableName : AwsQueueResources.namesFor(full.prefix ?? "miyabi").tableName
     const layer = ApplyJournalDynamo.layer(table).pipe(
       Layer.provide(AwsRuntime.layerConfig()),
       Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error))
