@@ -8,7 +8,7 @@ import { environments } from "./config/Environments.js"
 import { type Synthesized, synthesize } from "./testing/Synth.js"
 
 /** Actions that take only `*` as a resource (AWS service authorization reference). */
-const STAR_RESOURCE_ALLOWED = new Set(["ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"])
+const STAR_RESOURCE_ALLOWED = new Set(["ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"])
 
 interface Statement {
   readonly Sid?: string

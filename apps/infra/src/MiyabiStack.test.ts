@@ -5,7 +5,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildApp } from "./App.js"
-import { environments, resourceNames } from "./config/Environments.js"
+import { environments, OTEL_COLLECTOR_IMAGE, resourceNames } from "./config/Environments.js"
 import { repoRoot, webhookCodeDirectory } from "./testing/Paths.js"
 import { resourcesOf, type Synthesized, synthesize } from "./testing/Synth.js"
 
@@ -96,6 +96,31 @@ describe("task table TTL", () => {
     expect(AwsQueueResources.TTL_ATTRIBUTE).toBe("expiresAt")
     const tables = Object.values(resourcesOf(synth.template, "AWS::DynamoDB::Table"))
     expect(tables.map((t) => t.Properties?.["TimeToLiveSpecification"])).toEqual([{ AttributeName: AwsQueueResources.TTL_ATTRIBUTE, Enabled: true }])
+  })
+})
+
+describe("worker traces", () => {
+  it("run an OpenTelemetry collector beside the worker (OTLP in, X-Ray out) and point the worker at it", () => {
+    const definitions = Object.values(resourcesOf(synth.template, "AWS::ECS::TaskDefinition"))
+    expect(definitions).toHaveLength(1)
+    const containers = definitions[0]?.Properties?.["ContainerDefinitions"] as ReadonlyArray<{
+      Name: string
+      Image: unknown
+      Command?: ReadonlyArray<string>
+      Essential?: boolean
+      Environment?: ReadonlyArray<{ Name: string; Value: unknown }>
+      DependsOn?: ReadonlyArray<{ ContainerName: string; Condition: string }>
+    }>
+    const collector = containers.find((c) => c.Name === "otel-collector")
+    expect(collector).toMatchObject({ Image: OTEL_COLLECTOR_IMAGE, Command: ["--config=/etc/ecs/ecs-xray.yaml"], Essential: false })
+    const worker = containers.find((c) => c.Name === "worker")
+    const env = Object.fromEntries((worker?.Environment ?? []).map((e) => [e.Name, e.Value]))
+    expect(env).toMatchObject({ MIYABI_TRACES: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318", OTEL_SERVICE_NAME: names.service })
+    expect(worker?.DependsOn).toEqual([{ ContainerName: "otel-collector", Condition: "START" }])
+    // The task role may send traces (X-Ray's put actions have no resource-level permissions).
+    synth.template.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: "PublishTraces", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" })]) }
+    })
   })
 })
 

@@ -36,6 +36,12 @@ export interface EnvironmentConfig {
   }
   /** CloudWatch namespace the worker may publish to (cloudwatch:namespace condition). */
   readonly metricNamespace: string
+  /**
+   * Worker traces to X-Ray: an OpenTelemetry collector sidecar (ADOT, OTLP in,
+   * X-Ray out) and the worker's OTEL_EXPORTER_OTLP_ENDPOINT pointing at it.
+   * Without it the worker exports nothing.
+   */
+  readonly traces: boolean
   readonly logRetentionDays: 7 | 14 | 30 | 90 | 365
   /** The scaling policy: the SPEC's (max 100) or its hyper-scale variant (max 500). */
   readonly scaling: "spec" | "hyperScale"
@@ -46,6 +52,13 @@ export interface EnvironmentConfig {
   }
 }
 
+/**
+ * The AWS Distro for OpenTelemetry collector; its bundled /etc/ecs/ecs-xray.yaml
+ * receives OTLP (gRPC 4317, HTTP 4318) and exports to X-Ray. Pinned: bump deliberately.
+ */
+export const OTEL_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0"
+export const OTEL_COLLECTOR_CONFIG = "/etc/ecs/ecs-xray.yaml"
+
 /** Fargate's hard ceiling between SIGTERM and SIGKILL. */
 export const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120
 
@@ -55,6 +68,7 @@ const base = {
   azCount: 2,
   worker: { cpu: 512, memoryMiB: 1024, concurrency: 4, leaseSeconds: 60, drainSeconds: 100, stopMarginSeconds: 20, httpPort: 8080 },
   metricNamespace: "Miyabi/Worker",
+  traces: true,
   alarms: { oldestMessageAgeSeconds: 1_800, taskFailuresPerFiveMinutes: 5 }
 } as const
 

@@ -27,3 +27,6 @@ export const workerTaskProtectionActions: ReadonlyArray<string> = ["ecs:UpdateTa
 
 /** What only `provision` (sandbox, tests) calls; a deployed stack hands the runtimes existing resources. */
 export const provisionOnlyActions: ReadonlyArray<string> = ["sqs:CreateQueue", "dynamodb:CreateTable", "dynamodb:DescribeTable"]
+
+/** The collector sidecar sends the worker's traces to X-Ray; these two actions have no resource-level permissions. */
+export const workerTraceActions: ReadonlyArray<string> = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]

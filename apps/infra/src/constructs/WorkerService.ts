@@ -13,8 +13,8 @@ import * as iam from "aws-cdk-lib/aws-iam"
 import * as logs from "aws-cdk-lib/aws-logs"
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
 import { Construct } from "constructs"
-import type { EnvironmentConfig } from "../config/Environments.js"
-import { workerDeadLetterActions, workerLaneActions, workerTableActions, workerTaskProtectionActions } from "../config/Permissions.js"
+import { type EnvironmentConfig, OTEL_COLLECTOR_CONFIG, OTEL_COLLECTOR_IMAGE } from "../config/Environments.js"
+import { workerDeadLetterActions, workerLaneActions, workerTableActions, workerTaskProtectionActions, workerTraceActions } from "../config/Permissions.js"
 import { workerImageExcludes } from "../config/WorkerImage.js"
 import type { Queues } from "./Queues.js"
 
@@ -108,6 +108,10 @@ export class WorkerService extends Construct {
       })
     )
 
+    if (config.traces) {
+      this.taskRole.addToPolicy(new iam.PolicyStatement({ sid: "PublishTraces", actions: [...workerTraceActions], resources: ["*"] }))
+    }
+
     this.taskDefinition = new ecs.FargateTaskDefinition(this, "TaskDefinition", {
       cpu: config.worker.cpu,
       memoryLimitMiB: config.worker.memoryMiB,
@@ -122,7 +126,7 @@ export class WorkerService extends Construct {
       exclude: [...workerImageExcludes]
     })
 
-    this.taskDefinition.addContainer("worker", {
+    const worker = this.taskDefinition.addContainer("worker", {
       image,
       essential: true,
       logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: "worker" }),
@@ -148,9 +152,21 @@ export class WorkerService extends Construct {
         MIYABI_HTTP_PORT: String(config.worker.httpPort),
         MIYABI_MEMBER_ROLE_NAME: config.memberRoleName,
         MIYABI_METRIC_NAMESPACE: config.metricNamespace,
-        LOG_LEVEL: "info"
+        LOG_LEVEL: "info",
+        ...(config.traces ? { MIYABI_TRACES: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318", OTEL_SERVICE_NAME: props.serviceName } : { MIYABI_TRACES: "off" })
       }
     })
+    // OTLP/HTTP on localhost:4318 (awsvpc: the task's containers share one network namespace), X-Ray out.
+    const collector = config.traces
+      ? this.taskDefinition.addContainer("otel-collector", {
+          image: ecs.ContainerImage.fromRegistry(OTEL_COLLECTOR_IMAGE),
+          command: [`--config=${OTEL_COLLECTOR_CONFIG}`],
+          essential: false,
+          memoryReservationMiB: 64,
+          logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: "otel-collector" })
+        })
+      : undefined
+    if (collector !== undefined) worker.addContainerDependencies({ container: collector, condition: ecs.ContainerDependencyCondition.START })
 
     const securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
       vpc: props.vpc,
