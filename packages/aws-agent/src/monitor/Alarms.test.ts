@@ -27,6 +27,7 @@ describe("alarmDefinitions", () => {
       Namespace: "Miyabi/Cost",
       MetricName: "EstimatedMonthlyCost",
       Dimensions: [{ Name: "ResourceArn", Value: change.resource.arn }],
+      Statistic: "Minimum",
       Threshold: 140_160_000
     })
     for (const a of [cpu, cost]) {

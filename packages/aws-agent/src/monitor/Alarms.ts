@@ -7,7 +7,7 @@
  * us-east-1, so it cannot say whether one changed resource is over its
  * target. The cycle runner publishes `Miyabi/Cost EstimatedMonthlyCost`
  * (micro-dollars, priced from the catalog) per resource ARN, and the alarm
- * fires when it is above the plan's target for the resource.
+ * fires when it stayed above the plan's target for the resource all hour.
  */
 import type { Change, CycleId, MicroUsd, ResourceKind } from "@miyabi/types"
 
@@ -32,7 +32,7 @@ export interface AlarmDefinition {
   readonly Namespace: string
   readonly MetricName: string
   readonly Dimensions: ReadonlyArray<Dimension>
-  readonly Statistic: "Average" | "Maximum"
+  readonly Statistic: "Average" | "Maximum" | "Minimum"
   readonly Period: number
   readonly EvaluationPeriods: number
   readonly DatapointsToAlarm: number
@@ -115,7 +115,9 @@ export const alarmDefinitions = (change: Change, options: AlarmOptions): Readonl
       Namespace: COST_NAMESPACE,
       MetricName: COST_METRIC,
       Dimensions: [{ Name: COST_DIMENSION, Value: change.resource.arn }],
-      Statistic: "Maximum",
+      // Minimum: the cost stayed above the target all period. A point from before the change (or
+      // from an earlier cycle's state of the same resource) in the same hour must not fire it.
+      Statistic: "Minimum",
       Period: options.costPeriodSeconds ?? 3600,
       EvaluationPeriods: 1,
       DatapointsToAlarm: 1,

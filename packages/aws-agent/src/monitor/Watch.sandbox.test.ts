@@ -54,7 +54,12 @@ describe("watch on the sandbox", () => {
     Effect.gen(function* () {
       const estate = sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) })
       const { sandbox, instance, resize, plan: p, record, options } = yield* deployed(estate)
-      const observation = yield* watch({ plan: p, record }, options)
+      // Another cycle published a higher cost of the instance in the alarm's hour: it must not fire the new cost alarm.
+      const alarmsApi = yield* CloudWatchAlarms.CloudWatchAlarms
+      const observation = yield* watch({ plan: p, record }, {
+        ...options,
+        waitUntil: (end: Date) => Effect.zipRight(options.waitUntil(end), Effect.orDie(alarmsApi.publishCost(resize.resource, resize.resource, MicroUsd.make(900_000_000), end)))
+      })
       expect(observation.verdict).toBe("healthy")
       expect(observation.rolledBack).toEqual([])
       expect(observation.windowEnd.getTime() - observation.windowStart.getTime()).toBe(3_600_000)
