@@ -40,6 +40,8 @@ import { DEFAULT_WINDOW_DAYS, readUtilization } from "./utilization/UtilizationR
 export { layer as adaptersLayer, type DiscoveryAdapters } from "./discovery/Adapters.js"
 export type { OnProgress, ProgressEvent } from "./discovery/Progress.js"
 
+export const DEFAULT_CONCURRENCY = 256
+
 /** Every service discovery knows, by SDK id. */
 export const ALL_SERVICES = ["ec2", "s3", "rds", "lambda", "ecs", "dynamodb", "elastic-load-balancing-v2", "auto-scaling", "cloudfront"] as const
 
@@ -50,7 +52,12 @@ export interface DiscoveryOptions {
   readonly regions?: ReadonlyArray<string>
   /** Default: ALL_SERVICES. */
   readonly services?: ReadonlyArray<string>
-  /** Units (account, region, service) read at once; the request budget still bounds the calls. Default 64. */
+  /**
+   * Units (account, region, service) read at once. Default 256: a unit is a
+   * fiber, cheap to hold, and most units spend their time waiting on a call;
+   * the request budget (in-flight cap and per-service token buckets) is what
+   * bounds the calls, so more units than the cap keep the cap full.
+   */
   readonly concurrency?: number
   /** CloudWatch utilization; default on, over 14 days. */
   readonly utilization?: false | { readonly windowDays?: number; readonly end?: Date }
@@ -234,7 +241,7 @@ export const run = (
           }
           return outcome
         }),
-      { concurrency: options.concurrency ?? 64 }
+      { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY }
     )
 
     // Utilization for what was read now (reused entries carry theirs), one batch set per (account, region).
@@ -257,7 +264,7 @@ export const run = (
         windowDays: options.utilization?.windowDays ?? DEFAULT_WINDOW_DAYS,
         ...(options.utilization?.end === undefined ? {} : { end: options.utilization.end })
       }
-      const results = yield* Effect.forEach([...groups.values()], (group) => readUtilization(group, utilizationOptions), { concurrency: options.concurrency ?? 64 })
+      const results = yield* Effect.forEach([...groups.values()], (group) => readUtilization(group, utilizationOptions), { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY })
       for (const result of results) {
         cloudWatchCalls += result.calls
         for (const [arn, s] of result.stats) stats.set(arn, s)
