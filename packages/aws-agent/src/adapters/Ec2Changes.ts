@@ -2,29 +2,34 @@
  * EC2 changes θ4 applies: stop, start, resize (stop -> modify -> start,
  * because EC2 changes the type only of a stopped instance), gp2 -> gp3 and
  * other volume modifications, snapshot-then-delete of a volume, release of an
- * Elastic IP, and the reads of the live state before and after each.
+ * Elastic IP, revoke and authorize of a security group's ingress rule, and
+ * the reads of the live state before and after each.
  * Nothing else in θ4 speaks EC2.
  */
 import {
   AllocateAddressCommand,
+  AuthorizeSecurityGroupIngressCommand,
   CreateSnapshotCommand,
   CreateVolumeCommand,
   DeleteVolumeCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   ModifyInstanceAttributeCommand,
+  type IpPermission,
   ModifyVolumeCommand,
   ReleaseAddressCommand,
+  RevokeSecurityGroupIngressCommand,
   StartInstancesCommand,
   StopInstancesCommand,
   type VolumeType
 } from "@aws-sdk/client-ec2"
 import { type AwsError, AwsClients } from "@miyabi/aws-runtime"
-import type { EbsVolumeType, Resource } from "@miyabi/types"
+import type { EbsVolumeType, IngressRule, Resource } from "@miyabi/types"
 import { Context, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
-import { addressResource, Ec2, instanceResource, volumeResource } from "./Ec2Inventory.js"
+import { addressResource, Ec2, instanceResource, securityGroupResource, volumeResource } from "./Ec2Inventory.js"
 import type { InventoryTarget } from "./Inventory.js"
 
 /** How long a stop may take before a resize gives up waiting for it. */
@@ -61,7 +66,22 @@ export interface Ec2ChangesShape {
   readonly releaseAddress: (target: InventoryTarget, allocationId: string) => Effect.Effect<void, AwsError>
   /** Best effort: EC2 gives a released address back only while nobody else took it. */
   readonly recoverAddress: (target: InventoryTarget, publicIp: string) => Effect.Effect<string, AwsError>
+  /** The group as discovery shows it (Ec2Inventory's mapping); none when it does not exist. */
+  readonly securityGroup: (target: InventoryTarget, groupId: string) => Effect.Effect<Option.Option<Resource>, AwsError>
+  /** Removes exactly the rule's sources from the group's ingress; other sources of the same ports stay. */
+  readonly revokeIngress: (target: InventoryTarget, groupId: string, rule: IngressRule) => Effect.Effect<void, AwsError>
+  readonly authorizeIngress: (target: InventoryTarget, groupId: string, rule: IngressRule) => Effect.Effect<void, AwsError>
 }
+
+/** The rule as EC2's IpPermission; ports only for a protocol that has them ("-1" is all traffic). */
+export const ipPermission = (rule: IngressRule): IpPermission => ({
+  IpProtocol: rule.protocol,
+  ...(rule.protocol === "-1" || rule.fromPort === undefined ? {} : { FromPort: rule.fromPort }),
+  ...(rule.protocol === "-1" || rule.toPort === undefined ? {} : { ToPort: rule.toPort }),
+  ...(rule.ipv4Ranges.length === 0 ? {} : { IpRanges: rule.ipv4Ranges.map((CidrIp) => ({ CidrIp })) }),
+  ...(rule.ipv6Ranges.length === 0 ? {} : { Ipv6Ranges: rule.ipv6Ranges.map((CidrIpv6) => ({ CidrIpv6 })) }),
+  ...(rule.sourceGroupIds.length === 0 ? {} : { UserIdGroupPairs: rule.sourceGroupIds.map((GroupId) => ({ GroupId })) })
+})
 
 /** An instance that did not reach the state a change waits for in time. */
 export class Ec2ChangeTimeout extends Schema.TaggedError<Ec2ChangeTimeout>()("Ec2ChangeTimeout", {
@@ -172,7 +192,24 @@ export const make: Effect.Effect<Ec2ChangesShape, never, AwsClients.AwsClients> 
       Effect.withSpan("Ec2Changes.recoverAddress")
     )
 
-  return { instance, volume, address, stop, start, resize, modifyVolume, snapshot, deleteVolume, restoreVolume, releaseAddress, recoverAddress }
+  const securityGroup: Ec2ChangesShape["securityGroup"] = (target, groupId) =>
+    absentOnNotFound(
+      Effect.map(aws.call(Ec2, target, new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })), (out) =>
+        Option.map(Option.fromNullable(out.SecurityGroups?.[0]), (g) => securityGroupResource(target, g))
+      )
+    ).pipe(Effect.withSpan("Ec2Changes.securityGroup"))
+
+  const revokeIngress: Ec2ChangesShape["revokeIngress"] = (target, groupId, rule) =>
+    Effect.asVoid(aws.call(Ec2, target, new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ipPermission(rule)] }))).pipe(
+      Effect.withSpan("Ec2Changes.revokeIngress")
+    )
+
+  const authorizeIngress: Ec2ChangesShape["authorizeIngress"] = (target, groupId, rule) =>
+    Effect.asVoid(aws.call(Ec2, target, new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [ipPermission(rule)] }))).pipe(
+      Effect.withSpan("Ec2Changes.authorizeIngress")
+    )
+
+  return { instance, volume, address, stop, start, resize, modifyVolume, snapshot, deleteVolume, restoreVolume, releaseAddress, recoverAddress, securityGroup, revokeIngress, authorizeIngress }
 })
 
 export const layer: Layer.Layer<Ec2Changes, never, AwsClients.AwsClients> = Layer.effect(Ec2Changes, make)

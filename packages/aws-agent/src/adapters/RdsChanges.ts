@@ -1,4 +1,4 @@
-/** RDS changes θ4 applies: the instance class, applied immediately, and the read of the instance before and after. */
+/** RDS changes θ4 applies: the instance class and public accessibility, applied immediately, and the read of the instance before and after. */
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand } from "@aws-sdk/client-rds"
 import { type AwsError, AwsClients } from "@miyabi/aws-runtime"
 import type { Resource } from "@miyabi/types"
@@ -15,6 +15,8 @@ export interface RdsChangesShape {
    * (and briefly unavailable for a single-AZ instance) until it settles.
    */
   readonly modifyClass: (target: InventoryTarget, identifier: string, toClass: string) => Effect.Effect<void, AwsError>
+  /** PubliclyAccessible: RDS applies it at once whatever ApplyImmediately says; it is sent anyway, so nothing else pending waits either. */
+  readonly setPubliclyAccessible: (target: InventoryTarget, identifier: string, publiclyAccessible: boolean) => Effect.Effect<void, AwsError>
 }
 
 export class RdsChanges extends Context.Tag("@miyabi/aws-agent/RdsChanges")<RdsChanges, RdsChangesShape>() {}
@@ -29,6 +31,10 @@ export const make: Effect.Effect<RdsChangesShape, never, AwsClients.AwsClients> 
   modifyClass: (target, identifier, toClass) =>
     Effect.asVoid(aws.call(Rds, target, new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, DBInstanceClass: toClass, ApplyImmediately: true }))).pipe(
       Effect.withSpan("RdsChanges.modifyClass")
+    ),
+  setPubliclyAccessible: (target, identifier, publiclyAccessible) =>
+    Effect.asVoid(aws.call(Rds, target, new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, PubliclyAccessible: publiclyAccessible, ApplyImmediately: true }))).pipe(
+      Effect.withSpan("RdsChanges.setPubliclyAccessible")
     )
 }))
 

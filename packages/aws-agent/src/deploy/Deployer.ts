@@ -19,10 +19,10 @@ import {
   type Risk
 } from "@miyabi/types"
 import { Effect, Option, Ref } from "effect"
-import { order, reachedLike, supported } from "./Actions.js"
+import { notExecutable, order, reachedLike } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore } from "./DeploymentStore.js"
-import { DEFAULT_VALIDATION, finish, now, type Observed, observeAll, put, rollbackAll, type Run, runAll, save } from "./Execution.js"
+import { DEFAULT_VALIDATION, finish, now, type Observed, observeAll, observeForRecord, put, rollbackAll, type Run, runAll, save } from "./Execution.js"
 import { LiveResources, type WaitPolicy } from "./LiveResources.js"
 
 /** Someone (or a policy, "auto") approved applying the plan of one cycle. */
@@ -56,7 +56,7 @@ const refuse = (message: string) => new DeployError({ reason: "BlastRadiusExceed
 
 /** Refuses a plan over the limits, before anything is read or changed. */
 export const checkBlastRadius = (plan: ExecutionPlan, options: DeployOptions): Effect.Effect<void, DeployError> => {
-  const executable = plan.changes.filter((c) => supported(c.action))
+  const executable = plan.changes.filter((c) => Option.isNone(notExecutable(c)))
   const max = Math.min(plan.blastRadius.maxChanges, options.maxChanges ?? Number.POSITIVE_INFINITY)
   if (executable.length > max) return Effect.fail(refuse(`${executable.length} changes, the limit is ${max}`))
   const perAccount = new Map<string, number>()
@@ -73,7 +73,8 @@ export const checkBlastRadius = (plan: ExecutionPlan, options: DeployOptions): E
 
 /** Why a change must not run, or none. */
 export const skipReason = (change: Change, before: Resource, plan: ExecutionPlan, options: DeployOptions): Option.Option<string> => {
-  if (!supported(change.action)) return Option.some(`${change.action._tag} is advice or not executed by the deployer`)
+  const cannot = notExecutable(change)
+  if (Option.isSome(cannot)) return cannot
   if (options.override?.protectedResources !== true) {
     const tags = Object.entries(options.protectedTags ?? DEFAULT_PROTECTED_TAGS).find(([k, v]) => before.tags[k] === v)
     if (tags !== undefined) return Option.some(`protected by tag ${tags[0]}=${tags[1]}`)
@@ -100,14 +101,19 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     }
     const apply = options.approve === true || options.approval !== undefined
     const startedAt = yield* now
-    const observed = yield* observeAll(plan.changes)
-    const before = new Map([...observed].map(([id, o]) => [id, o.before] as const))
+    // What the deployer cannot execute is decided from the plan alone: it is recorded skipped and
+    // never read as a precondition, so a resource it has no reader for cannot stale the plan.
+    const runnable = plan.changes.filter((c) => Option.isNone(notExecutable(c)))
+    const observed = yield* observeAll(runnable)
+    const recordOnly = yield* observeForRecord(plan.changes.filter((c) => Option.isSome(notExecutable(c))))
+    const before = new Map([...[...observed].map(([id, o]) => [id, o.before] as const), ...[...recordOnly].map(([id, o]) => [id, o.before] as const)])
     const executions = order(plan.changes, before).flatMap((c) => {
+      const b = before.get(c.id)
+      if (b === undefined) return []
       const o = observed.get(c.id)
-      if (o === undefined) return []
-      const b = o.before
-      const skip = skipReason(c, b, plan, options)
-      const inverse = o.inverse
+      const unreadNote = recordOnly.get(c.id)?.read === false ? " (the resource was not read)" : ""
+      const skip = Option.map(skipReason(c, b, plan, options), (r) => `${r}${unreadNote}`)
+      const inverse = o === undefined ? Option.none() : o.inverse
       return [ChangeExecution.make({
         changeId: c.id,
         resource: c.resource,

@@ -7,10 +7,11 @@
  */
 import { type Change, type ChangeAction, ChangeExecution, DeploymentRecord, type DeploymentStatus, type ExecutionPlan, type Resource } from "@miyabi/types"
 import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
-import { reachedLike, supported } from "./Actions.js"
+import { reachedLike } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
 import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
+import { unread } from "./Unread.js"
 
 export interface Run {
   readonly plan: ExecutionPlan
@@ -146,10 +147,9 @@ export interface Observed {
 }
 
 /**
- * Reads every resource of the plan; a missing one means the plan is stale.
- * A change the deployer does not execute (advice, security fixes, ECS) is
- * read leniently: when its kind cannot be read it is left out of the record
- * instead of failing the deployment (it would only have been skipped).
+ * Reads the resource of every change the deployer executes; a missing one
+ * means the plan is stale. (What it does not execute is decided before, from
+ * the plan alone, and read only for the record: observeForRecord.)
  */
 export const observeAll = (changes: ReadonlyArray<Change>) =>
   Effect.flatMap(LiveResources, (live) =>
@@ -157,18 +157,38 @@ export const observeAll = (changes: ReadonlyArray<Change>) =>
       changes,
       (c) => {
         const stale = (message: string) => new DeployError({ reason: "StalePlan", message })
-        const read = live.observe(c.resource).pipe(
+        return live.observe(c.resource).pipe(
           Effect.mapError((e) => stale(`cannot read ${c.resource.id}: ${e.message}`)),
           Effect.flatMap(Option.match({ onNone: () => Effect.fail(stale(`${c.resource.kind} ${c.resource.id} no longer exists`)), onSome: (r) => Effect.succeed(r) })),
           Effect.flatMap((r) =>
             Effect.map(
               Effect.mapError(live.inverse(c.resource, c.action, r), (e) => stale(`cannot read ${c.resource.id}: ${e.message}`)),
-              (inverse) => [[c.id, { before: r, inverse }] as const]
+              (inverse) => [c.id, { before: r, inverse }] as const
             )
           )
         )
-        return supported(c.action) ? read : Effect.orElseSucceed(read, () => [])
       },
       { concurrency: 4 }
     )
-  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs.flat())))
+  ).pipe(Effect.map((pairs) => new Map<string, Observed>(pairs)))
+
+/**
+ * Reads the resources of changes the deployer will not execute, only to
+ * record them: a failed or empty read is no reason to stop the deployment,
+ * the change is recorded with a stand-in before-state (`read: false`).
+ */
+export const observeForRecord = (changes: ReadonlyArray<Change>) =>
+  Effect.flatMap(LiveResources, (live) =>
+    Effect.forEach(
+      changes,
+      (c) =>
+        live.observe(c.resource).pipe(
+          Effect.option,
+          Effect.map((r) => {
+            const before = Option.flatten(r)
+            return [c.id, { before: Option.getOrElse(before, () => unread(c.resource)), read: Option.isSome(before) }] as const
+          })
+        ),
+      { concurrency: 4 }
+    )
+  ).pipe(Effect.map((pairs) => new Map<string, { readonly before: Resource; readonly read: boolean }>(pairs)))

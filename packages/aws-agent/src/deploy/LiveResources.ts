@@ -1,12 +1,13 @@
 /**
  * The deployer's view of AWS: read one resource as it is now, and apply one
  * change action to it, through the change adapters. A test can provide its
- * own; the default runs over EC2, RDS and Lambda.
+ * own; the default runs over EC2, RDS, Lambda, S3 and ECS.
  */
 import { type AwsError, type AwsClients } from "@miyabi/aws-runtime"
 import type { ChangeAction, Resource, ResourceRef } from "@miyabi/types"
 import { Context, Effect, Layer, Option } from "effect"
 import * as Ec2Changes from "../adapters/Ec2Changes.js"
+import * as EcsChanges from "../adapters/EcsChanges.js"
 import * as LambdaChanges from "../adapters/LambdaChanges.js"
 import * as RdsChanges from "../adapters/RdsChanges.js"
 import * as S3Changes from "../adapters/S3Changes.js"
@@ -42,6 +43,7 @@ export const make = Effect.gen(function* () {
   const rds = yield* RdsChanges.RdsChanges
   const lambda = yield* LambdaChanges.LambdaChanges
   const s3 = yield* S3Changes.S3Changes
+  const ecs = yield* EcsChanges.EcsChanges
   const observe: LiveResourcesShape["observe"] = (ref) => {
     const target = { account: ref.account, region: ref.region }
     switch (ref.kind) {
@@ -57,6 +59,10 @@ export const make = Effect.gen(function* () {
         return lambda.function(target, ref.id)
       case "s3-bucket":
         return s3.bucket(target, ref.id)
+      case "security-group":
+        return ec2.securityGroup(target, ref.id)
+      case "ecs-service":
+        return ecs.service(target, ref.arn)
       default:
         return Effect.succeed(Option.none())
     }
@@ -94,6 +100,25 @@ export const make = Effect.gen(function* () {
         return s3.putLifecycle(target, ref.id, action.rules)
       case "DeleteBucketLifecycle":
         return s3.deleteLifecycle(target, ref.id)
+      case "PutPublicAccessBlock":
+        return s3.putPublicAccessBlock(target, ref.id, action.configuration)
+      case "DeletePublicAccessBlock":
+        return s3.deletePublicAccessBlock(target, ref.id)
+      case "SetBucketEncryption":
+        return s3.setEncryption(target, ref.id, action.algorithm)
+      case "SetDbPubliclyAccessible":
+        return rds.setPubliclyAccessible(target, ref.id, action.publiclyAccessible)
+      case "RevokeIngress":
+        return ec2.revokeIngress(target, ref.id, action.rule)
+      case "AuthorizeIngress":
+        return ec2.authorizeIngress(target, ref.id, action.rule)
+      case "ResizeEcsTask": {
+        // Back to the recorded size: the revision the service ran before still exists, use it rather than register a twin.
+        const b = options.before.details
+        return b._tag === "ecs-service" && b.cpuUnits === action.toCpuUnits && b.memoryMiB === action.toMemoryMiB
+          ? ecs.useTaskDefinition(target, ref.arn, b.taskDefinitionArn)
+          : Effect.asVoid(ecs.resizeTask(target, ref.arn, { cpuUnits: action.toCpuUnits, memoryMiB: action.toMemoryMiB }))
+      }
       default:
         return Effect.fail(new DeployError({ reason: "UnsupportedAction", message: `${action._tag} is not executed by the deployer` }))
     }
@@ -107,14 +132,14 @@ export const make = Effect.gen(function* () {
   return { observe, inverse, apply } satisfies LiveResourcesShape
 })
 
-type Adapters = Ec2Changes.Ec2Changes | RdsChanges.RdsChanges | LambdaChanges.LambdaChanges | S3Changes.S3Changes
+type Adapters = Ec2Changes.Ec2Changes | RdsChanges.RdsChanges | LambdaChanges.LambdaChanges | S3Changes.S3Changes | EcsChanges.EcsChanges
 
 /** The change adapters `make` runs over; S3 path style from the environment (an endpoint override means path style). */
-export const adapters: Layer.Layer<Adapters, never, AwsClients.AwsClients> = Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, S3Changes.layerConfig)
+export const adapters: Layer.Layer<Adapters, never, AwsClients.AwsClients> = Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, S3Changes.layerConfig, EcsChanges.layer)
 
 /** The change adapters with S3's addressing given (tests set the sandbox's endpoint after layers are built). */
 export const adaptersWith = (options: { readonly s3ForcePathStyle: boolean }): Layer.Layer<Adapters, never, AwsClients.AwsClients> =>
-  Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, Layer.effect(S3Changes.S3Changes, S3Changes.make(options.s3ForcePathStyle)))
+  Layer.mergeAll(Ec2Changes.layer, RdsChanges.layer, LambdaChanges.layer, Layer.effect(S3Changes.S3Changes, S3Changes.make(options.s3ForcePathStyle)), EcsChanges.layer)
 
 /** Over the change adapters, which run over AwsClients. */
 export const layer: Layer.Layer<LiveResources, never, AwsClients.AwsClients> = Layer.effect(LiveResources, make).pipe(Layer.provide(adapters))

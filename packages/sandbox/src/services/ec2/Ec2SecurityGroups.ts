@@ -25,6 +25,17 @@ const permissionXml = (p: IpPermission) => ({
   prefixListIds: []
 })
 
+/** EC2 answers one IpPermission per protocol and port range, with every source of it: the estate may hold them apart. */
+const merged = (ps: ReadonlyArray<IpPermission>): Array<IpPermission> => {
+  const out: Array<IpPermission> = []
+  for (const p of ps) {
+    const same = out.find((o) => o.protocol === p.protocol && o.fromPort === p.fromPort && o.toPort === p.toPort)
+    if (same === undefined) out.push({ ...p, cidrs: [...p.cidrs] })
+    else same.cidrs.push(...p.cidrs.filter((c) => !same.cidrs.includes(c)))
+  }
+  return out
+}
+
 /** EC2 takes protocol names or numbers; it answers names for tcp, udp and icmp, and -1 for all. */
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { "6": "tcp", "17": "udp", "1": "icmp", all: "-1" }
 
@@ -128,8 +139,8 @@ export const makeSecurityGroupOperations = (data: EstateData): Record<string, Op
             ownerId: g.accountId,
             vpcId: g.vpcId,
             securityGroupArn: `arn:aws:ec2:${g.region}:${g.accountId}:security-group/${g.id}`,
-            ipPermissions: g.ingress.map(permissionXml),
-            ipPermissionsEgress: g.egress.map(permissionXml),
+            ipPermissions: merged(g.ingress).map(permissionXml),
+            ipPermissionsEgress: merged(g.egress).map(permissionXml),
             tagSet: tagSet(g.tags)
           })),
           nextToken
