@@ -23,7 +23,7 @@ import * as Deployment from "../deploy/index.js"
 import * as Learning from "../learn/index.js"
 import * as Monitoring from "../monitor/index.js"
 import { optimize } from "../optimize/Optimizer.js"
-import { topChanges } from "../optimize/TopChanges.js"
+import { topChanges, withinBlastRadius } from "../optimize/TopChanges.js"
 import * as Planning from "../plan/index.js"
 import type { PriceCatalog } from "../pricing/PricingCatalog.js"
 import type { MetricStats } from "../utilization/MetricStats.js"
@@ -112,7 +112,8 @@ const planPhase = (env: AgentCycleEnv): AgentPhase => ({
         utilizationStats: statsMap(discovered),
         ruleStats: ruleStatsMap(input.ruleStats)
       })
-      const plan = topChanges(p.optimization.plan, input.top)
+      // The highest-priority changes within the blast radius; the rest waits for the next cycle.
+      const plan = withinBlastRadius(topChanges(p.optimization.plan, input.top), input.maxChanges)
       return encoded(PlanOutput, {
         plan,
         changesProposed: p.optimization.plan.changes.length,
@@ -181,18 +182,34 @@ const monitorPhase = (env: AgentCycleEnv): AgentPhase => ({
     })
 })
 
-/** Outcomes of the applied changes: realized savings from World_n+1's prices of the same resources. */
-const outcomes = (plan: ExecutionPlan, record: DeploymentRecord, monitor: MonitorOutput, world1: WorldState, raw: ReadonlyMap<string, MicroUsd>) => {
+/**
+ * Outcomes of the applied changes. A resource's realized saving is World_n's
+ * price of it less World_n+1's (a deleted or released resource costs nothing
+ * after), both from the same catalog; when several changes touched one
+ * resource (a resize and a security fix), it is shared by their predicted
+ * savings, so each dollar is counted once.
+ */
+const outcomes = (plan: ExecutionPlan, record: DeploymentRecord, monitor: MonitorOutput, world0: WorldState, world1: WorldState, raw: ReadonlyMap<string, MicroUsd>) => {
+  const before = new Map(world0.resources.map((r) => [r.arn as string, r.monthlyCost]))
   const after = new Map(world1.resources.map((r) => [r.arn as string, r.monthlyCost]))
   const changes = new Map(plan.changes.map((c) => [c.id as string, c]))
+  const predicted = (changeId: string) => raw.get(changeId) ?? changes.get(changeId)?.expectedMonthlySavings ?? 0
+  const touching = new Map<string, Array<string>>()
+  for (const e of record.executions) touching.set(e.resource.arn, [...(touching.get(e.resource.arn) ?? []), e.changeId])
+  const share = (arn: string, changeId: string): number => {
+    const ids = touching.get(arn) ?? [changeId]
+    const total = ids.reduce((sum, id) => sum + predicted(id), 0)
+    return total === 0 ? (ids[0] === changeId ? 1 : 0) : predicted(changeId) / total
+  }
   return record.executions.flatMap((execution) => {
     const change = changes.get(execution.changeId)
     if (change === undefined) return []
-    const predicted = raw.get(change.id)
+    const arn = execution.resource.arn
+    const saved = (before.get(arn) ?? execution.before.monthlyCost) - (after.get(arn) ?? 0)
+    const rawPrediction = raw.get(change.id)
     const outcome = Learning.outcomeOf(change, execution, monitor.observation ?? undefined, {
-      // A deleted or released resource costs nothing after.
-      afterMonthlyCost: after.get(execution.resource.arn) ?? MicroUsd.make(0),
-      ...(predicted === undefined ? {} : { predictedMonthlySavings: predicted })
+      realizedMonthlySavings: MicroUsd.make(Math.round(saved * share(arn, change.id))),
+      ...(rawPrediction === undefined ? {} : { predictedMonthlySavings: rawPrediction })
     })
     return outcome === undefined ? [] : [outcome]
   })
@@ -210,7 +227,7 @@ const learnPhase = (env: AgentCycleEnv): AgentPhase => ({
       const monitor = yield* storedOutput(MonitorOutput, cycleId, "monitor", context.outputs)
       const after = yield* storedOutput(DiscoverOutput, cycleId, "rediscover", context.outputs)
       const raw = new Map(planned.rawSavings.map((r) => [r.changeId, r.monthly]))
-      const learned = Learning.learningRecord(input.cycleId, outcomes(planned.plan, record, monitor, after.world, raw), ruleStatsMap(input.ruleStats), {
+      const learned = Learning.learningRecord(input.cycleId, outcomes(planned.plan, record, monitor, before.world, after.world, raw), ruleStatsMap(input.ruleStats), {
         recordedAt: new Date(yield* Clock.currentTimeMillis)
       })
       const d = WorldDiff.diff(before.world, after.world)
