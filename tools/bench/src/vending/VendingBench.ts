@@ -110,4 +110,10 @@ for (const r of results) {
   console.log(`  slot held per creation (Creating -> Created): median ${Math.round(median(r.slotMs))} ms, max ${Math.round(Math.max(...r.slotMs))} ms vs ${delayMs} ms creation`)
   console.log(`  calls: ${[...r.calls.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, n]) => `${op} ${n}`).join(", ")}`)
 }
+// What the default schedule itself costs, with the machine's per-request overhead (the same in every run) taken out.
+const [byDefault, , tightest] = results
+if (byDefault !== undefined && tightest !== undefined) {
+  const extra = median(byDefault.slotMs) - median(tightest.slotMs)
+  console.log(`\ndefault polling vs ${tightest.label}: ${Math.round(extra)} ms more per creation (${((extra / delayMs) * 100).toFixed(0)} % of the creation time), ${(byDefault.calls.get("DescribeCreateAccountStatus") ?? 0) / accounts} vs ${(tightest.calls.get("DescribeCreateAccountStatus") ?? 0) / accounts} status reads per account; wall ratio default/tight ${(byDefault.wallMs / tightest.wallMs).toFixed(2)}`)
+}
 clearTimeout(watchdog)
