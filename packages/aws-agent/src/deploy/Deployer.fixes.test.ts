@@ -195,7 +195,7 @@ describe("θ4 security fixes and ECS resize against the sandbox", () => {
       expect(opsOf(sandbox)).toEqual(["UpdateFunctionConfiguration"])
     }).pipe(Effect.provide(stack)), 60_000)
 
-  it.scopedLive("a dry run of every rule's changes on the seeded estate (discovery + optimize) reads every resource: nothing stale, nothing failed, every change would apply", () =>
+  it.scopedLive("a dry run of every rule's changes on the seeded estate (discovery + optimize) reads every resource: nothing stale, nothing failed, every change would apply; the security fixes approved raise the score", () =>
     Effect.gen(function* () {
       const estate = freshEstate()
       const sandbox = yield* sandboxInEnv(estate)
@@ -219,5 +219,16 @@ describe("θ4 security fixes and ECS resize against the sandbox", () => {
       expect(record.executions.every((e) => e.inverse !== undefined || e.action._tag === "SnapshotAndDeleteVolume")).toBe(true)
       expect(sandbox.log.changes()).toEqual([])
       console.log(`dry run of ${record.executions.length} changes from ${rules.size} rules on seed 7 tiny: all would-apply`)
+
+      // Approved, the security fixes raise the score: rediscovery finds none of the findings they answered.
+      const security = everything.changes.filter((c) => c.rule.startsWith("security."))
+      const applied = yield* deploy(ExecutionPlan.make({ ...everything, changes: security }), { approve: true, validation: VALIDATION })
+      expect(applied.status).toBe("succeeded")
+      expect(applied.executions.every((e) => e.status === "applied")).toBe(true)
+      const answered = new Set(security.flatMap((c) => c.findings.map((f) => f as string)))
+      const after = yield* Discovery.run({ regions: estate.data.regions, services: ["ec2", "s3", "rds", "lambda", "ecs"], utilization: false }).pipe(Effect.provide(Discovery.adaptersLayer))
+      expect(after.world.findings.filter((f) => answered.has(f.id))).toEqual([])
+      expect(after.world.securityScore).toBeGreaterThan(world.securityScore)
+      console.log(`${security.length} security changes applied: security score ${world.securityScore.toFixed(1)} -> ${after.world.securityScore.toFixed(1)}`)
     }).pipe(Effect.provide(stack)), 120_000)
 })
