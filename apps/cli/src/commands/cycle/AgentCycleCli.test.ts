@@ -1,0 +1,106 @@
+/**
+ * `miyabi cycle`, `cycle history`, `learn` and `monitor` as users run them:
+ * the built CLI (dist/main.js) as a child process against a tiny seeded
+ * sandbox estate this test starts, the cycles kept in a SQLite store.
+ */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { assertBuilt, miyabiAsync, type Ran } from "../sandbox/testing/BuiltCli.js"
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-cycle-cli-test-"))
+const file = (name: string) => path.join(tmp, name)
+const store = `sqlite:${file("miyabi.db")}`
+let sandbox: RunningSandbox<SandboxEstate> | undefined
+
+beforeAll(async () => {
+  assertBuilt()
+  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
+})
+afterAll(async () => {
+  await sandbox?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+const env = (): Record<string, string> => {
+  const s = sandbox!
+  return {
+    AWS_ENDPOINT_URL: s.env["AWS_ENDPOINT_URL"] ?? s.endpoint,
+    AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
+    AWS_REGION: s.region,
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+    MIYABI_AWS_MAX_ATTEMPTS: "2"
+  }
+}
+
+const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 60_000)
+const scope = () => ["--store", store, "--regions", sandbox!.estate.data.regions.join(","), "--services", "ec2,s3,rds,lambda,ecs", "--records", file("deployments"), "--out-dir", file("cycles")]
+
+const ok = (r: Ran): string => {
+  expect(r.stderr).toBe("")
+  expect(r.code).toBe(0)
+  return r.stdout
+}
+
+interface CycleJson {
+  readonly cycleId: string
+  readonly deployment: { readonly mode: string; readonly status: string; readonly executions: ReadonlyArray<{ readonly status: string }> }
+  readonly monitor: { readonly observation: { readonly verdict: string } | null; readonly note: string }
+  readonly learn: { readonly record: { readonly outcomes: ReadonlyArray<unknown> }; readonly infinity: { readonly reached: boolean } }
+  readonly world0: { readonly world: { readonly monthlyCost: number } }
+  readonly world1: { readonly world: { readonly monthlyCost: number } }
+  readonly files: ReadonlyArray<string>
+}
+
+describe("miyabi cycle", () => {
+  it("a dry-run cycle changes nothing, stores six phases and writes its reports", async () => {
+    const c = JSON.parse(ok(await run("cycle", "--json", "--id", "dry-1", ...scope()))) as CycleJson
+    expect(c.cycleId).toBe("dry-1")
+    expect(c.deployment.mode).toBe("dry-run")
+    expect(c.deployment.executions.length).toBeGreaterThan(0)
+    expect(c.monitor.observation).toBeNull()
+    expect(c.learn.record.outcomes).toEqual([])
+    expect(c.world1.world.monthlyCost).toBe(c.world0.world.monthlyCost)
+    expect(sandbox!.log.changes()).toEqual([])
+    for (const name of ["cycle.md", "cycle.json", "plan.md"]) expect(fs.existsSync(file(`cycles/dry-1/${name}`))).toBe(true)
+    expect(fs.readFileSync(file("cycles/dry-1/cycle.md"), "utf8")).toContain("A dry run: nothing was changed.")
+  }, 90_000)
+
+  it("an approved cycle applies its top changes and lowers the cost; history and learn read the store", async () => {
+    const c = JSON.parse(ok(await run("cycle", "--json", "--approve", "--top", "3", "--watch", "0.02m", "--id", "live-1", ...scope()))) as CycleJson
+    expect(c.deployment.mode).toBe("apply")
+    expect(c.deployment.executions.filter((e) => e.status === "applied").length).toBeGreaterThan(0)
+    expect(sandbox!.log.changes().length).toBeGreaterThan(0)
+    expect(c.world1.world.monthlyCost).toBeLessThan(c.world0.world.monthlyCost)
+    expect(c.learn.record.outcomes.length).toBeGreaterThan(0)
+
+    const history = JSON.parse(ok(await run("cycle", "history", "--json", "--store", store))) as ReadonlyArray<{ cycleId: string; phases: ReadonlyArray<string>; mode: string }>
+    expect(history.map((h) => [h.cycleId, h.phases.length, h.mode])).toEqual([
+      ["live-1", 6, "apply"],
+      ["dry-1", 6, "dry-run"]
+    ])
+    const learned = JSON.parse(ok(await run("learn", "--json", "--store", store))) as { cycleId: string; record: { rules: ReadonlyArray<{ rule: string; applied: number }> } }
+    expect(learned.cycleId).toBe("live-1")
+    expect(learned.record.rules.reduce((n, r) => n + r.applied, 0)).toBe(c.learn.record.outcomes.length)
+    const text = ok(await run("cycle", "history", "--store", store))
+    expect(text).toContain("live-1")
+  }, 120_000)
+
+  it("bad input names the flag and exits non-zero; nothing is stored", async () => {
+    const badWatch = await run("cycle", "--watch", "soon", ...scope())
+    expect(badWatch.code).not.toBe(0)
+    expect(badWatch.stderr).toContain("--watch")
+    const badRegion = await run("cycle", "--store", store, "--regions", "mars-1")
+    expect(badRegion.code).not.toBe(0)
+    expect(badRegion.stderr).toContain("--regions")
+    const missing = await run("cycle", "--resume", "nope", ...scope())
+    expect(missing.code).not.toBe(0)
+    expect(missing.stderr).toContain("no stored cycle")
+    const history = JSON.parse(ok(await run("cycle", "history", "--json", "--store", store))) as ReadonlyArray<{ cycleId: string }>
+    expect(history.map((h) => h.cycleId)).not.toContain("nope")
+  }, 90_000)
+})
