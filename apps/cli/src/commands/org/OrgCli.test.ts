@@ -21,7 +21,8 @@ let sandbox: RunningSandbox | undefined
 
 beforeAll(async () => {
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the CLI first (npx nx run @miyabi/cli:build)`)
-  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, organizations: { createAccountDelayMs: 30 } })
+  // DynamoDB for bridge customers' dedicated tables.
+  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: true, organizations: { createAccountDelayMs: 30 } })
 })
 afterAll(async () => {
   await sandbox?.stop()
@@ -274,5 +275,26 @@ attachments:
     const recorded = JSON.parse(fs.readFileSync(pool.store, "utf8")) as { placements: ReadonlyArray<{ customerId: string }>; departed: ReadonlyArray<{ customerId: string }> }
     expect(recorded.placements.map((p) => p.customerId).sort()).toEqual(["acme", "initech", "megacorp"])
     expect(recorded.departed.map((p) => p.customerId)).toEqual(["globex"])
+  })
+
+  it("places a bridge customer on a bridge account with its own tagged DynamoDB table; placing it again finds the table", async () => {
+    interface BridgePlace {
+      readonly placed: ReadonlyArray<{ readonly model: string; readonly accountId: string }>
+      readonly vended: ReadonlyArray<string>
+      readonly bridge: {
+        readonly provisioned: ReadonlyArray<{ readonly customerId: string; readonly accountId: string; readonly table: string; readonly created: boolean; readonly tags: Record<string, string> }>
+        readonly pending: ReadonlyArray<unknown>
+      }
+    }
+    const first = json<BridgePlace>(await miyabi("tenants", "place", "hooli", "--model", "bridge", "--json", "--store", store))
+    expect(first.vended).toEqual(["bridge-1"])
+    expect(first.placed).toEqual([expect.objectContaining({ model: "Bridge" })])
+    expect(first.bridge.pending).toEqual([])
+    expect(first.bridge.provisioned).toEqual([
+      expect.objectContaining({ customerId: "hooli", accountId: first.placed[0]!.accountId, table: "miyabi-bridge-hooli", created: true, tags: { CostCenter: "hooli", Tenancy: "Bridge", ManagedBy: "miyabi" } })
+    ])
+    const again = json<BridgePlace>(await miyabi("tenants", "place", "hooli", "--model", "bridge", "--json", "--store", store))
+    expect(again.placed).toEqual([])
+    expect(again.bridge.provisioned.map((p) => [p.table, p.created])).toEqual([["miyabi-bridge-hooli", false]])
   })
 })
