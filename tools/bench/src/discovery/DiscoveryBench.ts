@@ -18,7 +18,7 @@
 import { Discovery } from "@miyabi/aws-agent"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Duration, Effect, Layer, Logger, LogLevel } from "effect"
 import { availableParallelism, loadavg } from "node:os"
 import { startSandboxChild } from "./SandboxChild.js"
 
@@ -34,8 +34,10 @@ const watchdog = setTimeout(() => {
   process.exit(2)
 }, 600_000)
 
+// The call timeout is raised from 30 s: on a loaded machine the sandbox (one process, 500-query GetMetricData
+// synthesized per call) can be slower than that, and the bench measures throughput, not the timeout policy.
 const stack = (maxConcurrency: number) =>
-  Discovery.adaptersLayer.pipe(Layer.provideMerge(AwsRuntime.layer({ region: "us-east-1", maxConcurrency })))
+  Discovery.adaptersLayer.pipe(Layer.provideMerge(AwsRuntime.layer({ region: "us-east-1", maxConcurrency, callTimeout: Duration.minutes(3) })))
 
 /** The sandbox, here or in a child process: its environment, its request counter and its CPU. */
 const sandboxFor = Effect.gen(function* () {
