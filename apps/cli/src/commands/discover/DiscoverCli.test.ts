@@ -9,7 +9,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, miyabiAsync, type Ran } from "../sandbox/testing/BuiltCli.js"
+import { assertBuilt, miyabiAsync, type Ran, sandboxChildEnv } from "../sandbox/testing/BuiltCli.js"
 
 const SERVICES = "ec2,s3,rds,lambda,ecs"
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-discover-cli-test-"))
@@ -25,18 +25,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true })
 })
 
-const env = (): Record<string, string> => {
-  const s = sandbox!
-  return {
-    AWS_ENDPOINT_URL: s.env["AWS_ENDPOINT_URL"] ?? s.endpoint,
-    AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
-    AWS_REGION: s.region,
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-    MIYABI_AWS_MAX_ATTEMPTS: "2"
-  }
-}
+const env = (): Record<string, string> => sandboxChildEnv(sandbox!)
 
 const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 30_000)
 

@@ -6,6 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
+import type { RunningSandbox } from "@miyabi/sandbox"
 
 export const main = fileURLToPath(new URL("../../../../dist/main.js", import.meta.url))
 
@@ -81,3 +82,14 @@ export const startForeground = (args: ReadonlyArray<string>, marker: string, env
 export const stopAll = (): void => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
 }
+
+/** The AWS_* variables that point a child `miyabi` at a sandbox started by the test, with few retries. */
+export const sandboxChildEnv = (s: RunningSandbox): Record<string, string> => ({
+  AWS_ENDPOINT_URL: s.env["AWS_ENDPOINT_URL"] ?? s.endpoint,
+  AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
+  AWS_REGION: s.region,
+  AWS_SESSION_TOKEN: "",
+  AWS_PROFILE: "",
+  MIYABI_AWS_MAX_ATTEMPTS: "2"
+})
