@@ -4,7 +4,8 @@
  * runtime (`aws`, see WorkerAwsRuntime.ts), built for each task they run.
  */
 import { ACCOUNT_VEND_TASK_KIND, AccountVendPayload, OrganizationsSdk, runAccountVendTask } from "@miyabi/account-factory"
-import type { AwsRuntime } from "@miyabi/aws-runtime"
+import { Cycle, type Deployment, PricingCatalog } from "@miyabi/aws-agent"
+import type { AwsClients, AwsRuntime } from "@miyabi/aws-runtime"
 import { CostExplorer, CostReportTask, CurFiles } from "@miyabi/cost"
 import { Echo, type Handler, HandlerRegistry, TaskFailure } from "@miyabi/queue"
 import { TaskKind } from "@miyabi/types"
@@ -49,4 +50,29 @@ const costReportHandler = (aws: AwsLayer) =>
       )
   })
 
-export const builtinHandlers = (aws: AwsLayer): ReadonlyArray<Handler> => [Echo.EchoHandler, accountVendHandler(aws), costReportHandler(aws)]
+/** Where `aws-cycle` keeps its cycles and deployment records (WorkerApp builds it from the store setting). */
+export type CycleStores = Layer.Layer<Cycle.CycleStore.CycleStore | Deployment.DeploymentStore.DeploymentStore, Cycle.CycleStore.CycleStoreError, AwsClients.AwsClients>
+
+/** `aws-cycle` (@miyabi/aws-agent): one agent cycle θ1..θ6; a retried task resumes its cycle from the store. */
+const agentCycleHandler = (aws: AwsLayer, stores: CycleStores) =>
+  HandlerRegistry.handler({
+    kind: TaskKind.make(Cycle.AgentCycleTask.kind),
+    payload: Cycle.AgentCycleTask.Payload,
+    timeout: "6 hours",
+    run: (payload) =>
+      Cycle.AgentCycleTask.run(payload, { catalog: PricingCatalog.shipped }).pipe(
+        Effect.provide(Layer.merge(Cycle.AgentCycleTask.awsLayer, stores).pipe(Layer.provideMerge(aws))),
+        Effect.mapError((error) =>
+          ConfigError.isConfigError(error)
+            ? new TaskFailure({ reason: "Permanent", message: `AWS settings: ${String(error)}` })
+            : new TaskFailure({ reason: Cycle.AgentCycleTask.isTransient(error) ? "Transient" : "Permanent", message: error.message })
+        )
+      )
+  })
+
+export const builtinHandlers = (aws: AwsLayer, cycleStores: CycleStores): ReadonlyArray<Handler> => [
+  Echo.EchoHandler,
+  accountVendHandler(aws),
+  costReportHandler(aws),
+  agentCycleHandler(aws, cycleStores)
+]

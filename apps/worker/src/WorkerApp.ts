@@ -8,7 +8,8 @@ import { EcsTaskProtection, HandlerRegistry, QueueStore, SqliteTaskQueue, Worker
 import { InvalidInput, WorkerId } from "@miyabi/types"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
 import * as os from "node:os"
-import { builtinHandlers } from "./BuiltinHandlers.js"
+import { builtinHandlers, type CycleStores } from "./BuiltinHandlers.js"
+import { Cycle, Deployment, DynamoCycleStore } from "@miyabi/aws-agent"
 import { serveHealth } from "./HealthServer.js"
 import * as Tracing from "./Tracing.js"
 import { workerAwsRuntime } from "./WorkerAwsRuntime.js"
@@ -68,7 +69,7 @@ export const runWorker = (config: WorkerConfig) => {
           ? SqliteTaskQueue.layer(config.store.path, { createDirectory: true })
           : awsQueueLayer(config.store.spec),
         // Handlers that act in member accounts assume MIYABI_MEMBER_ROLE_NAME there.
-        HandlerRegistry.layer(builtinHandlers(workerAwsRuntime(config.memberRole))),
+        HandlerRegistry.layer(builtinHandlers(workerAwsRuntime(config.memberRole), cycleStores(config))),
         metricsLayer(config, id)
       )
     ),
@@ -77,6 +78,13 @@ export const runWorker = (config: WorkerConfig) => {
     Effect.provide(Tracing.layer(config.traces, { workerId: id }))
   )
 }
+
+/** `aws-cycle`'s stores: the cycles beside the tasks (the SQLite file, or the DynamoDB table MIYABI_CYCLE_TABLE), records in a folder. */
+const cycleStores = (config: WorkerConfig): CycleStores =>
+  Layer.merge(
+    config.store._tag === "Sqlite" ? Cycle.CycleStore.layerSqlite(config.store.path) : DynamoCycleStore.layer({ tableName: config.cycleTable }),
+    Deployment.DeploymentStore.layerFile(config.deploymentRecords)
+  )
 
 /** The whole program: read the environment, run, and say in one line what went wrong if anything did. */
 export const program = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<number> =>

@@ -61,6 +61,10 @@ export interface MemberRole {
 const RoleName = Schema.String.pipe(
   Schema.pattern(/^[\w+=,.@-]{1,64}$/, { message: () => "expected an IAM role name: 1-64 letters, digits and + = , . @ _ -" })
 )
+// DynamoDB's table name rule.
+const TableName = Schema.String.pipe(
+  Schema.pattern(/^[\w.-]{3,255}$/, { message: () => "expected a DynamoDB table name: 3-255 letters, digits and _ . -" })
+)
 const ExternalId = Schema.String.pipe(
   Schema.pattern(/^[\w+=,.@:/-]{2,1224}$/, { message: () => "expected an external id: 2-1224 letters, digits and + = , . @ : / _ -" })
 )
@@ -78,6 +82,10 @@ export interface WorkerConfig {
   readonly memberRole: MemberRole
   /** Spans over OTLP/HTTP to a collector (see Tracing.ts); off unless configured. */
   readonly traces: TracesSetting
+  /** `aws-cycle`: the DynamoDB table of the cycles when the store is on AWS (the SQLite store keeps them in its file). */
+  readonly cycleTable: string
+  /** `aws-cycle`: the folder of θ4's deployment records. */
+  readonly deploymentRecords: string
 }
 
 /** The default store: the same per-user file the `miyabi` CLI uses. */
@@ -127,6 +135,9 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
     const serviceName = yield* variable(env, "OTEL_SERVICE_NAME", Schema.NonEmptyTrimmedString, "miyabi-worker")
     const exportIntervalMs = yield* variable(env, "OTEL_BSP_SCHEDULE_DELAY", intFromEnv(10, 600_000), 5_000)
     const traces: TracesSetting = tracesMode === "off" ? { _tag: "Off" } : { _tag: "Otlp", url: traceUrl, serviceName, exportIntervalMs }
+    const cycleTable = yield* variable(env, "MIYABI_CYCLE_TABLE", TableName, "miyabi-cycles")
+    const recordsDefault = store._tag === "Sqlite" ? path.join(path.dirname(store.path), "deployments") : path.join(os.tmpdir(), "miyabi-deployments")
+    const deploymentRecords = yield* variable(env, "MIYABI_DEPLOYMENT_RECORDS", Schema.NonEmptyTrimmedString, recordsDefault)
     return {
       store,
       concurrency,
@@ -137,6 +148,8 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
       logLevel,
       metrics,
       memberRole: { roleName, externalId },
-      traces
+      traces,
+      cycleTable,
+      deploymentRecords
     }
   })
