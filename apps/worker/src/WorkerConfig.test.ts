@@ -17,8 +17,19 @@ describe("loadWorkerConfig", () => {
         logLevel: "info",
         metrics: "none",
         memberRole: { roleName: undefined, externalId: undefined },
-        traces: { _tag: "Off" }
+        traces: { _tag: "Off" },
+        cycleTable: "miyabi-cycles",
+        deploymentRecords: "/data/miyabi/deployments"
       })
+    })
+  )
+
+  it.effect("aws-cycle's table and records folder, and a bad table name named by its variable", () =>
+    Effect.gen(function* () {
+      const config = yield* loadWorkerConfig({ MIYABI_STORE: "aws:prefix=p", MIYABI_CYCLE_TABLE: "p-cycles", MIYABI_DEPLOYMENT_RECORDS: "/var/records" })
+      expect([config.cycleTable, config.deploymentRecords]).toEqual(["p-cycles", "/var/records"])
+      const error = yield* Effect.flip(loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", MIYABI_CYCLE_TABLE: "no spaces allowed" }))
+      expect(error.message).toMatch(/^env MIYABI_CYCLE_TABLE: /)
     })
   )
 
