@@ -130,8 +130,10 @@ describe("IAM", () => {
     expect(JSON.stringify(forget.Resource)).toMatch(/TablesTasks/)
     expect(JSON.stringify(forget.Resource)).not.toContain("/index/")
     expect(forget.Condition).toEqual({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DELIVERY#*"] } })
-    // No other statement of the webhook grants DeleteItem.
-    const deleting = statements.filter((s) => asList(s.Action).includes("dynamodb:DeleteItem"))
+    // No other statement grants DeleteItem on the task table (the worker may delete in its own cycle table only).
+    const deleting = statements.filter((s) => asList(s.Action).includes("dynamodb:DeleteItem") && /TablesTasks/.test(JSON.stringify(s.Resource)))
     expect(deleting.map((s) => s.Sid)).toEqual(["ReplayGuardForget"])
+    const cycleDeletes = statements.filter((s) => asList(s.Action).includes("dynamodb:DeleteItem") && !/TablesTasks/.test(JSON.stringify(s.Resource)))
+    expect(cycleDeletes.map((s) => [s.Sid, /TablesCycles/.test(JSON.stringify(s.Resource))])).toEqual([["CycleTable", true]])
   })
 })

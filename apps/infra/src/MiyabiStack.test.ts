@@ -94,8 +94,46 @@ describe("task table TTL", () => {
 
   it("is enabled on the very attribute the queue writes on log items (and webhook delivery ids)", () => {
     expect(AwsQueueResources.TTL_ATTRIBUTE).toBe("expiresAt")
-    const tables = Object.values(resourcesOf(synth.template, "AWS::DynamoDB::Table"))
+    const tables = Object.values(resourcesOf(synth.template, "AWS::DynamoDB::Table")).filter((t) => t.Properties?.["TableName"] === names.table)
     expect(tables.map((t) => t.Properties?.["TimeToLiveSpecification"])).toEqual([{ AttributeName: AwsQueueResources.TTL_ATTRIBUTE, Enabled: true }])
+  })
+})
+
+describe("cycle table", () => {
+  it("is the DynamoCycleStore's layout: PK/SK strings, the History index of head items, no TTL, point-in-time recovery", () => {
+    synth.template.hasResourceProperties("AWS::DynamoDB::Table", {
+      TableName: names.cycleTable,
+      KeySchema: [
+        { AttributeName: "PK", KeyType: "HASH" },
+        { AttributeName: "SK", KeyType: "RANGE" }
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: Match.absent(),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: "History",
+          KeySchema: [
+            { AttributeName: "HistoryKey", KeyType: "HASH" },
+            { AttributeName: "HistorySort", KeyType: "RANGE" }
+          ],
+          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["cycleId", "startedAt", "phaseIndex", "phase", "completedAt"] }
+        }
+      ]
+    })
+  })
+
+  it("the worker is told the table and may read, write and query it (no Scan)", () => {
+    synth.template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Environment: Match.arrayWith([{ Name: "MIYABI_CYCLE_TABLE", Value: Match.anyValue() }]) })])
+    })
+    synth.template.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: "CycleTable", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"], Effect: "Allow" })
+        ])
+      }
+    })
   })
 })
 

@@ -13,7 +13,7 @@ import { Network } from "./constructs/Network.js"
 import { Observability } from "./constructs/Observability.js"
 import { Queues } from "./constructs/Queues.js"
 import { Scaling } from "./constructs/Scaling.js"
-import { STATUS_INDEX, Tables } from "./constructs/Tables.js"
+import { CYCLE_HISTORY_INDEX, STATUS_INDEX, Tables } from "./constructs/Tables.js"
 import { Webhook } from "./constructs/Webhook.js"
 import { WorkerService } from "./constructs/WorkerService.js"
 
@@ -69,7 +69,7 @@ export class MiyabiStack extends Stack {
       deadLetterQueueName: names.deadLetterQueue,
       removalPolicy
     })
-    const tables = new Tables(this, "Tables", { tableName: names.table, removalPolicy })
+    const tables = new Tables(this, "Tables", { tableName: names.table, cycleTableName: names.cycleTable, removalPolicy })
 
     this.compiledScaling = QueueScaling.compile(config.scaling === "spec" ? QueueScaling.specPolicy : QueueScaling.hyperScalePolicy, {
       clusterName: names.cluster,
@@ -87,6 +87,8 @@ export class MiyabiStack extends Stack {
       queues,
       table: tables.tasks,
       statusIndexName: STATUS_INDEX,
+      cycleTable: tables.cycles,
+      cycleHistoryIndexName: CYCLE_HISTORY_INDEX,
       queuePrefix: names.prefix,
       repoRoot: props.repoRoot,
       capacityProviderStrategy: this.compiledScaling.capacityProviderStrategy,

@@ -130,6 +130,8 @@ export const resourceNames = (config: EnvironmentConfig) => {
     highQueue: queue.highQueue,
     standardQueue: queue.standardQueue,
     deadLetterQueue: queue.deadLetterQueue,
-    table: queue.tableName
+    table: queue.tableName,
+    /** The agent cycles' table (the worker's MIYABI_CYCLE_TABLE; the CLI's default for an aws: store). */
+    cycleTable: `${p}-cycles`
   } as const
 }

@@ -23,6 +23,8 @@ export const workerLaneActions: ReadonlyArray<string> = [
 ]
 export const workerDeadLetterActions: ReadonlyArray<string> = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
 export const workerTableActions: ReadonlyArray<string> = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DescribeTable"]
+/** The aws-cycle task's store: conditional puts, reads, chunk deletes and the History index query; no Scan. */
+export const workerCycleTableActions: ReadonlyArray<string> = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]
 export const workerTaskProtectionActions: ReadonlyArray<string> = ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"]
 
 /** What only `provision` (sandbox, tests) calls; a deployed stack hands the runtimes existing resources. */

@@ -5,23 +5,34 @@
  * and stats, on-demand capacity, point-in-time recovery, and TTL on the
  * attribute the queue writes (`expiresAt`, epoch seconds) so log items and
  * webhook delivery ids (DELIVERY#<id>) age out.
+ *
+ * And the agent cycles' table as @miyabi/aws-agent's DynamoCycleStore writes
+ * it: PK `CYCLE#<id>`, SK `INPUT | PHASE#NN | CHUNK#...`, the `History` index
+ * (HistoryKey, HistorySort) that only head items carry, no TTL (cycles are
+ * audit records), point-in-time recovery.
  */
 import { RemovalPolicy } from "aws-cdk-lib/core"
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb"
+import { DynamoCycleStore } from "@miyabi/aws-agent"
 import { AwsQueueResources } from "@miyabi/queue"
 import { Construct } from "constructs"
 
 export const STATUS_INDEX = "ByStatus"
+/** The cycle store's own index name: one constant, so the two cannot drift. */
+export const CYCLE_HISTORY_INDEX = DynamoCycleStore.HISTORY_INDEX
+const CYCLE_HISTORY_ATTRIBUTES = ["cycleId", "startedAt", "phaseIndex", "phase", "completedAt"]
 /** The name the queue's adapter writes on LOG# and DELIVERY# items: one constant, so the two cannot drift. */
 export const TTL_ATTRIBUTE = AwsQueueResources.TTL_ATTRIBUTE
 
 export interface TablesProps {
   readonly tableName: string
+  readonly cycleTableName: string
   readonly removalPolicy: RemovalPolicy
 }
 
 export class Tables extends Construct {
   readonly tasks: dynamodb.Table
+  readonly cycles: dynamodb.Table
 
   constructor(scope: Construct, id: string, props: TablesProps) {
     super(scope, id)
@@ -41,6 +52,23 @@ export class Tables extends Construct {
       partitionKey: { name: "StatusKey", type: dynamodb.AttributeType.STRING },
       sortKey: { name: "StatusSort", type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL
+    })
+      this.cycles = new dynamodb.Table(this, "Cycles", {
+      tableName: props.cycleTableName,
+      partitionKey: { name: "PK", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "SK", type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy
+    })
+    this.cycles.addGlobalSecondaryIndex({
+      indexName: CYCLE_HISTORY_INDEX,
+      partitionKey: { name: "HistoryKey", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "HistorySort", type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: CYCLE_HISTORY_ATTRIBUTES
     })
   }
 }

@@ -14,7 +14,7 @@ import * as logs from "aws-cdk-lib/aws-logs"
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
 import { Construct } from "constructs"
 import { type EnvironmentConfig, OTEL_COLLECTOR_CONFIG, OTEL_COLLECTOR_IMAGE } from "../config/Environments.js"
-import { workerDeadLetterActions, workerLaneActions, workerTableActions, workerTaskProtectionActions, workerTraceActions } from "../config/Permissions.js"
+import { workerCycleTableActions, workerDeadLetterActions, workerLaneActions, workerTableActions, workerTaskProtectionActions, workerTraceActions } from "../config/Permissions.js"
 import { workerImageExcludes } from "../config/WorkerImage.js"
 import type { Queues } from "./Queues.js"
 
@@ -26,6 +26,9 @@ export interface WorkerServiceProps {
   readonly queues: Queues
   readonly table: dynamodb.ITable
   readonly statusIndexName: string
+  /** The aws-cycle task's table and its history index. */
+  readonly cycleTable: dynamodb.ITable
+  readonly cycleHistoryIndexName: string
   readonly queuePrefix: string
   /** The repository root: the Docker build context. */
   readonly repoRoot: string
@@ -93,6 +96,13 @@ export class WorkerService extends Construct {
     )
     this.taskRole.addToPolicy(
       new iam.PolicyStatement({
+        sid: "CycleTable",
+        actions: [...workerCycleTableActions],
+        resources: [props.cycleTable.tableArn, `${props.cycleTable.tableArn}/index/${props.cycleHistoryIndexName}`]
+      })
+    )
+    this.taskRole.addToPolicy(
+      new iam.PolicyStatement({
         sid: "OwnTaskProtection",
         actions: [...workerTaskProtectionActions],
         resources: [stack.formatArn({ service: "ecs", resource: "task", resourceName: `${props.clusterName}/*` })]
@@ -143,6 +153,7 @@ export class WorkerService extends Construct {
         MIYABI_STORE: "aws:",
         MIYABI_QUEUE_PREFIX: props.queuePrefix,
         MIYABI_TASK_TABLE: props.table.tableName,
+        MIYABI_CYCLE_TABLE: props.cycleTable.tableName,
         MIYABI_QUEUE_HIGH_URL: queues.high.queueUrl,
         MIYABI_QUEUE_STANDARD_URL: queues.standard.queueUrl,
         MIYABI_QUEUE_DLQ_URL: queues.deadLetter.queueUrl,
