@@ -16,9 +16,11 @@ process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true"
 
 const answer = snapshotAnswer(path.dirname(fileURLToPath(import.meta.url)), process.argv.slice(2), process.env)
 if (answer !== undefined) {
-  // Like console.log, which printed it: a closed pipe (`miyabi --help | head -1`) is not an error.
-  process.stdout.on("error", () => undefined)
-  process.stdout.write(answer)
+  // Through console.log, as @effect/cli printed it (one call, which added the
+  // final newline): the same bytes, and the same Node behaviour around them
+  // (a closed pipe is no error; NO_COLOR with FORCE_COLOR warns on stderr).
+  if (answer.endsWith("\n")) console.log(answer.slice(0, -1))
+  else process.stdout.write(answer)
 } else {
   const { runLiveCli } = await import("./startup/LiveCli.js")
   runLiveCli(process.argv)

@@ -54,6 +54,22 @@ describe("writeStartupSnapshot", () => {
     expect(snapshotAnswer(dir, ["-h"], {})).toBeUndefined()
   })
 
+  it("records in an environment without colour settings, so Node's NO_COLOR/FORCE_COLOR warning cannot fail the build", async () => {
+    const dir = path.join(root, "colours", "dist")
+    fakeCli(dir, `console.log(process.argv[2], process.env.NO_COLOR ?? "-", process.env.FORCE_COLOR ?? "-")`)
+    const saved = { NO_COLOR: process.env["NO_COLOR"], FORCE_COLOR: process.env["FORCE_COLOR"] }
+    Object.assign(process.env, { NO_COLOR: "1", FORCE_COLOR: "1" })
+    try {
+      const snapshot = await writeStartupSnapshot({ outDir: dir, cwd: path.dirname(dir), graph, entry: "main.js" })
+      expect(snapshot.outputs["--help"]).toBe("--help - -\n")
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  })
+
   it("fails, leaving no snapshot, when a run writes to stderr or exits non-zero", async () => {
     const noisy = path.join(root, "noisy", "dist")
     fakeCli(noisy, `console.error("warning"); console.log("help")`)

@@ -75,7 +75,11 @@ export const writeStartupSnapshot = async (options: WriteSnapshotOptions): Promi
   if (key === undefined) throw new Error(`startup snapshot: cannot read the build output in ${options.outDir}`)
   const target = path.join(options.outDir, snapshotFileName)
   fs.rmSync(target, { force: true })
-  const env = { ...process.env, [snapshotSwitch]: "off" }
+  // The help text does not depend on colour settings (@effect/cli always
+  // renders ANSI); they are dropped so that Node's warning about NO_COLOR
+  // beside FORCE_COLOR (which Nx sets) cannot reach stderr and fail the build.
+  const { NO_COLOR: _noColor, FORCE_COLOR: _forceColor, NODE_DISABLE_COLORS: _disableColors, ...inherited } = process.env
+  const env = { ...inherited, [snapshotSwitch]: "off" }
   const outputs: Record<string, string> = {}
   for (const invocation of snapshotInvocations) {
     const ran = await run(path.join(options.outDir, options.entry), [invocation], env)
