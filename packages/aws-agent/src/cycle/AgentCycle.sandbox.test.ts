@@ -4,6 +4,7 @@
  * applied changes predicted, and the next cycle carries the learning over.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { fileURLToPath } from "node:url"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Sandbox, type SandboxEstate, sandboxEstate, useSandboxEnv, withLoadSurge } from "@miyabi/sandbox"
 import { CycleId } from "@miyabi/types"
@@ -18,6 +19,7 @@ import * as AgentPhases from "./AgentPhases.js"
 import type { AgentCycleEnv } from "./AgentPhases.js"
 import * as CycleStore from "./CycleStore.js"
 
+const EXECUTOR = fileURLToPath(new URL("./testing/executor.mjs", import.meta.url))
 const estate = () => sandboxEstate({ seed: 7, size: "tiny", asOf: Date.UTC(2026, 10, 20) })
 const SERVICES = ["ec2", "s3", "rds", "lambda", "ecs"]
 
@@ -181,5 +183,27 @@ describe("the agent cycle on the sandbox", () => {
         )
       }).pipe(Effect.provide(stack)),
     180_000
+  )
+
+  it.scopedLive(
+    "a phase delegated to an external executor (JSON-RPC 2.0 stdio) gets θ1's world; an answer that is not the phase's output fails the cycle there",
+    () =>
+      Effect.gen(function* () {
+        const { env, scope } = yield* setup()
+        const executor = (mode: string) => ({ executor: { command: process.execPath, args: [EXECUTOR, mode] }, config: { aws_region: "us-east-1", dry_run: true } })
+        const id = CycleId.make("external-1")
+        yield* AgentCycle.start({ cycleId: id, scope, watch: Duration.minutes(30) }, { ...env, external: { monitor: executor("agent-monitor") } })
+        const r = yield* AgentCycle.report(id)
+        expect(r.monitor.note).toBe(`watched by the external executor: ${r.world0.world.resources.length} resources, dry run true`)
+        expect(r.learn.record.outcomes).toEqual([])
+
+        const bad = CycleId.make("external-2")
+        const error = yield* Effect.flip(AgentCycle.start({ cycleId: bad, scope, watch: Duration.minutes(30) }, { ...env, external: { monitor: executor("ok") } }))
+        expect(error._tag).toBe("CycleError")
+        expect(error.message).toContain("phase monitor")
+        const stored = yield* Effect.flatMap(CycleStore.CycleStore, (store) => store.load(bad))
+        expect(stored?.phases.map((p) => p.phase)).toEqual(["discover", "plan", "deploy"])
+      }).pipe(Effect.provide(stack)),
+    120_000
   )
 })

@@ -40,10 +40,11 @@ import {
   storedOutput
 } from "./AgentCycleData.js"
 import { CycleError, type Phase, type PhaseContext, worldDelta } from "./CycleRunner.js"
+import { execute, type ExternalExecutor, type PhaseConfig, type PhaseExecutorError } from "./PhaseExecutor.js"
 import { type CycleMark, type InfinityCriteria, worldInfinity } from "./WorldInfinity.js"
 
 /** What a phase may fail with; the runner wraps it in CycleError "PhaseFailed". */
-export type AgentPhaseError = CycleError | AwsError | Deployment.DeployError | Monitoring.MonitorError
+export type AgentPhaseError = CycleError | AwsError | Deployment.DeployError | Monitoring.MonitorError | PhaseExecutorError
 
 /** The services the phases use: discovery adapters, θ4's live resources and records, CloudWatch. */
 export type AgentPhaseContext =
@@ -66,6 +67,12 @@ export interface AgentCycleEnv {
   readonly monitor?: Pick<Monitoring.WatchOptions, "waitUntil" | "now">
   readonly criteria?: InfinityCriteria
   readonly onProgress?: OnProgress
+  /**
+   * Phases delegated to an external program over JSON-RPC 2.0 stdio (SPEC's
+   * `execute_phase`): it gets θ1's world as `world_state` and the previous
+   * phase's output, and its result must decode as that phase's output.
+   */
+  readonly external?: Readonly<Partial<Record<PhaseName, { readonly executor: ExternalExecutor; readonly config: PhaseConfig }>>>
   /** Told when a phase starts (not for phases a resume takes from the store). */
   readonly onPhase?: (phase: string) => Effect.Effect<void>
 }
@@ -254,9 +261,33 @@ const learnPhase = (env: AgentCycleEnv): AgentPhase => ({
 })
 
 
+export type PhaseName = "discover" | "plan" | "deploy" | "monitor" | "rediscover" | "learn"
+
+/** Each phase's stored output, which a delegated phase's answer must match. */
+const OUTPUTS: Readonly<Record<PhaseName, Schema.Schema.AnyNoContext>> = {
+  discover: DiscoverOutput,
+  plan: PlanOutput,
+  deploy: DeployOutput,
+  monitor: MonitorOutput,
+  rediscover: DiscoverOutput,
+  learn: LearnOutput
+}
+
+const delegated = (name: PhaseName, external: { readonly executor: ExternalExecutor; readonly config: PhaseConfig }): AgentPhase => ({
+  name,
+  run: (context) =>
+    Effect.gen(function* () {
+      const discovered = context.outputs["discover"]
+      const world = typeof discovered === "object" && discovered !== null && "world" in discovered ? discovered.world : null
+      const answer = yield* execute(external.executor, { phase: name, config: external.config, context: { world_state: world, previous_output: context.previous ?? null } })
+      yield* storedOutput(OUTPUTS[name], context.cycleId, name, { [name]: answer })
+      return answer
+    })
+})
+
 /** θ1..θ6 in order, for CycleRunner.run / resume. */
 export const agentPhases = (env: AgentCycleEnv): ReadonlyArray<AgentPhase> => {
-  const phases: ReadonlyArray<AgentPhase> = [
+  const own: ReadonlyArray<AgentPhase> = [
     discoverPhase("discover", env),
     planPhase(env),
     deployPhase(env),
@@ -264,6 +295,10 @@ export const agentPhases = (env: AgentCycleEnv): ReadonlyArray<AgentPhase> => {
     discoverPhase("rediscover", env),
     learnPhase(env)
   ]
+  const phases = own.map((p) => {
+    const external = env.external?.[p.name as PhaseName]
+    return external === undefined ? p : delegated(p.name as PhaseName, external)
+  })
   const told = env.onPhase
   if (told === undefined) return phases
   return phases.map((p) => ({

@@ -1,6 +1,8 @@
 // A test executor speaking JSON-RPC 2.0 over stdio (SPEC's execute_phase).
 // The mode is the first argument: ok, aws, auth, rate, timeout, unknown-code,
-// malformed, not-rpc, no-result, wrong-id, hang, crash, silent-exit.
+// malformed, not-rpc, no-result, wrong-id, hang, crash, silent-exit;
+// agent-monitor answers as the agent cycle's monitor phase (no observation,
+// a note naming the world it was given).
 import { createInterface } from "node:readline"
 
 const mode = process.argv[2] ?? "ok"
@@ -41,6 +43,11 @@ lines.on("line", (line) => {
   }
   if (mode in codes) {
     send({ jsonrpc: "2.0", id, error: { code: codes[mode], message: `${mode} failure in ${params.phase}`, data: { mode } } })
+    return
+  }
+  if (mode === "agent-monitor") {
+    const resources = Array.isArray(params.context.world_state?.resources) ? params.context.world_state.resources.length : 0
+    send({ jsonrpc: "2.0", id, result: { observation: null, note: `watched by the external executor: ${resources} resources, dry run ${params.config.dry_run}` } })
     return
   }
   if (mode === "wrong-id") {
