@@ -5,6 +5,7 @@
  *   resume(id, { mode })          -> DeploymentRecord ("complete" or "rollback" a deployment that died mid-way)
  *   rollbackChanges(id, changeIds, reason, options?) -> DeploymentRecord (θ5: undo some applied changes of a finished deployment)
  *   DeploymentStore.layerMemory / layerFile(dir) / the DeploymentStore tag for other stores
+ *   DeploymentStore.layerSqlite(path) beside the cycle store; on DynamoDB: DynamoDeploymentStore.layer (package root)
  *   LiveResources.layer           reads and changes resources through the change adapters (needs AwsClients)
  */
 export { type Approval, checkBlastRadius, DEFAULT_PROTECTED_TAGS, deploy, type DeployOptions, resume, type ResumeOptions, skipReason } from "./Deployer.js"
