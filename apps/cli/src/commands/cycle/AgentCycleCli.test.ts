@@ -1,7 +1,8 @@
 /**
  * `miyabi cycle`, `cycle history`, `learn` and `monitor` as users run them:
  * the built CLI (dist/main.js) as a child process against a tiny seeded
- * sandbox estate this test starts, the cycles kept in a SQLite store.
+ * sandbox estate this test starts, the cycles kept in a SQLite store and
+ * θ4's deployment records beside them (or in --records DIR when given).
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -27,7 +28,8 @@ afterAll(async () => {
 const env = (): Record<string, string> => sandboxChildEnv(sandbox!)
 
 const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 60_000)
-const scope = () => ["--store", store, "--regions", sandbox!.estate.data.regions.join(","), "--services", "ec2,s3,rds,lambda,ecs", "--records", file("deployments"), "--out-dir", file("cycles")]
+const inStore = () => ["--store", store, "--regions", sandbox!.estate.data.regions.join(","), "--services", "ec2,s3,rds,lambda,ecs", "--out-dir", file("cycles")]
+const scope = () => [...inStore(), "--records", file("deployments")]
 
 const ok = (r: Ran): string => {
   expect(r.stderr).toBe("")
@@ -57,10 +59,12 @@ describe("miyabi cycle", () => {
     expect(sandbox!.log.changes()).toEqual([])
     for (const name of ["cycle.md", "cycle.json", "plan.md"]) expect(fs.existsSync(file(`cycles/dry-1/${name}`))).toBe(true)
     expect(fs.readFileSync(file("cycles/dry-1/cycle.md"), "utf8")).toContain("A dry run: nothing was changed.")
+    // --records DIR: the record is a JSON file there.
+    expect(fs.readdirSync(file("deployments"))).toEqual(["dry-1-deploy.json"])
   }, 90_000)
 
-  it("an approved cycle applies its top changes and lowers the cost; history and learn read the store", async () => {
-    const c = JSON.parse(ok(await run("cycle", "--json", "--approve", "--top", "3", "--watch", "0.02m", "--id", "live-1", ...scope()))) as CycleJson
+  it("an approved cycle applies its top changes and lowers the cost; its deployment is kept in the store; history, learn and monitor read the store", async () => {
+    const c = JSON.parse(ok(await run("cycle", "--json", "--approve", "--top", "3", "--watch", "0.02m", "--id", "live-1", ...inStore()))) as CycleJson
     expect(c.deployment.mode).toBe("apply")
     expect(c.deployment.executions.filter((e) => e.status === "applied").length).toBeGreaterThan(0)
     expect(sandbox!.log.changes().length).toBeGreaterThan(0)
@@ -77,6 +81,14 @@ describe("miyabi cycle", () => {
     expect(learned.record.rules.reduce((n, r) => n + r.applied, 0)).toBe(c.learn.record.outcomes.length)
     const text = ok(await run("cycle", "history", "--store", store))
     expect(text).toContain("live-1")
+
+    // Without --records the deployment lives in the store's SQLite file: no folder, and monitor finds it there.
+    expect(fs.readdirSync(file("deployments"))).toEqual(["dry-1-deploy.json"])
+    const watched = JSON.parse(ok(await run("monitor", "--json", "--store", store, "--deployment", "live-1-deploy", "--watch", "0.02m"))) as { verdict: string }
+    expect(["healthy", "regressed", "insufficient-data"]).toContain(watched.verdict)
+    const notThere = await run("monitor", "--store", store, "--deployment", "live-1-deploy", "--records", file("deployments"))
+    expect(notThere.code).not.toBe(0)
+    expect(notThere.stderr).toContain(`no deployment live-1-deploy in ${file("deployments")}`)
   }, 120_000)
 
   it("bad input names the flag and exits non-zero; nothing is stored", async () => {

@@ -19,8 +19,8 @@ const watch = Options.text("watch").pipe(
 )
 
 const records = Options.text("records").pipe(
-  Options.withDescription("Folder of deployment records (kept so a crashed deployment can be resumed or rolled back)."),
-  Options.withDefault("miyabi-deployments")
+  Options.withDescription("Keep deployment records in this folder instead of the --store (they are kept so a crashed deployment can be resumed or rolled back)."),
+  Options.optional
 )
 
 export const cycleOptions = {
@@ -45,7 +45,7 @@ export const historyOptions = { ...globalOptions }
 
 export const monitorOptions = {
   ...globalOptions,
-  deployment: Options.text("deployment").pipe(Options.withDescription("The deployment id to watch (in --records; miyabi deploy --approve prints it).")),
+  deployment: Options.text("deployment").pipe(Options.withDescription("The deployment id to watch (in the --store, or --records; miyabi deploy --approve prints it).")),
   records,
   watch
 }

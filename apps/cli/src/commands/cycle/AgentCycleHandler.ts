@@ -6,7 +6,7 @@
  */
 import { join } from "node:path"
 import type * as Command from "@effect/cli/Command"
-import { Cycle, Deployment, PricingCatalog } from "@miyabi/aws-agent"
+import { Cycle, PricingCatalog } from "@miyabi/aws-agent"
 import { CycleId, decodeInput, InvalidInput } from "@miyabi/types"
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import { resolveGlobals } from "../../Global.js"
@@ -19,7 +19,7 @@ import { usd } from "../discover/WorldSummary.js"
 import { parseSince } from "../kpi/Kpi.js"
 import { writeTextFile } from "../world/WorldFiles.js"
 import type { cycleOptions, historyOptions } from "./AgentCycleCommand.js"
-import { cycleStoreLayer } from "./CycleStoreLayer.js"
+import { cycleStoreLayer, deploymentStoreLayer } from "./CycleStoreLayer.js"
 
 type CycleFlags = Command.Command.ParseConfig<typeof cycleOptions>
 type HistoryFlags = Command.Command.ParseConfig<typeof historyOptions>
@@ -41,9 +41,9 @@ export const parseWindow = (flag: string, text: string): Effect.Effect<Duration.
 
 const failed = (error: { readonly message: string }) => new InvalidInput({ source: "miyabi cycle", reason: error.message })
 
-/** The AWS side of a cycle: discovery, changes, CloudWatch, deployment records in `records`. */
-export const agentLayer = (records: string): Layer.Layer<Cycle.AgentPhases.AgentPhaseContext, InvalidInput> =>
-  Layer.merge(Cycle.AgentCycleTask.awsLayer, Deployment.DeploymentStore.layerFile(records)).pipe(Layer.provideMerge(awsRuntime))
+/** The AWS side of a cycle: discovery, changes, CloudWatch, deployment records in the --store `store` (or the folder `records`). */
+export const agentLayer = (store: Option.Option<string>, records: Option.Option<string>): Layer.Layer<Cycle.AgentPhases.AgentPhaseContext, InvalidInput> =>
+  Layer.merge(Cycle.AgentCycleTask.awsLayer, deploymentStoreLayer(store, records)).pipe(Layer.provideMerge(awsRuntime))
 
 /** The files of a cycle's reports, relative to its folder. */
 export const reportFiles = (report: Cycle.AgentCycle.AgentCycleReport) => [
@@ -112,7 +112,7 @@ export const cycle = (flags: CycleFlags) =>
     })
     return yield* body.pipe(
       withCommandLogs(globals.json),
-      Effect.provide(Layer.merge(agentLayer(flags.records), cycleStoreLayer(globals.store))),
+      Effect.provide(Layer.merge(agentLayer(globals.store, flags.records), cycleStoreLayer(globals.store))),
       Effect.provide(Output.layer({ json: globals.json }))
     )
   })

@@ -1,12 +1,11 @@
 /**
  * The `aws-cycle` task kind for `miyabi worker run`: @miyabi/aws-agent's
  * AgentCycleTask over the AWS the environment configures, its phases kept in
- * the worker's own store (`--store`), deployment records under
- * MIYABI_DEPLOYMENT_RECORDS (default: `deployments` beside the store). A
+ * the worker's own store (`--store`), deployment records beside them (so
+ * any worker can resume a deployment another one left). A
  * retried task resumes its cycle; AWS errors AWS calls retryable are
  * Transient, everything else Permanent.
  */
-import { dirname, join } from "node:path"
 import { Cycle, PricingCatalog } from "@miyabi/aws-agent"
 import { type Handler, HandlerRegistry, TaskFailure } from "@miyabi/queue"
 import { TaskKind } from "@miyabi/types"
@@ -17,9 +16,6 @@ import { cycleStoreLayer } from "./CycleStoreLayer.js"
 
 export const agentCycleKind = TaskKind.make(Cycle.AgentCycleTask.kind)
 
-const recordsDir = (store: StoreConfig): string =>
-  process.env["MIYABI_DEPLOYMENT_RECORDS"] ?? (store._tag === "Sqlite" ? join(dirname(store.path), "deployments") : "miyabi-deployments")
-
 const storeText = (store: StoreConfig): string => (store._tag === "Sqlite" ? `sqlite:${store.path}` : `aws:${store.spec}`)
 
 export const agentCycleHandler = (store: StoreConfig): Handler =>
@@ -29,7 +25,7 @@ export const agentCycleHandler = (store: StoreConfig): Handler =>
     timeout: "6 hours",
     run: (payload) =>
       Cycle.AgentCycleTask.run(payload, { catalog: PricingCatalog.shipped }).pipe(
-        Effect.provide(Layer.merge(agentLayer(recordsDir(store)), cycleStoreLayer(Option.some(storeText(store))))),
+        Effect.provide(Layer.merge(agentLayer(Option.some(storeText(store)), Option.none()), cycleStoreLayer(Option.some(storeText(store))))),
         Effect.mapError((error) =>
           new TaskFailure({
             reason: error._tag !== "InvalidInput" && Cycle.AgentCycleTask.isTransient(error) ? "Transient" : "Permanent",

@@ -39,7 +39,7 @@ export const deployOptions = {
     Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))),
     Options.optional
   ),
-  records: Options.text("records").pipe(Options.withDescription("Folder of deployment records (kept so a crashed deployment can be resumed or rolled back)."), Options.withDefault("miyabi-deployments"))
+  records: Options.text("records").pipe(Options.withDescription("Keep deployment records in this folder instead of the --store (they are kept so a crashed deployment can be resumed or rolled back)."), Options.optional)
 }
 
 const handlers = () => Effect.promise(() => import("./CycleHandlers.js"))
@@ -58,5 +58,5 @@ export const deployCommand = Command.make("deploy", deployOptions, (flags) =>
     (h) => h.deploy(flags)
   )
 ).pipe(
-  Command.withDescription("θ4: apply an execution plan through the AWS the environment configures. A dry run unless --approve; blast radius, protected tags (miyabi:protected=true), dependency order, validation and rollback on failure; the record is kept in --records.")
+  Command.withDescription("θ4: apply an execution plan through the AWS the environment configures. A dry run unless --approve; blast radius, protected tags (miyabi:protected=true), dependency order, validation and rollback on failure; the record is kept in the --store (or --records DIR).")
 )

@@ -8,6 +8,7 @@ import { Deployment, Optimize } from "@miyabi/aws-agent"
 import { decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
+import { resolveGlobals } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
@@ -15,6 +16,7 @@ import { awsRuntime } from "../discover/DiscoverHandlers.js"
 import { usd } from "../discover/WorldSummary.js"
 import { readJsonFile } from "../world/WorldFiles.js"
 import type { deployOptions } from "./CycleCommand.js"
+import { deploymentStoreLayer } from "./CycleStoreLayer.js"
 import { DeployFailed } from "./DeployFailed.js"
 
 type DeployFlags = Command.Command.ParseConfig<typeof deployOptions>
@@ -57,7 +59,7 @@ export const deploy = (flags: DeployFlags) =>
       }).pipe(
         withCommandLogs(output.json),
         Effect.mapError((error) => new DeployFailed({ reason: error.reason === "BlastRadiusExceeded" || error.reason === "ApprovalMismatch" || error.reason === "StalePlan" ? "Refused" : "Failed", detail: error.message })),
-        Effect.provide(Layer.merge(Deployment.LiveResources.layer, Deployment.DeploymentStore.layerFile(flags.records)).pipe(Layer.provide(awsRuntime)))
+        Effect.provide(Layer.merge(Deployment.LiveResources.layer.pipe(Layer.provide(awsRuntime)), deploymentStoreLayer((yield* resolveGlobals(flags)).store, flags.records)))
       )
       if (output.json) return yield* output.printJson(Schema.encodeSync(DeploymentRecordSchema)(record))
       yield* output.print(renderRecord(record, plan, { colour: output.colour }))

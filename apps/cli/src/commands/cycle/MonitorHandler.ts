@@ -1,6 +1,6 @@
 /**
  * What `miyabi monitor` does; loaded on first use (see AgentCycleCommand.ts).
- * θ5 for a deployment kept in --records (miyabi deploy --approve): baseline,
+ * θ5 for a deployment kept in the --store or --records (miyabi deploy --approve): baseline,
  * tagged alarms, the watch window, the verdict; regressed changes are rolled
  * back and the record says so.
  */
@@ -9,12 +9,14 @@ import { Cycle, Deployment, Monitoring, PricingCatalog } from "@miyabi/aws-agent
 import { decodeInput, DeploymentId, InvalidInput, Observation } from "@miyabi/types"
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
+import { resolveGlobals } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
 import { awsRuntime } from "../discover/DiscoverHandlers.js"
 import type { monitorOptions } from "./AgentCycleCommand.js"
 import { parseWindow } from "./AgentCycleHandler.js"
+import { deploymentPlace, deploymentStoreLayer } from "./CycleStoreLayer.js"
 
 type MonitorFlags = Command.Command.ParseConfig<typeof monitorOptions>
 
@@ -47,9 +49,11 @@ export const monitor = (flags: MonitorFlags) =>
       const output = yield* Output
       const window = yield* parseWindow("--watch", flags.watch)
       const id = yield* decodeInput(DeploymentId, "--deployment")(flags.deployment)
+      const { store } = yield* resolveGlobals(flags)
+      const place = yield* deploymentPlace(store, flags.records)
       const observation = yield* Effect.gen(function* () {
         const stored = yield* (yield* Deployment.DeploymentStore.DeploymentStore).load(id)
-        if (Option.isNone(stored)) return yield* new InvalidInput({ source: "--deployment", reason: `no deployment ${id} in ${flags.records}` })
+        if (Option.isNone(stored)) return yield* new InvalidInput({ source: "--deployment", reason: `no deployment ${id} in ${place}` })
         const { plan, record } = stored.value
         if (record.mode === "dry-run") return yield* new InvalidInput({ source: "--deployment", reason: `${id} is a dry run: nothing was changed, nothing to watch` })
         yield* output.progress(`watching ${record.executions.filter((e) => e.status === "applied").length} applied change(s) for ${flags.watch}...`)
@@ -57,7 +61,7 @@ export const monitor = (flags: MonitorFlags) =>
       }).pipe(
         Effect.mapError((error) => (error._tag === "InvalidInput" ? error : failed(error))),
         withCommandLogs(output.json),
-        Effect.provide(Layer.merge(Cycle.AgentCycleTask.awsLayer, Deployment.DeploymentStore.layerFile(flags.records)).pipe(Layer.provideMerge(awsRuntime)))
+        Effect.provide(Layer.merge(Cycle.AgentCycleTask.awsLayer.pipe(Layer.provideMerge(awsRuntime)), deploymentStoreLayer(store, flags.records)))
       )
       yield* output.progress("")
       if (output.json) return yield* output.printJson(Schema.encodeSync(Observation)(observation))
