@@ -9,7 +9,7 @@ import { InvalidInput, WorkerId } from "@miyabi/types"
 import { Cause, ConfigError, Duration, Effect, Exit, Layer, Option } from "effect"
 import * as os from "node:os"
 import { builtinHandlers, type CycleStores } from "./BuiltinHandlers.js"
-import { Cycle, Deployment, DynamoCycleStore } from "@miyabi/aws-agent"
+import { Cycle, Deployment, DynamoCycleStore, DynamoDeploymentStore } from "@miyabi/aws-agent"
 import { serveHealth } from "./HealthServer.js"
 import * as Tracing from "./Tracing.js"
 import { workerAwsRuntime } from "./WorkerAwsRuntime.js"
@@ -79,12 +79,22 @@ export const runWorker = (config: WorkerConfig) => {
   )
 }
 
-/** `aws-cycle`'s stores: the cycles beside the tasks (the SQLite file, or the DynamoDB table MIYABI_CYCLE_TABLE), records in a folder. */
+/**
+ * `aws-cycle`'s stores, both beside the tasks so that any worker task can
+ * resume a cycle (and its deployment) another one left: the SQLite file
+ * (tables `cycle_*` and `deployment_*`), or the DynamoDB table
+ * MIYABI_CYCLE_TABLE (deployments under PK `DEPLOYMENT#<id>`).
+ */
 const cycleStores = (config: WorkerConfig): CycleStores =>
-  Layer.merge(
-    config.store._tag === "Sqlite" ? Cycle.CycleStore.layerSqlite(config.store.path) : DynamoCycleStore.layer({ tableName: config.cycleTable }),
-    Deployment.DeploymentStore.layerFile(config.deploymentRecords)
-  )
+  config.store._tag === "Sqlite"
+    ? Layer.merge(
+      Cycle.CycleStore.layerSqlite(config.store.path),
+      // The handler's stores answer CycleStoreError; a deployment store that cannot open is the same kind of failure.
+      Deployment.DeploymentStore.layerSqlite(config.store.path).pipe(
+        Layer.mapError((error) => new Cycle.CycleStore.CycleStoreError({ reason: "ReadFailed", cycleId: "*", detail: error.message }))
+      )
+    )
+    : Layer.merge(DynamoCycleStore.layer({ tableName: config.cycleTable }), DynamoDeploymentStore.layer({ tableName: config.cycleTable }))
 
 /** The whole program: read the environment, run, and say in one line what went wrong if anything did. */
 export const program = (env: Readonly<Record<string, string | undefined>>): Effect.Effect<number> =>

@@ -18,16 +18,16 @@ describe("loadWorkerConfig", () => {
         metrics: "none",
         memberRole: { roleName: undefined, externalId: undefined },
         traces: { _tag: "Off" },
-        cycleTable: "miyabi-cycles",
-        deploymentRecords: "/data/miyabi/deployments"
+        cycleTable: "miyabi-cycles"
       })
     })
   )
 
-  it.effect("aws-cycle's table and records folder, and a bad table name named by its variable", () =>
+  it.effect("aws-cycle's table (cycles and deployment records), and a bad table name named by its variable", () =>
     Effect.gen(function* () {
-      const config = yield* loadWorkerConfig({ MIYABI_STORE: "aws:prefix=p", MIYABI_CYCLE_TABLE: "p-cycles", MIYABI_DEPLOYMENT_RECORDS: "/var/records" })
-      expect([config.cycleTable, config.deploymentRecords]).toEqual(["p-cycles", "/var/records"])
+      const config = yield* loadWorkerConfig({ MIYABI_STORE: "aws:prefix=p", MIYABI_CYCLE_TABLE: "p-cycles" })
+      expect(config.cycleTable).toBe("p-cycles")
+      expect(Object.keys(config)).not.toContain("deploymentRecords")
       const error = yield* Effect.flip(loadWorkerConfig({ MIYABI_STORE: "/tmp/w.db", MIYABI_CYCLE_TABLE: "no spaces allowed" }))
       expect(error.message).toMatch(/^env MIYABI_CYCLE_TABLE: /)
     })

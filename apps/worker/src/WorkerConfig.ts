@@ -82,10 +82,8 @@ export interface WorkerConfig {
   readonly memberRole: MemberRole
   /** Spans over OTLP/HTTP to a collector (see Tracing.ts); off unless configured. */
   readonly traces: TracesSetting
-  /** `aws-cycle`: the DynamoDB table of the cycles when the store is on AWS (the SQLite store keeps them in its file). */
+  /** `aws-cycle`: the DynamoDB table of the cycles and their deployment records when the store is on AWS (the SQLite store keeps both in its file). */
   readonly cycleTable: string
-  /** `aws-cycle`: the folder of θ4's deployment records. */
-  readonly deploymentRecords: string
 }
 
 /** The default store: the same per-user file the `miyabi` CLI uses. */
@@ -136,8 +134,6 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
     const exportIntervalMs = yield* variable(env, "OTEL_BSP_SCHEDULE_DELAY", intFromEnv(10, 600_000), 5_000)
     const traces: TracesSetting = tracesMode === "off" ? { _tag: "Off" } : { _tag: "Otlp", url: traceUrl, serviceName, exportIntervalMs }
     const cycleTable = yield* variable(env, "MIYABI_CYCLE_TABLE", TableName, "miyabi-cycles")
-    const recordsDefault = store._tag === "Sqlite" ? path.join(path.dirname(store.path), "deployments") : path.join(os.tmpdir(), "miyabi-deployments")
-    const deploymentRecords = yield* variable(env, "MIYABI_DEPLOYMENT_RECORDS", Schema.NonEmptyTrimmedString, recordsDefault)
     return {
       store,
       concurrency,
@@ -149,7 +145,6 @@ export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined
       metrics,
       memberRole: { roleName, externalId },
       traces,
-      cycleTable,
-      deploymentRecords
+      cycleTable
     }
   })

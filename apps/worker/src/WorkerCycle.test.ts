@@ -1,13 +1,14 @@
 /**
  * The built worker runs an `aws-cycle` task: a dry-run cycle θ1..θ6 over a
  * tiny sandbox estate this test starts, its six phases kept in the same
- * SQLite file as the task, nothing changed in the sandbox.
+ * SQLite file as the task, and its deployment record too (so another worker
+ * task could resume it), nothing changed in the sandbox.
  */
-import { Cycle } from "@miyabi/aws-agent"
+import { Cycle, Deployment } from "@miyabi/aws-agent"
 import { SqliteTaskQueue, TaskQueue } from "@miyabi/queue"
 import { type RunningSandbox, sandboxEstate, startSandbox } from "@miyabi/sandbox"
-import { EnqueueRequest, type TaskId } from "@miyabi/types"
-import { Effect } from "effect"
+import { DeploymentId, EnqueueRequest, type TaskId } from "@miyabi/types"
+import { Effect, Option } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -64,6 +65,14 @@ describe("miyabi-worker runs aws-cycle (built)", () => {
       Effect.scoped(Effect.flatMap(Cycle.CycleStore.CycleStore, (store) => store.history())).pipe(Effect.provide(Cycle.CycleStore.layerSqlite(db)))
     )
     expect(stored.map((c) => [c.cycleId, c.phases])).toEqual([["worker-cycle-1", ["discover", "plan", "deploy", "monitor", "rediscover", "learn"]]])
+
+    const deployment = await Effect.runPromise(
+      Effect.scoped(Effect.flatMap(Deployment.DeploymentStore.DeploymentStore, (store) => store.load(DeploymentId.make("worker-cycle-1-deploy")))).pipe(
+        Effect.provide(Deployment.DeploymentStore.layerSqlite(db))
+      )
+    )
+    expect(Option.map(deployment, (d) => d.record.status)).toEqual(Option.some("dry-run"))
+    expect(fs.readdirSync(tmp)).not.toContain("deployments")
 
     worker.kill("SIGTERM")
     expect(await exited).toBe(0)
