@@ -6,8 +6,8 @@
  */
 import { Cycle, Deployment } from "@miyabi/aws-agent"
 import { SqliteTaskQueue, TaskQueue } from "@miyabi/queue"
-import { type RunningSandbox, sandboxEstate, startSandbox } from "@miyabi/sandbox"
-import { DeploymentId, EnqueueRequest, type TaskId } from "@miyabi/types"
+import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
+import { DeploymentId, EnqueueRequest, TaskKind, type TaskId } from "@miyabi/types"
 import { Effect, Option } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -20,7 +20,7 @@ const main = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-worker-cycle-"))
 const db = path.join(tmp, "miyabi.db")
 
-let sandbox: RunningSandbox
+let sandbox: RunningSandbox<SandboxEstate>
 let child: ChildProcess | undefined
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe("miyabi-worker runs aws-cycle (built)", () => {
   it("completes a dry-run cycle and keeps its phases beside the task", async () => {
     const payload = { cycleId: "worker-cycle-1", regions: [...sandbox.estate.data.regions], services: ["ec2", "s3", "rds", "lambda", "ecs"], watchSeconds: 0 }
     const id: TaskId = await onQueue(
-      Effect.flatMap(TaskQueue, (queue) => queue.enqueue(EnqueueRequest.make({ kind: Cycle.AgentCycleTask.kind, payload }))).pipe(Effect.map((r) => r.task.id))
+      Effect.flatMap(TaskQueue, (queue) => queue.enqueue(EnqueueRequest.make({ kind: TaskKind.make(Cycle.AgentCycleTask.kind), payload }))).pipe(Effect.map((r) => r.task.id))
     )
     const worker = spawn(process.execPath, [main], {
       env: { ...process.env, ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", MIYABI_STORE: `sqlite:${db}`, MIYABI_HTTP_HOST: "127.0.0.1", MIYABI_HTTP_PORT: "0" },
