@@ -20,14 +20,9 @@ import { makeResource } from "./Inventory.js"
 import * as DynamoDeploymentStore from "./DynamoDeploymentStore.js"
 
 const tableName = "miyabi-cycles"
-// The test clock does not move by itself: a request budget that ran dry would wait forever, so it is set out of reach.
-const runtime = AwsRuntime.layer({
-  region: "us-east-1",
-  retryBaseDelay: Duration.millis(5),
-  retryMaxDelay: Duration.millis(50),
-  maxAttempts: 3,
-  rateLimits: { dynamodb: { perSecond: 5_000, burst: 5_000 } }
-})
+// Under the test clock (which does not move by itself) a request budget that ran dry would wait forever: DynamoDB's is set out of reach.
+const dynamodb = { perSecond: 5_000, burst: 5_000 }
+const runtime = AwsRuntime.layer({ region: "us-east-1", maxAttempts: 3, retryBaseDelay: Duration.millis(5), retryMaxDelay: Duration.millis(50), rateLimits: { dynamodb } })
 
 /** A sandbox for the scope, the cycles table (provisioned by the cycle store), and the deployment store over it. */
 const openDynalite = Effect.gen(function* () {

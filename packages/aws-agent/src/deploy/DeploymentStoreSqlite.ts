@@ -37,29 +37,31 @@ const schema = `
 
 const Row = Schema.Struct({ version: Schema.Int, body: Schema.String })
 
-const open = (path: string, options: SqliteDeploymentStoreOptions): Effect.Effect<Database.Database, DeployError> =>
-  Effect.try({
-    try: () => {
-      if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true })
-      const db = new Database(path, { timeout: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000)) })
-      try {
-        db.pragma("journal_mode = WAL")
-        // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
-        db.pragma("synchronous = NORMAL")
-        db.transaction(() => db.exec(schema)).immediate()
-        return db
-      } catch (cause) {
-        db.close()
-        throw cause
-      }
-    },
-    catch: storeFailed(`cannot open ${path}`)
-  })
+/** The database, open until the Scope closes, in WAL mode with `deployment_*` created; a file that cannot be set up is closed again by the Scope. */
+const open = (path: string, options: SqliteDeploymentStoreOptions): Effect.Effect<Database.Database, DeployError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        if (path !== ":memory:" && path !== "") mkdirSync(dirname(path), { recursive: true })
+        return new Database(path, { timeout: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000)) })
+      },
+      catch: storeFailed(`cannot open ${path}`)
+    }),
+    (db) => Effect.sync(() => db.close())
+  ).pipe(
+    Effect.tap((db) =>
+      Effect.try({
+        // synchronous=NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
+        try: () => db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;") && db.transaction(() => db.exec(schema)).immediate(),
+        catch: storeFailed(`cannot set up ${path}`)
+      })
+    )
+  )
 
 /** The store over the SQLite file at `path`; the database is closed when the Scope closes. */
 export const makeSqlite = (path: string, options: SqliteDeploymentStoreOptions = {}): Effect.Effect<DeploymentStoreShape, DeployError, Scope.Scope> =>
   Effect.gen(function* () {
-    const db = yield* Effect.acquireRelease(open(path, options), (db) => Effect.sync(() => db.close()))
+    const db = yield* open(path, options)
     const book = yield* makeVersionBook
     const statements = yield* Effect.try({
       try: () => ({
