@@ -206,4 +206,26 @@ describe("the agent cycle on the sandbox", () => {
       }).pipe(Effect.provide(stack)),
     120_000
   )
+
+  it.scopedLive(
+    "accounts under a production OU are never changed without allowProduction",
+    () =>
+      Effect.gen(function* () {
+        const { sandbox, env, scope } = yield* setup()
+        yield* AgentCycle.start({ cycleId: CycleId.make("prod-dry"), scope, watch: Duration.minutes(30) }, env)
+        const dry = yield* AgentCycle.report(CycleId.make("prod-dry"))
+        const account = dry.plan.plan.changes[0]!.resource.account
+        const ou = sandbox.organization.accounts.get(account)!.parentId
+        const underOu = new Set([...sandbox.organization.accounts.values()].filter((a) => a.parentId === ou).map((a) => a.id))
+        const id = CycleId.make("prod-1")
+        yield* AgentCycle.start({ cycleId: id, scope, approvedBy: "test", top: 8, productionOus: [ou], watch: Duration.minutes(30) }, env)
+        const r = yield* AgentCycle.report(id)
+        const inProduction = r.deployment.executions.filter((e) => underOu.has(e.resource.account))
+        expect(inProduction.length).toBeGreaterThan(0)
+        expect(inProduction.every((e) => e.status === "skipped" && (e.reason ?? "").includes("production"))).toBe(true)
+        expect(sandbox.log.changes().filter((c) => underOu.has(c.accountId))).toEqual([])
+        expect(r.deployment.executions.some((e) => e.status === "applied")).toBe(true)
+      }).pipe(Effect.provide(stack)),
+    120_000
+  )
 })

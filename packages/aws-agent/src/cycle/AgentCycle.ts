@@ -34,6 +34,9 @@ export interface StartOptions {
   readonly approvedBy?: string
   readonly top?: number
   readonly maxChanges?: number
+  /** OUs whose accounts θ4 never changes unless `allowProduction`. */
+  readonly productionOus?: ReadonlyArray<string>
+  readonly allowProduction?: boolean
   /** θ5's watch window (default 30 minutes: six CloudWatch periods of 5 minutes). */
   readonly watch?: Duration.DurationInput
 }
@@ -66,6 +69,8 @@ export const start = (options: StartOptions, env: AgentCycleEnv) =>
       ...(options.approvedBy === undefined ? {} : { approvedBy: options.approvedBy }),
       ...(options.top === undefined ? {} : { top: options.top }),
       ...(options.maxChanges === undefined ? {} : { maxChanges: options.maxChanges }),
+      ...(options.productionOus === undefined ? {} : { productionOus: options.productionOus }),
+      ...(options.allowProduction === undefined ? {} : { allowProduction: options.allowProduction }),
       watchSeconds: Math.round(Duration.toSeconds(options.watch ?? DEFAULT_WATCH)),
       ruleStats: previous?.ruleStats ?? [],
       ...(previous === undefined ? {} : { previous: previous.carried })

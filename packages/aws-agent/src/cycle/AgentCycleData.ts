@@ -50,6 +50,9 @@ export const AgentCycleInput = Schema.Struct({
   /** Deploy only the plan's first N changes (it is ordered by priority, then savings). */
   top: Schema.optional(PositiveInt),
   maxChanges: Schema.optional(PositiveInt),
+  /** OUs (ids, or the root) whose accounts θ4 never changes without `allowProduction`. */
+  productionOus: Schema.optional(Schema.Array(Schema.String)),
+  allowProduction: Schema.optional(Schema.Boolean),
   /** θ5's watch window after the deployment, seconds. */
   watchSeconds: Schema.Int.pipe(Schema.nonNegative()),
   /** θ6's per-rule statistics of the previous cycle (θ3's input). */

@@ -33,6 +33,9 @@ export const Payload = Schema.Struct({
   approvedBy: Schema.optional(Schema.String),
   top: Schema.optional(PositiveInt),
   maxChanges: Schema.optional(PositiveInt),
+  /** OUs whose accounts are never changed unless `allowProduction`. */
+  productionOus: Schema.optional(Schema.Array(Schema.String)),
+  allowProduction: Schema.optional(Schema.Boolean),
   /** θ5's watch window, seconds (default 1,800). */
   watchSeconds: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 86_400)), { default: () => 1_800 })
 })
@@ -74,6 +77,8 @@ export const run = (payload: Payload, env: AgentCycleEnv) =>
             ...(payload.approvedBy === undefined ? {} : { approvedBy: payload.approvedBy }),
             ...(payload.top === undefined ? {} : { top: payload.top }),
             ...(payload.maxChanges === undefined ? {} : { maxChanges: payload.maxChanges }),
+            ...(payload.productionOus === undefined ? {} : { productionOus: payload.productionOus }),
+            ...(payload.allowProduction === undefined ? {} : { allowProduction: payload.allowProduction }),
             watch: Duration.seconds(payload.watchSeconds)
           },
           env

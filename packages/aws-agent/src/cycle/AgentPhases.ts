@@ -16,6 +16,7 @@ import type { AwsClients, AwsError } from "@miyabi/aws-runtime"
 import { Clock, Duration, Effect, Option, Schema } from "effect"
 import type { CloudWatchAlarms } from "../adapters/CloudWatchAlarms.js"
 import type { CloudWatchMetrics } from "../adapters/CloudWatchMetrics.js"
+import * as OrganizationsDirectory from "../adapters/OrganizationsDirectory.js"
 import type { DiscoveryAdapters } from "../discovery/Adapters.js"
 import * as Discovery from "../Discovery.js"
 import type { OnProgress } from "../discovery/Progress.js"
@@ -147,6 +148,9 @@ const deployPhase = (env: AgentCycleEnv): AgentPhase => ({
       const store = yield* Deployment.DeploymentStore.DeploymentStore
       const earlier = yield* store.load(id)
       // A process that died while deploying left a running record: finish it rather than deploy twice.
+      const directory = yield* OrganizationsDirectory.OrganizationsDirectory
+      const production = yield* Effect.forEach(input.productionOus ?? [], (ou) => directory.accountsUnder(ou))
+      const productionAccounts = [...new Set(production.flat().map((a) => a.id)), ...(env.productionAccounts ?? [])]
       const record: DeploymentRecord = Option.isSome(earlier)
         ? yield* Deployment.resume(id, { mode: "complete", ...(env.validation === undefined ? {} : { validation: env.validation }) })
         : yield* Deployment.deploy(plan, {
@@ -155,7 +159,8 @@ const deployPhase = (env: AgentCycleEnv): AgentPhase => ({
             ...(input.maxChanges === undefined ? {} : { maxChanges: input.maxChanges }),
             ...(env.validation === undefined ? {} : { validation: env.validation }),
             ...(env.protectedTags === undefined ? {} : { protectedTags: env.protectedTags }),
-            ...(env.productionAccounts === undefined ? {} : { productionAccounts: env.productionAccounts })
+            ...(productionAccounts.length === 0 ? {} : { productionAccounts }),
+            ...(input.allowProduction === true ? { override: { production: true } } : {})
           })
       return encoded(DeployOutput, record)
     })
