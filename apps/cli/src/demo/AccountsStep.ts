@@ -11,9 +11,11 @@ import { defaultTenancySettings, Organizations, OrganizationsSdk, placeTenants, 
 import { AwsRuntime, RateLimits } from "@miyabi/aws-runtime"
 import { Sandbox, useSandboxEnv } from "@miyabi/sandbox"
 import { Customer, CustomerId, InvalidInput } from "@miyabi/types"
-import { Duration, Effect, Layer, Schedule } from "effect"
+import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { renderTenancySummary, summarizeTenancy } from "../commands/tenants/TenancySummary.js"
-import type { DemoStep, StepReport } from "./DemoStep.js"
+import { tenantsStoreAt } from "../commands/tenants/TenantsStore.js"
+import { parseStore } from "../StoreConfig.js"
+import type { DemoContext, DemoStep, StepReport } from "./DemoStep.js"
 
 export const DEMO_CUSTOMERS = 150
 export const DEMO_SILO_CUSTOMER = "customer-150"
@@ -41,7 +43,7 @@ const demoCustomers = (): ReadonlyArray<Customer> =>
     return new Customer({ id: CustomerId.make(id), name: `Customer ${i + 1}`, model: id === DEMO_SILO_CUSTOMER ? "Silo" : "Pool" })
   })
 
-const vendAndPlace = (sandbox: Sandbox.SandboxHandle, started: number) => Effect.gen(function* () {
+const vendAndPlace = (sandbox: Sandbox.SandboxHandle, started: number, context: DemoContext, location: string) => Effect.gen(function* () {
   const orgs = yield* Organizations
   const before = yield* orgs.snapshot()
   // The OUs the default tenancy settings vend into.
@@ -75,7 +77,7 @@ const vendAndPlace = (sandbox: Sandbox.SandboxHandle, started: number) => Effect
     summary: {
       sandbox: { endpoint: sandbox.endpoint, managementAccountId: sandbox.accountId, accountsBefore: before.accounts.length, accountsAfter: after.accounts.length },
       vending,
-      placement: { requested: DEMO_CUSTOMERS, placedNow: result.placed.length, ...summary },
+      placement: { requested: DEMO_CUSTOMERS, placedNow: result.placed.length, store: location, ...summary },
       elapsedMs: Date.now() - started
     },
     text: [
@@ -84,25 +86,29 @@ const vendAndPlace = (sandbox: Sandbox.SandboxHandle, started: number) => Effect
       "",
       tree,
       "",
-      renderTenancySummary(summary)
+      renderTenancySummary(summary),
+      "",
+      `placements and their history in ${location}: miyabi tenants list --store ${context.store}; miyabi tenants history ${DEMO_SILO_CUSTOMER} --store ${context.store}`
     ].join("\n")
   }
   return report
 })
 
-const run = Effect.gen(function* () {
+const run = (context: DemoContext) => Effect.gen(function* () {
   const started = Date.now()
+  // Placements go to the demo's store (SQLite tables tenancy_*), so `miyabi tenants list|history` show them afterwards.
+  const store = tenantsStoreAt(yield* parseStore(Option.some(context.store), { source: "demo store" }), undefined, "demo")
   const sandbox = yield* Sandbox.start({ seed: 7, size: "tiny", dynamodb: false, organizations: { createAccountDelayMs: 50 } })
   yield* useSandboxEnv(sandbox)
   // Built after the environment points at the sandbox, so the SDK clients pick it up.
-  return yield* vendAndPlace(sandbox, started).pipe(Effect.provide(Layer.merge(OrganizationsSdk.layer.pipe(Layer.provide(runtime)), TenancyStore.memory())))
+  return yield* vendAndPlace(sandbox, started, context, store.location).pipe(Effect.provide(Layer.merge(OrganizationsSdk.layer.pipe(Layer.provide(runtime)), store.layer)))
 })
 
 export const accountsStep: DemoStep = {
   name: "accounts",
   title: "Accounts: vend two pools and a silo in a sandbox organization, place 150 customers",
-  run: () =>
-    run.pipe(
+  run: (context) =>
+    run(context).pipe(
       Effect.mapError((error) => new InvalidInput({ source: "demo accounts step", reason: error.message }))
     )
 }

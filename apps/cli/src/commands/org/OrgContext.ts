@@ -21,7 +21,7 @@ import { InvalidInput } from "@miyabi/types"
 import { ConfigError, Effect, Layer, Option, Schedule } from "effect"
 import * as path from "node:path"
 import { resolveGlobals, type GlobalFlags } from "../../Global.js"
-import { dataDirectory, parseStore, processEnvironment } from "../../StoreConfig.js"
+import { dataDirectory, parseStore, processEnvironment, type StoreConfig } from "../../StoreConfig.js"
 
 /**
  * Organizations (and Identity Center, for specs with permission sets) on AWS
@@ -75,13 +75,17 @@ export const vendOptionsFromEnv = (onProgress?: VendOptions["onProgress"]): Effe
  * (miyabi.db -> miyabi.tenancy.json). With an aws: store, the user's data
  * directory holds it.
  */
+export const besideStoreConfig = (store: StoreConfig, suffix: string): string => {
+  if (store._tag === "Aws") return path.join(dataDirectory(processEnvironment()), `miyabi.${suffix}`)
+  const parsed = path.parse(store.path)
+  return path.join(parsed.dir, `${parsed.name}.${suffix}`)
+}
+
+/** `besideStoreConfig` of the store the flags (or MIYABI_STORE, or the default store) name. */
 export const besideStore = (flags: GlobalFlags, suffix: string) =>
   Effect.gen(function* () {
     const globals = yield* resolveGlobals(flags)
-    const store = yield* parseStore(globals.store, { source: "--store" })
-    if (store._tag === "Aws") return path.join(dataDirectory(processEnvironment()), `miyabi.${suffix}`)
-    const parsed = path.parse(store.path)
-    return path.join(parsed.dir, `${parsed.name}.${suffix}`)
+    return besideStoreConfig(yield* parseStore(globals.store, { source: "--store" }), suffix)
   })
 
 /** `--tag K=V` values as a tag map; a malformed one is an InvalidInput naming it. */

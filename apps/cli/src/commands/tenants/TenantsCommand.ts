@@ -1,9 +1,8 @@
 /**
- * `miyabi tenants place|list|advise|offboard`: where customers live (pool,
- * silo, bridge accounts), recorded with history in a JSON file beside
- * --store (`<store name>.tenancy.json`, @miyabi/account-factory's
- * `TenancyStore.file`); accounts vended through the AWS the environment
- * points at.
+ * `miyabi tenants place|list|history|advise|offboard`: where customers live
+ * (pool, silo, bridge accounts), recorded with every change as history in
+ * the state store --store names (see TenantsStore.ts); accounts vended
+ * through the AWS the environment points at.
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
@@ -29,6 +28,11 @@ export const placeConfig = {
 
 export const listConfig = { ...globalOptions }
 
+export const historyConfig = {
+  ...globalOptions,
+  customer: Args.text({ name: "CUSTOMER" }).pipe(Args.withDescription("The customer whose placement changes to show."))
+}
+
 export const adviseConfig = {
   ...globalOptions,
   spec: specOption,
@@ -49,6 +53,9 @@ const place = Command.make("place", placeConfig, (flags) => Effect.flatMap(Effec
 const list = Command.make("list", listConfig, (flags) => Effect.flatMap(Effect.promise(handlers), (h) => h.list(flags))).pipe(
   Command.withDescription("Customers and where they are placed, with each shared account's occupancy.")
 )
+const history = Command.make("history", historyConfig, (flags) => Effect.flatMap(Effect.promise(handlers), (h) => h.history(flags))).pipe(
+  Command.withDescription("A customer's placement changes: placed, moved, offboarded, with when and who.")
+)
 const advise = Command.make("advise", adviseConfig, (flags) => Effect.flatMap(Effect.promise(handlers), (h) => h.advise(flags))).pipe(
   Command.withDescription("What each customer costs under each model (SPEC cost model, or declared costs), and who should move to a silo.")
 )
@@ -57,6 +64,6 @@ const offboard = Command.make("offboard", offboardConfig, (flags) => Effect.flat
 )
 
 export const tenantsCommand = Command.make("tenants").pipe(
-  Command.withDescription("Tenancy: placing customers on pool, silo and bridge accounts (placements kept beside --store)."),
-  Command.withSubcommands([place, list, advise, offboard])
+  Command.withDescription("Tenancy: placing customers on pool, silo and bridge accounts (placements and their history kept in --store)."),
+  Command.withSubcommands([place, list, history, advise, offboard])
 )

@@ -1,5 +1,5 @@
 /**
- * What `miyabi tenants place|list|advise|offboard` do; loaded on first use
+ * What `miyabi tenants place|list|history|advise|offboard` do; loaded on first use
  * (see TenantsCommand.ts).
  */
 import type * as Command from "@effect/cli/Command"
@@ -20,20 +20,17 @@ import {
 import { Customer, CustomerId, decodeInput, InvalidInput, Money, NotFound, type TenancyModel } from "@miyabi/types"
 import { Effect, Layer, Option } from "effect"
 import { withOutput } from "../../CommandContext.js"
-import type { GlobalFlags } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { renderTable } from "../../render/Table.js"
-import { besideStore, tenancyLive, vendOptionsFromEnv } from "../org/OrgContext.js"
+import { tenancyLive, vendOptionsFromEnv } from "../org/OrgContext.js"
 import { renderTenancySummary, summarizeTenancy } from "./TenancySummary.js"
-import type { adviseConfig, listConfig, offboardConfig, placeConfig } from "./TenantsCommand.js"
+import type { adviseConfig, historyConfig, listConfig, offboardConfig, placeConfig } from "./TenantsCommand.js"
+import { tenantsStore } from "./TenantsStore.js"
 
 const MODELS = { pool: "Pool", silo: "Silo", bridge: "Bridge" } as const satisfies Record<string, TenancyModel>
 
 const settingsFor = (spec: Option.Option<string>): Effect.Effect<TenancySettings, InvalidInput | SpecError> =>
   Option.match(spec, { onNone: () => Effect.succeed(defaultTenancySettings), onSome: (file) => Effect.map(loadSpec(file), (loaded) => settingsFromSpec(loaded.tenancy)) })
-
-/** The tenancy store beside --store. */
-const tenancyStore = (flags: GlobalFlags) => Effect.map(besideStore(flags, "tenancy.json"), (file) => ({ file, layer: TenancyStore.file(file) }))
 
 /** The store's own error as an InvalidInput (TenancyStoreError is not a name the CLI's types can carry). */
 const storeErrors = <A, E, R>(effect: Effect.Effect<A, E | TenancyStore.TenancyStoreError, R>): Effect.Effect<A, Exclude<E, TenancyStore.TenancyStoreError> | InvalidInput, R> =>
@@ -50,7 +47,7 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const store = yield* tenancyStore(flags)
+      const store = yield* tenantsStore(flags)
       const settings = yield* settingsFor(flags.spec)
       const model = MODELS[flags.model]
       const monthlyCost = yield* Option.match(flags.monthlyCost, {
@@ -76,7 +73,7 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
       const placedNow = state.placements.filter((p) => result.placed.includes(p.customerId))
       if (output.json) {
         yield* output.printJson({
-          store: store.file,
+          store: store.location,
           placed: placedNow.map((p) => ({ customerId: p.customerId, model: p.model, accountId: p.accountId })),
           alreadyPlaced: result.plan.alreadyPlaced,
           unplaced: result.unplaced.map((u) => ({ customerId: u.customerId, reason: u.error.reason, error: u.error.message })),
@@ -98,7 +95,7 @@ export const place = (flags: Command.Command.ParseConfig<typeof placeConfig>) =>
             "",
             renderTenancySummary(summary),
             "",
-            `placements recorded in ${store.file}`
+            `placements recorded in ${store.location}`
           ].join("\n")
         )
       }
@@ -116,12 +113,12 @@ export const list = (flags: Command.Command.ParseConfig<typeof listConfig>) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const store = yield* tenancyStore(flags)
+      const store = yield* tenantsStore(flags)
       const state = yield* storeErrors(Effect.flatMap(TenancyStore.TenancyStore, (s) => s.load())).pipe(Effect.provide(store.layer))
       const summary = summarizeTenancy(state)
       if (output.json) {
         yield* output.printJson({
-          store: store.file,
+          store: store.location,
           placements: state.placements.map((p) => ({ customerId: p.customerId, model: p.model, accountId: p.accountId, since: p.since.toISOString(), history: p.history.length })),
           summary
         })
@@ -143,7 +140,7 @@ export const advise = (flags: Command.Command.ParseConfig<typeof adviseConfig>) 
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const store = yield* tenancyStore(flags)
+      const store = yield* tenantsStore(flags)
       const settings = yield* settingsFor(flags.spec)
       const state = yield* storeErrors(Effect.flatMap(TenancyStore.TenancyStore, (s) => s.load())).pipe(Effect.provide(store.layer))
       const only = yield* Option.match(flags.customer, { onNone: () => Effect.succeed(undefined), onSome: customerId })
@@ -178,12 +175,39 @@ export const offboard = (flags: Command.Command.ParseConfig<typeof offboardConfi
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const store = yield* tenancyStore(flags)
+      const store = yield* tenantsStore(flags)
       const settings = yield* settingsFor(flags.spec)
       const id = yield* customerId(flags.customer)
       // The customer's resources are found by its tenant tag (CostCenter) in its account, in settings.regions.
       const report = yield* storeErrors(offboardTenantByTag(id, settings, new Date())).pipe(Effect.provide(Layer.merge(tenancyLive, store.layer)))
-      if (output.json) yield* output.printJson({ ...report, store: store.file })
+      if (output.json) yield* output.printJson({ ...report, store: store.location })
       else yield* output.print(renderOffboarding(report))
+    })
+  )
+
+export const history = (flags: Command.Command.ParseConfig<typeof historyConfig>) =>
+  withOutput(
+    flags,
+    Effect.gen(function* () {
+      const output = yield* Output
+      const store = yield* tenantsStore(flags)
+      const id = yield* customerId(flags.customer)
+      const events = yield* storeErrors(Effect.flatMap(TenancyStore.TenancyStore, (s) => s.history(id))).pipe(Effect.provide(store.layer))
+      if (events.length === 0) return yield* new NotFound({ entity: "customer with placement history", id })
+      if (output.json) {
+        yield* output.printJson({
+          store: store.location,
+          customerId: id,
+          events: events.map((e) => ({ kind: e.kind, at: e.at.toISOString(), actor: e.actor, model: e.model, accountId: e.accountId, ...(e.from === undefined ? {} : { from: e.from }) }))
+        })
+        return
+      }
+      yield* output.print(
+        renderTable(
+          ["WHEN", "WHAT", "MODEL", "ACCOUNT", "FROM", "WHO"],
+          events.map((e) => [e.at.toISOString().slice(0, 19).replace("T", " "), e.kind, e.model, e.accountId, e.from === undefined ? "" : `${e.from.model} ${e.from.accountId}`, e.actor]),
+          { colour: output.colour }
+        )
+      )
     })
   )
