@@ -29,6 +29,11 @@ export const cycleOptions = {
   approve: Options.boolean("approve").pipe(Options.withDescription("Apply the plan for real; without it the cycle is a dry run and changes nothing.")),
   top: count("top", "Deploy only the plan's first N changes (ordered by priority, then savings)."),
   maxChanges: count("max-changes", "Blast radius: refuse a deployment of more changes than this."),
+  productionOus: Options.text("production-ous").pipe(
+    Options.withDescription("OU ids (comma-separated; child OUs included) whose accounts are never changed without --allow-production (default: MIYABI_PRODUCTION_OUS)."),
+    Options.optional
+  ),
+  allowProduction: Options.boolean("allow-production").pipe(Options.withDescription("Let --approve change accounts under the production OUs too.")),
   watch,
   records,
   utilizationDays: Options.integer("utilization-days").pipe(

@@ -14,7 +14,7 @@ import { Output } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
 import { awsRuntime } from "../discover/DiscoverHandlers.js"
-import { parseScope } from "../discover/ScopeParse.js"
+import { parseList, parseScope } from "../discover/ScopeParse.js"
 import { usd } from "../discover/WorldSummary.js"
 import { parseSince } from "../kpi/Kpi.js"
 import { writeTextFile } from "../world/WorldFiles.js"
@@ -38,6 +38,15 @@ export const parseWindow = (flag: string, text: string): Effect.Effect<Duration.
   const ms = parseSince(text)
   return ms === undefined ? Effect.fail(new InvalidInput({ source: flag, reason: `"${text}" is not a window such as 30m, 2h or 1d` })) : Effect.succeed(Duration.millis(ms))
 }
+
+const OU = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/
+
+/** --production-ous: OU (or root) ids as Organizations writes them. */
+const parseOus = (value: Option.Option<string>) =>
+  Effect.flatMap(parseList("--production-ous", value), (ous) => {
+    const bad = ous?.find((ou) => !OU.test(ou))
+    return bad === undefined ? Effect.succeed(ous) : Effect.fail(new InvalidInput({ source: "--production-ous", reason: `${bad} is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)` }))
+  })
 
 const failed = (error: { readonly message: string }) => new InvalidInput({ source: "miyabi cycle", reason: error.message })
 
@@ -76,6 +85,7 @@ export const cycle = (flags: CycleFlags) =>
     const globals = yield* resolveGlobals(flags)
     const scope = yield* parseScope(flags)
     const watch = yield* parseWindow("--watch", flags.watch)
+    const productionOus = yield* parseOus(Option.orElse(flags.productionOus, () => Option.fromNullable(process.env["MIYABI_PRODUCTION_OUS"])))
     const cycleId = Option.isSome(flags.id) ? yield* decodeInput(CycleId, "--id")(flags.id.value) : undefined
     const body = Effect.gen(function* () {
       const output = yield* Output
@@ -94,6 +104,8 @@ export const cycle = (flags: CycleFlags) =>
               ...(flags.approve ? { approvedBy: process.env["USER"] ?? "cli" } : {}),
               ...(Option.isSome(flags.top) ? { top: flags.top.value } : {}),
               ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {}),
+              ...(productionOus === undefined ? {} : { productionOus }),
+              ...(flags.allowProduction ? { allowProduction: true } : {}),
               watch
             },
             env
