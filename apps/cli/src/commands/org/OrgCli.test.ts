@@ -4,7 +4,7 @@
  * sandbox reached through the AWS_* variables it hands out. The children run
  * asynchronously: the sandbox answers from this process's event loop.
  */
-import { ApplyJournalSqlite, ApplyJournalStore } from "@miyabi/account-factory"
+import { ApplyJournalSqlite, ApplyJournalStore, TenancyStore, TenancyStoreSqlite } from "@miyabi/account-factory"
 import { startSandbox, type RunningSandbox } from "@miyabi/sandbox"
 import { Effect, Option } from "effect"
 import { execFile } from "node:child_process"
@@ -242,11 +242,11 @@ attachments:
     expect(vended[0]?.parentId).toBe([...sandbox!.organization.ous.values()].find((ou) => ou.name === "Workloads")?.id)
   })
 
-  it("places customers on a pool and a silo, records them beside --store, advises and offboards", async () => {
+  it("places customers on a pool and a silo, records them in the --store, advises and offboards", async () => {
     const pool = json<{ placed: ReadonlyArray<{ model: string; accountId: string }>; vended: ReadonlyArray<string>; store: string }>(
       await miyabi("tenants", "place", "acme", "globex", "initech", "--json", "--store", store)
     )
-    expect(pool.store).toBe(path.join(tmp, "miyabi.tenancy.json"))
+    expect(pool.store).toBe(`sqlite:${store}`)
     expect(pool.vended).toEqual(["pool-1"])
     expect(pool.placed.map((p) => p.model)).toEqual(["Pool", "Pool", "Pool"])
     expect(new Set(pool.placed.map((p) => p.accountId)).size).toBe(1)
@@ -272,7 +272,9 @@ attachments:
 
     const offboard = json<{ actions: ReadonlyArray<{ _tag: string }> }>(await miyabi("tenants", "offboard", "globex", "--json", "--store", store))
     expect(offboard.actions.map((a) => a._tag)).toEqual(["RemoveFromPool", "ScheduleDataDeletion"])
-    const recorded = JSON.parse(fs.readFileSync(pool.store, "utf8")) as { placements: ReadonlyArray<{ customerId: string }>; departed: ReadonlyArray<{ customerId: string }> }
+    const recorded = await Effect.runPromise(
+      Effect.flatMap(TenancyStore.TenancyStore, (s) => s.load()).pipe(Effect.provide(TenancyStoreSqlite.layer(store)), Effect.scoped)
+    )
     expect(recorded.placements.map((p) => p.customerId).sort()).toEqual(["acme", "initech", "megacorp"])
     expect(recorded.departed.map((p) => p.customerId)).toEqual(["globex"])
   })
