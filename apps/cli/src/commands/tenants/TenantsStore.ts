@@ -9,21 +9,27 @@
  * `<...>.tenancy.json.imported`; a store that already holds tenancy records
  * leaves the file alone.
  *
- * An aws: store has no DynamoDB tenancy driver yet: its records stay in the
- * JSON file in the user's data directory (`TenancyStore.file`, with history).
+ * An aws: store keeps them in the queue's DynamoDB table (items PK = TENANCY
+ * and TENANCY#<customer>, `TenancyStoreDynamo`), named by the same settings
+ * the queue and the org apply journal read (table=, prefix=,
+ * MIYABI_TASK_TABLE, MIYABI_QUEUE_PREFIX); the table must exist. The
+ * `miyabi.tenancy.json` that earlier versions kept for aws: stores in the
+ * user's data directory is imported once the same way.
  */
 import { existsSync } from "node:fs"
 import { rename } from "node:fs/promises"
 import * as os from "node:os"
-import { TenancyStore, TenancyStoreSqlite } from "@miyabi/account-factory"
+import { TenancyStore, TenancyStoreDynamo, TenancyStoreSqlite } from "@miyabi/account-factory"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { AwsQueueResources, QueueStore } from "@miyabi/queue"
 import { InvalidInput } from "@miyabi/types"
-import { Context, Effect, Layer } from "effect"
+import { ConfigError, Context, Effect, Either, Layer } from "effect"
 import { resolveGlobals, type GlobalFlags } from "../../Global.js"
 import { parseStore, type StoreConfig } from "../../StoreConfig.js"
 import { besideStoreConfig } from "../org/OrgContext.js"
 
 export interface TenantsStore {
-  /** "sqlite:/path/miyabi.db" or "file:/path/miyabi.tenancy.json", for messages and --json. */
+  /** "sqlite:/path/miyabi.db" or "dynamodb:<table>", for messages and --json. */
   readonly location: string
   readonly layer: Layer.Layer<TenancyStore.TenancyStore, InvalidInput>
 }
@@ -54,19 +60,37 @@ const importOnce = (store: TenancyStore.TenancyStoreShape, legacy: string) =>
     })
   })
 
+/** The DynamoDB table an aws: store's settings (and the environment) name, as the queue resolves it. */
+const tableOf = (spec: string): Either.Either<string, InvalidInput> => {
+  const invalid = (reason: string) => new InvalidInput({ source: "--store", reason })
+  return Either.flatMap(Either.mapLeft(QueueStore.parseAwsSettings(spec), invalid), (settings) =>
+    Either.map(
+      Either.mapLeft(Effect.runSync(Effect.either(QueueStore.awsSettingsConfig(settings))), (error) => invalid(`aws: ${String(error)}`)),
+      (full) => (full.tableName !== undefined && full.tableName !== "" ? full.tableName : AwsQueueResources.namesFor(full.prefix ?? "miyabi").tableName)
+    )
+  )
+}
+
 /**
  * The tenancy store of a parsed --store. `legacy` is the JSON file of
- * earlier versions to import once (SQLite stores) or to keep using (aws:).
+ * earlier versions to import once into an empty store.
  */
 export const tenantsStoreAt = (store: StoreConfig, legacy: string = besideStoreConfig(store, "tenancy.json"), actor: string = cliActor()): TenantsStore => {
+  const importing = <E, R>(layer: Layer.Layer<TenancyStore.TenancyStore, E, R>) =>
+    layer.pipe(Layer.tap((context) => Effect.mapError(importOnce(Context.get(context, TenancyStore.TenancyStore), legacy), asInput)))
   if (store._tag === "Sqlite") {
-    const layer = TenancyStoreSqlite.layer(store.path, { actor }).pipe(
-      Layer.tap((context) => importOnce(Context.get(context, TenancyStore.TenancyStore), legacy)),
-      Layer.mapError(asInput)
-    )
+    const layer = importing(Layer.mapError(TenancyStoreSqlite.layer(store.path, { actor }), asInput))
     return { location: `sqlite:${store.path}`, layer }
   }
-  return { location: `file:${legacy}`, layer: TenancyStore.file(legacy, { actor }) }
+  const table = tableOf(store.spec)
+  if (Either.isLeft(table)) return { location: "dynamodb:?", layer: Layer.fail(table.left) }
+  const layer = importing(
+    TenancyStoreDynamo.layer(table.right, { actor }).pipe(
+      Layer.provide(AwsRuntime.layerConfig()),
+      Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error))
+    )
+  )
+  return { location: `dynamodb:${table.right}`, layer }
 }
 
 /** The tenancy store of the store the flags (or MIYABI_STORE, or the default store) name. */
