@@ -5,30 +5,14 @@
  * θ4's deployment records beside them (or in --records DIR when given).
  */
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, miyabiAsync, type Ran, sandboxChildEnv } from "../sandbox/testing/BuiltCli.js"
+import { describe, expect, it } from "vitest"
+import { estateSandboxForCli, miyabiAsync, type Ran } from "../sandbox/testing/BuiltCli.js"
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-cycle-cli-test-"))
-const file = (name: string) => path.join(tmp, name)
+const { file, sandbox: running, env } = estateSandboxForCli("miyabi-cycle-cli-test-")
 const store = `sqlite:${file("miyabi.db")}`
-let sandbox: RunningSandbox<SandboxEstate> | undefined
-
-beforeAll(async () => {
-  assertBuilt()
-  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
-})
-afterAll(async () => {
-  await sandbox?.stop()
-  fs.rmSync(tmp, { recursive: true, force: true })
-})
-
-const env = (): Record<string, string> => sandboxChildEnv(sandbox!)
 
 const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 60_000)
-const inStore = () => ["--store", store, "--regions", sandbox!.estate.data.regions.join(","), "--services", "ec2,s3,rds,lambda,ecs", "--out-dir", file("cycles")]
+const inStore = () => ["--store", store, "--regions", running().estate.data.regions.join(","), "--services", "ec2,s3,rds,lambda,ecs", "--out-dir", file("cycles")]
 const scope = () => [...inStore(), "--records", file("deployments")]
 
 const ok = (r: Ran): string => {
@@ -56,7 +40,7 @@ describe("miyabi cycle", () => {
     expect(c.monitor.observation).toBeNull()
     expect(c.learn.record.outcomes).toEqual([])
     expect(c.world1.world.monthlyCost).toBe(c.world0.world.monthlyCost)
-    expect(sandbox!.log.changes()).toEqual([])
+    expect(running().log.changes()).toEqual([])
     for (const name of ["cycle.md", "cycle.json", "plan.md"]) expect(fs.existsSync(file(`cycles/dry-1/${name}`))).toBe(true)
     expect(fs.readFileSync(file("cycles/dry-1/cycle.md"), "utf8")).toContain("A dry run: nothing was changed.")
     // --records DIR: the record is a JSON file there.
@@ -67,7 +51,7 @@ describe("miyabi cycle", () => {
     const c = JSON.parse(ok(await run("cycle", "--json", "--approve", "--top", "3", "--watch", "0.02m", "--id", "live-1", ...inStore()))) as CycleJson
     expect(c.deployment.mode).toBe("apply")
     expect(c.deployment.executions.filter((e) => e.status === "applied").length).toBeGreaterThan(0)
-    expect(sandbox!.log.changes().length).toBeGreaterThan(0)
+    expect(running().log.changes().length).toBeGreaterThan(0)
     expect(c.world1.world.monthlyCost).toBeLessThan(c.world0.world.monthlyCost)
     expect(c.learn.record.outcomes.length).toBeGreaterThan(0)
 

@@ -5,27 +5,12 @@
  * The children run asynchronously: the sandbox answers from this process.
  */
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
-import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, miyabiAsync, type Ran, sandboxChildEnv } from "../sandbox/testing/BuiltCli.js"
+import { describe, expect, it } from "vitest"
+import { estateSandboxForCli, miyabiAsync, type Ran } from "../sandbox/testing/BuiltCli.js"
 
 const SERVICES = "ec2,s3,rds,lambda,ecs"
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-discover-cli-test-"))
-const file = (name: string) => path.join(tmp, name)
-let sandbox: RunningSandbox<SandboxEstate> | undefined
-
-beforeAll(async () => {
-  assertBuilt()
-  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
-})
-afterAll(async () => {
-  await sandbox?.stop()
-  fs.rmSync(tmp, { recursive: true, force: true })
-})
-
-const env = (): Record<string, string> => sandboxChildEnv(sandbox!)
+const { file, sandbox: running, env } = estateSandboxForCli("miyabi-discover-cli-test-")
 
 const run = (...args: Array<string>): Promise<Ran> => miyabiAsync(args, env(), 30_000)
 
@@ -46,7 +31,7 @@ interface WorldJson {
 
 /** What the generator put in the estate: every resource discovery should find. */
 const estateCount = (): number => {
-  const d = sandbox!.estate.data
+  const d = running().estate.data
   return (
     d.instances.length +
     d.volumes.filter((v) => v.deletedAt === undefined).length +
@@ -61,7 +46,7 @@ const estateCount = (): number => {
 
 describe("miyabi discover / world diff / optimize / plan (built CLI against a sandbox)", () => {
   it("discovers the estate, diffs worlds, optimizes and plans from the world file", async () => {
-    const regions = sandbox!.estate.data.regions.join(",")
+    const regions = running().estate.data.regions.join(",")
     const discovered = await run("discover", "--json", "--regions", regions, "--services", SERVICES, "--out", file("world0.json"))
     const world = JSON.parse(ok(discovered)) as WorldJson
     expect(world.resources).toHaveLength(estateCount())
@@ -128,7 +113,7 @@ describe("miyabi discover / world diff / optimize / plan (built CLI against a sa
     expect(p.cost.items).toBeGreaterThan(0)
 
     // deploy without --approve: a dry run, nothing changes in the sandbox.
-    sandbox!.log.clear()
+    running().log.clear()
     const dry = JSON.parse(ok(await run("deploy", "--plan", file("plan.json"), "--top", "3", "--records", file("deployments"), "--json"))) as {
       mode: string
       status: string
@@ -138,17 +123,17 @@ describe("miyabi discover / world diff / optimize / plan (built CLI against a sa
     expect(dry.status).toBe("dry-run")
     expect(dry.executions.length).toBeGreaterThan(0)
     expect(dry.executions.every((e) => e.status === "would-apply" || e.status === "skipped")).toBe(true)
-    expect(sandbox!.log.changes()).toHaveLength(0)
+    expect(running().log.changes()).toHaveLength(0)
     const dryTable = ok(await run("deploy", "--plan", file("plan.json"), "--top", "3", "--records", file("deployments")))
     expect(dryTable).toContain("dry run (nothing changed; --approve to apply)")
-    expect(sandbox!.log.changes()).toHaveLength(0)
+    expect(running().log.changes()).toHaveLength(0)
 
     // The blast radius: more changes than --max-changes is refused in one line, nothing changed.
     const refused = await run("deploy", "--plan", file("plan.json"), "--top", "3", "--max-changes", "1", "--records", file("deployments"))
     expect(refused.code).toBe(1)
     expect(refused.stderr.trim().split("\n")).toHaveLength(1)
     expect(refused.stderr).toContain("deploy refused")
-    expect(sandbox!.log.changes()).toHaveLength(0)
+    expect(running().log.changes()).toHaveLength(0)
   }, 60_000)
 
   it("rebuilds the pricing catalog from the sandbox's Price List API", async () => {

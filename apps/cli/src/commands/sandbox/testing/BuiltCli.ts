@@ -6,7 +6,10 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
-import type { RunningSandbox } from "@miyabi/sandbox"
+import * as os from "node:os"
+import * as path from "node:path"
+import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
+import { afterAll, beforeAll } from "vitest"
 
 export const main = fileURLToPath(new URL("../../../../dist/main.js", import.meta.url))
 
@@ -93,3 +96,26 @@ export const sandboxChildEnv = (s: RunningSandbox): Record<string, string> => ({
   AWS_PROFILE: "",
   MIYABI_AWS_MAX_ATTEMPTS: "2"
 })
+
+/**
+ * A test file's sandbox with a tiny seeded estate (as of the current hour)
+ * and a temporary folder, started before its tests and removed after them;
+ * for built-CLI tests that talk to AWS.
+ */
+export const estateSandboxForCli = (prefix: string) => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  let sandbox: RunningSandbox<SandboxEstate> | undefined
+  beforeAll(async () => {
+    assertBuilt()
+    sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
+  })
+  afterAll(async () => {
+    await sandbox?.stop()
+    fs.rmSync(tmp, { recursive: true, force: true })
+  })
+  const running = (): RunningSandbox<SandboxEstate> => {
+    if (sandbox === undefined) throw new Error("the sandbox starts in beforeAll")
+    return sandbox
+  }
+  return { file: (name: string) => path.join(tmp, name), sandbox: running, env: () => sandboxChildEnv(running()) }
+}
