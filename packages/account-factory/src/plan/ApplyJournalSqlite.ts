@@ -13,6 +13,7 @@
  * importing this package does not load the native module.
  */
 import type Database from "better-sqlite3"
+import { openSqlite } from "../SqliteFile.js"
 import { Effect, Layer, Option, Schema } from "effect"
 import { ApplyJournalError, ApplyJournalStore, InterruptedRun, JournalEntry, type ApplyJournal } from "./ApplyJournal.js"
 
@@ -72,20 +73,7 @@ export const layer = (path: string): Layer.Layer<ApplyJournalStore, ApplyJournal
       const location = `sqlite:${path}`
       const failure = (operation: string) => (cause: unknown) =>
         new ApplyJournalError({ operation, reason: "Unavailable", location, detail: cause instanceof Error ? cause.message : String(cause) })
-      const sqlite = yield* Effect.promise(() => import("better-sqlite3"))
-      const db = yield* Effect.acquireRelease(
-        Effect.try({
-          try: () => {
-            const opened = new sqlite.default(path)
-            opened.pragma("journal_mode = WAL")
-            opened.pragma("busy_timeout = 5000")
-            opened.exec(SCHEMA)
-            return opened
-          },
-          catch: failure("open")
-        }),
-        (opened) => Effect.sync(() => opened.close())
-      )
+      const db = yield* openSqlite(path, SCHEMA, failure("open"))
       const sql = statements(db)
       const attempt = <A>(operation: string, body: () => A) => Effect.try({ try: body, catch: failure(operation) })
       const notStarted = (operation: string, spec: string, startedAt: string) =>

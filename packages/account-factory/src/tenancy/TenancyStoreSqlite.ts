@@ -18,6 +18,7 @@
  */
 import type Database from "better-sqlite3"
 import { Customer, type CustomerId, Placement, PoolState } from "@miyabi/types"
+import { openSqlite } from "../SqliteFile.js"
 import { Effect, Layer, Schema } from "effect"
 import { PlacementEvent, placementEvents, ScheduledDeletion, TenancyState, TenancyStore, TenancyStoreError, type TenancyStoreOptions } from "./TenancyStore.js"
 
@@ -71,20 +72,7 @@ export const layer = (path: string, options: TenancyStoreOptions = {}): Layer.La
       const failure = (reason: "Unreadable" | "Unwritable") => (cause: unknown) =>
         new TenancyStoreError({ reason, location, detail: cause instanceof Error ? cause.message : String(cause) })
       const corrupt = (error: { readonly message: string }) => new TenancyStoreError({ reason: "Corrupt", location, detail: error.message })
-      const sqlite = yield* Effect.promise(() => import("better-sqlite3"))
-      const db = yield* Effect.acquireRelease(
-        Effect.try({
-          try: () => {
-            const opened = new sqlite.default(path)
-            opened.pragma("journal_mode = WAL")
-            opened.pragma("busy_timeout = 5000")
-            opened.exec(SCHEMA)
-            return opened
-          },
-          catch: failure("Unreadable")
-        }),
-        (opened) => Effect.sync(() => opened.close())
-      )
+      const db = yield* openSqlite(path, SCHEMA, failure("Unreadable"))
       const insertEvent = db.prepare<[string, string]>("INSERT INTO tenancy_events (customer_id, body) VALUES (?, ?)")
       const eventsOf = db.prepare<[string], { body: string }>("SELECT body FROM tenancy_events WHERE customer_id = ? ORDER BY seq")
       const decodePlacements = Schema.decodeUnknownSync(Rows(Placement))
