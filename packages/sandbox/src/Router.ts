@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
 import type { ChangeLog } from "./ChangeLog.js"
 import type { CredentialStore } from "./Credentials.js"
+import type { DynamoProxy } from "./Dynamo.js"
 import type { Estate } from "./EstateContract.js"
 import type { Faults } from "./Faults.js"
 import { jsonError, jsonResponse, parseJsonBody, restJsonError } from "./protocol/Json.js"
@@ -28,8 +29,8 @@ export interface RouterDeps {
   readonly now: () => Date
   readonly endpoint: () => string
   readonly defaultRegion: string
-  /** Forwards a DynamoDB request unchanged (dynalite). */
-  readonly dynamo?: (req: RawRequest) => Effect.Effect<RawResponse>
+  /** Answers a DynamoDB request from the caller's account and region's tables (dynalite, see Dynamo.ts). */
+  readonly dynamo?: DynamoProxy
 }
 
 type Resolved =
@@ -47,6 +48,13 @@ const DYNAMO_FAULTS: ServiceHandler = {
     throttling: { code: "ThrottlingException", status: 400, message: "Rate of requests exceeds the allowed throughput." },
     internal: { code: "InternalServerError", status: 500, message: "Internal server error" }
   }
+}
+
+/** The error shape name of a DynamoDB error answer (`...#ResourceNotFoundException` -> `ResourceNotFoundException`). */
+const dynamoErrorCode = (response: RawResponse): string | undefined => {
+  const parsed = response.body === undefined ? undefined : parseJsonBody(Buffer.from(response.body))
+  const type = parsed?.["__type"]
+  return typeof type === "string" ? type.slice(type.lastIndexOf("#") + 1) : undefined
 }
 
 const encodeError = (handler: ServiceHandler | undefined, requestId: string, error: AwsError): RawResponse => {
@@ -205,8 +213,8 @@ export const makeRouter = (deps: RouterDeps) => {
       }
 
       if (resolved.kind === "dynamo") {
-        const proxied = yield* (deps.dynamo as NonNullable<RouterDeps["dynamo"]>)(req)
-        return finish(proxied)
+        const proxied = yield* (deps.dynamo as DynamoProxy)(req, { accountId: caller.accountId, region })
+        return finish(proxied, proxied.status >= 400 ? dynamoErrorCode(proxied) : undefined)
       }
 
       const ctx: RequestContext = {

@@ -7,10 +7,11 @@ import { Effect, Exit, Schema, Scope } from "effect"
 import { type ChangeLog, makeChangeLog } from "./ChangeLog.js"
 import { makeClock, type SandboxClock } from "./Clock.js"
 import { makeCredentialStore } from "./Credentials.js"
-import { startDynamo } from "./Dynamo.js"
+import { type DynamoPlace, startDynamo } from "./Dynamo.js"
 import { type Estate, minimalEstate } from "./EstateContract.js"
 import { type FaultConfig, type FaultControl, makeFaults } from "./Faults.js"
-import { type EstateSize, sandboxEstate } from "./estate/index.js"
+import { createTableRequest, type EstateSize, sandboxEstate, tablesIn } from "./estate/index.js"
+import { estateDataOf } from "./estate/SandboxEstate.js"
 import { makeRouter } from "./Router.js"
 import { serve } from "./Server.js"
 import type { ServiceFactory, ServiceHandler } from "./ServiceHandler.js"
@@ -47,8 +48,15 @@ export interface SandboxOptions<E extends Estate = Estate> {
   readonly sqs?: SqsOptions
   readonly costExplorer?: CostExplorerOptions
   readonly ssoAdmin?: SsoAdminOptions
-  /** Run dynalite for DynamoDB (default true). */
-  readonly dynamodb?: boolean
+  /** Serve DynamoDB through dynalite, one per (account, region) started on first use (default true). */
+  readonly dynamodb?: boolean | SandboxDynamoOptions
+}
+
+export interface SandboxDynamoOptions {
+  /** Create the estate's tables (`estate.data.tables`), tags included, in each one's account and region. Default false: every place starts empty. */
+  readonly estateTables?: boolean
+  /** At most this many (account, region) places with DynamoDB; default 200. */
+  readonly maxPlaces?: number
 }
 
 export interface SandboxHandle<E extends Estate = Estate> {
@@ -74,9 +82,9 @@ export interface SandboxHandle<E extends Estate = Estate> {
   readonly env: Readonly<Record<string, string>>
 }
 
-/** Why a sandbox could not start: its port was taken, or dynalite failed to listen. */
+/** Why a sandbox could not start: its port was taken. (dynalite starts per place on first use; a failure there is that request's 500.) */
 export class SandboxError extends Schema.TaggedError<SandboxError>()("SandboxError", {
-  reason: Schema.Literal("ListenFailed", "DynaliteFailed"),
+  reason: Schema.Literal("ListenFailed"),
   message: Schema.String
 }) {}
 
@@ -119,9 +127,14 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
     for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
+    const dynamoOptions = typeof options.dynamodb === "object" ? options.dynamodb : {}
+    const data = dynamoOptions.estateTables === true ? estateDataOf(estate) : undefined
     const dynamo = options.dynamodb === false
       ? undefined
-      : yield* Effect.mapError(startDynamo, (e) => new SandboxError({ reason: "DynaliteFailed", message: e.message }))
+      : yield* startDynamo({
+        ...(dynamoOptions.maxPlaces === undefined ? {} : { maxPlaces: dynamoOptions.maxPlaces }),
+        ...(data === undefined ? {} : { seed: (place: DynamoPlace) => tablesIn(data, place.accountId, place.region).map(createTableRequest) })
+      })
     let endpoint = ""
     const router = makeRouter({
       services: [...bySigning.values()],

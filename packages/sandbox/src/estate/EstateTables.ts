@@ -3,10 +3,11 @@
  * test or the sandbox can create them in dynalite (which holds schemas and
  * items, not the estate's billing or size) through the wire protocol.
  *
- * dynalite is one table namespace for every caller: create the tables of one
- * account and region in it, not the whole estate's, or each account would
- * list every other account's tables. dynalite also ignores CreateTable's
- * `Tags`: follow with TagResource.
+ * The sandbox runs one dynalite per account and region: `Sandbox.start({
+ * dynamodb: { estateTables: true } })` creates each place's tables there on
+ * its first request (see Dynamo.ts); a test may instead create one place's
+ * tables itself, signed as that account in that region. dynalite ignores
+ * CreateTable's `Tags`: follow with TagResource.
  */
 import type { DynamoTable, EstateData } from "./Model.js"
 
