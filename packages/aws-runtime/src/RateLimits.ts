@@ -21,6 +21,10 @@ export const defaultRateLimits: Readonly<Record<string, BucketLimit>> = {
   ecs: { perSecond: 20, burst: 50 },
   // CloudWatch GetMetricData: 50 transactions per second per region.
   cloudwatch: { perSecond: 50, burst: 50 },
+  // S3 serves at least 5,500 GET/HEAD requests per second per prefix, and bucket configuration reads
+  // (GetBucketEncryption, GetPublicAccessBlock...) each go to their own bucket: 100/s per account and
+  // region stays far below that while letting discovery read an account's buckets in seconds, not minutes.
+  s3: { perSecond: 100, burst: 200 },
   // Lambda control plane (ListFunctions and friends): 15 requests per second per region.
   lambda: { perSecond: 15, burst: 15 },
   // STS: 600 requests per second per account and region; AssumeRole fans out across accounts, so stay well under.

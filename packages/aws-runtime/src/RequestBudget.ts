@@ -5,10 +5,13 @@
  *
  * A caller reserves a token; when the bucket is empty the reservation drives
  * it below zero and the caller sleeps exactly until its token has been
- * refilled. Waiters are served in arrival order and nobody polls.
+ * refilled. Waiters are served in arrival order and nobody polls. The
+ * in-flight cap is an `InFlightPool`: first in, first out, one waiter woken
+ * per release.
  */
 import { Clock, Context, Duration, Effect, Layer, Ref } from "effect"
 import { AwsConfig } from "./AwsConfig.js"
+import { makeInFlightPool } from "./InFlightPool.js"
 import type { BucketLimit } from "./RateLimits.js"
 
 export interface BudgetKey {
@@ -43,7 +46,7 @@ export interface RequestBudgetOptions {
 
 export const make = (options: RequestBudgetOptions): Effect.Effect<RequestBudgetShape> =>
   Effect.gen(function* () {
-    const semaphore = yield* Effect.makeSemaphore(options.maxConcurrency)
+    const pool = yield* makeInFlightPool(options.maxConcurrency)
     // Buckets are created on first use; the map belongs to this service instance only.
     const buckets = yield* Ref.make(new Map<string, Ref.Ref<BucketState>>())
     const limitFor = (service: string, operation?: string): BucketLimit =>
@@ -87,7 +90,7 @@ export const make = (options: RequestBudgetOptions): Effect.Effect<RequestBudget
 
     return {
       take,
-      inFlight: (effect) => semaphore.withPermits(1)(effect),
+      inFlight: pool.withPermit,
       limitFor
     }
   })

@@ -12,7 +12,6 @@ import * as PriceList from "../adapters/PriceList.js"
 import * as RdsInventory from "../adapters/RdsInventory.js"
 import * as S3Inventory from "../adapters/S3Inventory.js"
 import * as ScalingInventory from "../adapters/ScalingInventory.js"
-import * as CallGate from "./CallGate.js"
 
 export type DiscoveryAdapters =
   | Ec2Inventory.Ec2Inventory
@@ -40,4 +39,4 @@ export const layer: Layer.Layer<DiscoveryAdapters, never, AwsClients.AwsClients>
   CloudWatchMetrics.layer,
   OrganizationsDirectory.layer,
   PriceList.layer
-).pipe(Layer.provide(CallGate.layer))
+)
