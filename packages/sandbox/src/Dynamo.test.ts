@@ -9,8 +9,8 @@ import {
   ScanCommand
 } from "@aws-sdk/client-dynamodb"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { placeArns } from "./Dynamo.js"
+import { Effect, Exit, Scope } from "effect"
+import { internalRequest, placeArns, startDynamo } from "./Dynamo.js"
 import { tablesIn } from "./estate/EstateTables.js"
 import { sandboxEstate } from "./estate/SandboxEstate.js"
 import { type SandboxHandle, start } from "./Sandbox.js"
@@ -130,6 +130,35 @@ describe("DynamoDB per account and region", () => {
       expect((refused as Error).message).toContain("at most 2 (account, region) places")
       expect((refused as Error).message).toContain(`account ${MEMBER} in eu-west-1`)
       expect((yield* call(() => clientFor(sandbox, MEMBER, "us-east-1").send(new ListTablesCommand({})))).TableNames).toEqual([])
+    }))
+
+  it.scoped("concurrent first requests for one place share one dynalite", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start()
+      const ddb = clientFor(sandbox, MEMBER, "eu-central-1")
+      const outcomes = yield* Effect.forEach(
+        Array.from({ length: 8 }, () => ddb),
+        (client) => callError(() => client.send(new CreateTableCommand({ TableName: "once", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }))),
+        { concurrency: "unbounded" }
+      )
+      // One dynalite saw all eight: one created the table, seven found it in use.
+      expect(outcomes.filter((e) => e === undefined)).toHaveLength(1)
+      expect(outcomes.filter((e) => (e as Error | undefined)?.name === "ResourceInUseException")).toHaveLength(7)
+      expect((yield* call(() => ddb.send(new ListTablesCommand({})))).TableNames).toEqual(["once"])
+    }))
+
+  it.effect("every place's dynalite is closed with the scope it was started in", () =>
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      const proxy = yield* Scope.extend(startDynamo(), scope)
+      const places = [{ accountId: MANAGEMENT, region: "us-east-1" }, { accountId: MEMBER, region: "us-west-2" }]
+      for (const place of places) expect((yield* proxy(internalRequest("ListTables", {}, place), place)).status).toBe(200)
+      yield* Scope.close(scope, Exit.void)
+      for (const place of places) {
+        const after = yield* proxy(internalRequest("ListTables", {}, place), place)
+        expect(after.status).toBe(500)
+        expect(String(after.body)).toContain("ECONNREFUSED")
+      }
     }))
 
   it("rewrites only ARN-valued keys, never item data", () => {

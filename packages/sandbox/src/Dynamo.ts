@@ -91,8 +91,8 @@ export const placeArns = (response: RawResponse, place: DynamoPlace): RawRespons
   return { ...response, headers: { ...response.headers, "x-amz-crc32": String(crc32(rewritten)) }, body: Buffer.from(rewritten) }
 }
 
-/** A request from the sandbox itself; dynalite wants a SigV4-shaped header but checks no signature. */
-const internalRequest = (operation: string, input: unknown, place: DynamoPlace): RawRequest => ({
+/** A request from the sandbox itself (seeding, tests); dynalite wants a SigV4-shaped header but checks no signature. */
+export const internalRequest = (operation: string, input: unknown, place: DynamoPlace): RawRequest => ({
   method: "POST",
   path: "/",
   query: new URLSearchParams(),
