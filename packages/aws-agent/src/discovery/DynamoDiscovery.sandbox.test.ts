@@ -29,6 +29,16 @@ const estateWithSharedName = () => {
 const runtime = AwsRuntime.layer({ region: "us-east-1", retryBaseDelay: Duration.millis(2), retryMaxDelay: Duration.millis(20), maxAttempts: 8 })
 const stack = Layer.mergeAll(Discovery.adaptersLayer).pipe(Layer.provideMerge(runtime))
 
+/** The estate served with its tables seeded, in this test's environment. */
+const seededSandbox = (faults?: (data: ReturnType<typeof estateWithSharedName>["data"]) => Sandbox.SandboxOptions["faults"]) =>
+  Effect.gen(function* () {
+    const estate = estateWithSharedName()
+    const extra = faults?.(estate.data)
+    const sandbox = yield* Sandbox.start({ estate, dynamodb: { estateTables: true }, ...(extra === undefined ? {} : { faults: extra }) })
+    yield* useSandboxEnv(sandbox)
+    return { sandbox, data: estate.data }
+  })
+
 const key = (account: string, region: string, name: string) => `${account}/${region}/${name}`
 const arnOf = (t: { readonly accountId: string; readonly region: string; readonly name: string }) => `arn:aws:dynamodb:${t.region}:${t.accountId}:table/${t.name}`
 
@@ -37,10 +47,7 @@ describe("DynamoDB discovery across accounts and regions (sandbox)", () => {
     "finds every table of the estate in its own account and region, with its ARN, billing and tags",
     () =>
       Effect.gen(function* () {
-        const estate = estateWithSharedName()
-        const data = estate.data
-        const sandbox = yield* Sandbox.start({ estate, dynamodb: { estateTables: true } })
-        yield* useSandboxEnv(sandbox)
+        const { data } = yield* seededSandbox()
         const own = data.tables.filter((t) => t.name !== "orders")
         expect(new Set(own.map((t) => t.accountId)).size).toBeGreaterThan(1)
         expect(new Set(own.map((t) => t.region)).size).toBeGreaterThan(1)
@@ -75,11 +82,9 @@ describe("DynamoDB discovery across accounts and regions (sandbox)", () => {
     "under 20 % throttling with one account denied: the denial in coverage, every other account's tables found",
     () =>
       Effect.gen(function* () {
-        const estate = estateWithSharedName()
-        const data = estate.data
-        const denied = data.tables.find((t) => t.name !== "orders")?.accountId ?? ""
-        const sandbox = yield* Sandbox.start({ estate, dynamodb: { estateTables: true }, faults: { seed: 3, rules: [{ service: "dynamodb", throttleRate: 0.2 }], deniedAccounts: [denied] } })
-        yield* useSandboxEnv(sandbox)
+        const deniedIn = (data: { readonly tables: ReadonlyArray<{ readonly name: string; readonly accountId: string }> }) => data.tables.find((t) => t.name !== "orders")?.accountId ?? ""
+        const { sandbox, data } = yield* seededSandbox((d) => ({ seed: 3, rules: [{ service: "dynamodb", throttleRate: 0.2 }], deniedAccounts: [deniedIn(d)] }))
+        const denied = deniedIn(data)
 
         const { world } = yield* Discovery.run({ regions: data.regions, services: ["dynamodb"], utilization: false })
         const found = world.resources.filter((r) => r.kind === "dynamodb-table").map((r) => key(r.account, r.region, r.id)).sort()
