@@ -6,7 +6,8 @@ import {
   ListTablesCommand,
   ListTagsOfResourceCommand,
   PutItemCommand,
-  ScanCommand
+  ScanCommand,
+  TagResourceCommand
 } from "@aws-sdk/client-dynamodb"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
@@ -92,6 +93,15 @@ describe("DynamoDB per account and region", () => {
       const missing = yield* callError(() => management.send(new DescribeTableCommand({ TableName: "member-only" })))
       expect((missing as Error).name).toBe("ResourceNotFoundException")
       expect(sandbox.log.requests().at(-1)).toMatchObject({ operation: "DescribeTable", accountId: MANAGEMENT, errorCode: "ResourceNotFoundException" })
+
+      // Tags by ARN reach only the caller's own table of that name, never another place's.
+      const tag = (ddb: DynamoDBClient, ResourceArn: string) => callError(() => ddb.send(new TagResourceCommand({ ResourceArn, Tags: [{ Key: "k", Value: "v" }] })))
+      expect(yield* tag(member, `arn:aws:dynamodb:us-east-1:${MEMBER}:table/shared`)).toBeUndefined()
+      expect(((yield* tag(management, `arn:aws:dynamodb:us-east-1:${MEMBER}:table/shared`)) as Error).name).toBe("AccessDeniedException")
+      expect(((yield* tag(member, `arn:aws:dynamodb:us-west-2:${MEMBER}:table/shared`)) as Error).name).toBe("ResourceNotFoundException")
+      const tagsOf = (ddb: DynamoDBClient, ResourceArn: string) => Effect.map(call(() => ddb.send(new ListTagsOfResourceCommand({ ResourceArn }))), (out) => out.Tags)
+      expect(yield* tagsOf(member, `arn:aws:dynamodb:us-east-1:${MEMBER}:table/shared`)).toEqual([{ Key: "k", Value: "v" }])
+      expect(yield* tagsOf(management, `arn:aws:dynamodb:us-east-1:${MANAGEMENT}:table/shared`)).toEqual([])
     }))
 
   it.scoped("seeds the estate's tables, with their tags, each in its own account and region when asked", () =>

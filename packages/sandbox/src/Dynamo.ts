@@ -91,6 +91,32 @@ export const placeArns = (response: RawResponse, place: DynamoPlace): RawRespons
   return { ...response, headers: { ...response.headers, "x-amz-crc32": String(crc32(rewritten)) }, body: Buffer.from(rewritten) }
 }
 
+const TAG_OPERATIONS = new Set(["TagResource", "UntagResource", "ListTagsOfResource"])
+
+/**
+ * dynalite reads only the table name out of a `ResourceArn`, so a tag call
+ * naming another place's table would silently reach the caller's table of
+ * the same name. AWS refuses it: another account's table needs a resource
+ * policy (none here), and a regional endpoint does not know another region's.
+ */
+export const foreignArn = (req: RawRequest, place: DynamoPlace): RawResponse | undefined => {
+  const operation = (req.headers["x-amz-target"] ?? "").split(".")[1] ?? ""
+  if (!TAG_OPERATIONS.has(operation)) return undefined
+  let arn: unknown
+  try {
+    arn = (JSON.parse(req.body.toString("utf8")) as { readonly ResourceArn?: unknown }).ResourceArn
+  } catch {
+    return undefined
+  }
+  const [, , , region, accountId] = typeof arn === "string" ? arn.split(":") : []
+  if (region === undefined || accountId === undefined) return undefined
+  if (accountId !== place.accountId) {
+    return errorResponse(400, "AccessDeniedException", `User: arn:aws:iam::${place.accountId}:root is not authorized to perform: dynamodb:${operation} on resource: ${String(arn)} because no resource-based policy allows the dynamodb:${operation} action`)
+  }
+  if (region !== place.region) return errorResponse(400, "ResourceNotFoundException", `Requested resource not found: ResourcArn: ${String(arn)} not found`)
+  return undefined
+}
+
 /** A request from the sandbox itself (seeding, tests); dynalite wants a SigV4-shaped header but checks no signature. */
 export const internalRequest = (operation: string, input: unknown, place: DynamoPlace): RawRequest => ({
   method: "POST",
@@ -171,8 +197,10 @@ export const startDynamo = (options: DynamoOptions = {}): Effect.Effect<DynamoPr
         return start(place, key, started)
       })
 
-    return (req, place) =>
-      portOf(place).pipe(
+    return (req, place) => {
+      const refused = foreignArn(req, place)
+      if (refused !== undefined) return Effect.succeed(refused)
+      return portOf(place).pipe(
         Effect.flatMap((port) => forward(port, req)),
         Effect.map((res) => placeArns(res, place)),
         Effect.catchAll((error) =>
@@ -183,4 +211,5 @@ export const startDynamo = (options: DynamoOptions = {}): Effect.Effect<DynamoPr
           )
         )
       )
+    }
   })
