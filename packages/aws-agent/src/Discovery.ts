@@ -31,11 +31,12 @@ import type { DiscoveryAdapters } from "./discovery/Adapters.js"
 import { coverageStatus } from "./discovery/Coverage.js"
 import { CacheEntry, cacheKey, DiscoveryCache } from "./discovery/DiscoveryCache.js"
 import type { OnProgress } from "./discovery/Progress.js"
+import { makeUtilizationPass, placeKey } from "./discovery/UtilizationPass.js"
 import { evaluate, securityScore } from "./findings/Findings.js"
 import { CurrentCatalog, monthlyCost, type PriceCatalog, shipped } from "./pricing/PricingCatalog.js"
 import { patchResource } from "./ResourcePatch.js"
 import type { MetricStats } from "./utilization/MetricStats.js"
-import { DEFAULT_WINDOW_DAYS, readUtilization } from "./utilization/UtilizationReader.js"
+import { DEFAULT_WINDOW_DAYS } from "./utilization/UtilizationReader.js"
 
 export { layer as adaptersLayer, type DiscoveryAdapters } from "./discovery/Adapters.js"
 export type { OnProgress, ProgressEvent } from "./discovery/Progress.js"
@@ -221,6 +222,23 @@ export const run = (
             )
           )
 
+    // Utilization is read per (account, region) as soon as that place's regional units are in (UtilizationPass).
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
+    const unitsPerPlace = new Map<string, number>()
+    for (const u of units) {
+      if (u.inventory.scope === "regional") unitsPerPlace.set(placeKey(u.account, u.coverageRegion), (unitsPerPlace.get(placeKey(u.account, u.coverageRegion)) ?? 0) + 1)
+    }
+    const utilization = options.utilization === false
+      ? undefined
+      : yield* makeUtilizationPass(
+          unitsPerPlace,
+          {
+            windowDays: options.utilization?.windowDays ?? DEFAULT_WINDOW_DAYS,
+            ...(options.utilization?.end === undefined ? {} : { end: options.utilization.end })
+          },
+          concurrency
+        )
+
     const outcomes = yield* Effect.forEach(
       units,
       (unit) =>
@@ -239,43 +257,15 @@ export const run = (
               reused: outcome.reused
             })
           }
+          if (utilization !== undefined) {
+            yield* utilization.unitDone(unit.inventory.scope === "global" ? undefined : placeKey(unit.account, unit.coverageRegion), outcome.resources, !outcome.reused)
+          }
           return outcome
         }),
-      { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY }
+      { concurrency }
     )
-
-    // Utilization for what was read now (reused entries carry theirs), one batch set per (account, region).
-    const stats = new Map<string, MetricStats>()
-    let cloudWatchCalls = 0
-    const measured = new Map<string, Resource>()
-    const extraCoverage: Array<CoverageEntry> = []
-    if (options.utilization !== false) {
-      const groups = new Map<string, Array<Resource>>()
-      for (const o of outcomes) {
-        if (o.reused) continue
-        for (const r of o.resources) {
-          const k = `${r.account}|${r.region}`
-          const group = groups.get(k)
-          if (group === undefined) groups.set(k, [r])
-          else group.push(r)
-        }
-      }
-      const utilizationOptions = {
-        windowDays: options.utilization?.windowDays ?? DEFAULT_WINDOW_DAYS,
-        ...(options.utilization?.end === undefined ? {} : { end: options.utilization.end })
-      }
-      const results = yield* Effect.forEach([...groups.values()], (group) => readUtilization(group, utilizationOptions), { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY })
-      for (const result of results) {
-        cloudWatchCalls += result.calls
-        for (const [arn, s] of result.stats) stats.set(arn, s)
-        for (const r of result.resources) measured.set(r.arn, r)
-        const failed = result.failures[0]
-        const first = result.resources[0]
-        if (failed !== undefined && first !== undefined) {
-          extraCoverage.push(CoverageEntry.make({ account: first.account, region: first.region, service: "cloudwatch", status: coverageStatus(failed), reason: `${failed.reason}: ${failed.code}`, resources: 0 }, true))
-        }
-      }
-    }
+    const read = utilization === undefined ? undefined : yield* utilization.finish
+    const measured = read?.measured ?? new Map<string, Resource>()
     const finals = outcomes.map((o) => ({ ...o, resources: o.reused ? o.resources : o.resources.map((r) => measured.get(r.arn) ?? r) }))
 
     if (Option.isSome(cache)) {
@@ -286,12 +276,12 @@ export const run = (
 
     const world = assemble({
       resources: finals.flatMap((o) => o.resources),
-      coverage: [...finals.map((o) => o.coverage), ...extraCoverage],
+      coverage: [...finals.map((o) => o.coverage), ...(read?.coverage ?? [])],
       accounts,
       regions,
       catalog,
       timestamp: new Date(now)
     })
     yield* Effect.logInfo(`discovered ${world.resources.length} resources in ${accounts.length} accounts x ${regions.length} regions`)
-    return { world, utilizationStats: stats, cloudWatchCalls }
+    return { world, utilizationStats: read?.stats ?? new Map(), cloudWatchCalls: read?.calls ?? 0 }
   }).pipe(Effect.withSpan("Discovery.run"))
