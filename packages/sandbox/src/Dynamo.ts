@@ -71,6 +71,8 @@ const forward = (port: number, req: RawRequest): Effect.Effect<RawResponse> =>
     })
     outgoing.on("error", (error) => resume(Effect.succeed(errorResponse(500, "InternalServerError", String(error)))))
     outgoing.end(req.body)
+    // An interrupted caller (its client hung up) abandons the forwarded request too.
+    return Effect.sync(() => outgoing.destroy())
   })
 
 const ARN_PREFIX = /^arn:aws:dynamodb:[^:]*:[^:]*:/
@@ -92,6 +94,10 @@ export const placeArns = (response: RawResponse, place: DynamoPlace): RawRespons
 }
 
 const TAG_OPERATIONS = new Set(["TagResource", "UntagResource", "ListTagsOfResource"])
+/** The operations whose answers hold ARNs (a TableDescription); item reads and writes never do, and can be megabytes. */
+const TABLE_OPERATIONS = new Set(["CreateTable", "DescribeTable", "UpdateTable", "DeleteTable"])
+
+const operationOf = (req: RawRequest): string => (req.headers["x-amz-target"] ?? "").split(".")[1] ?? ""
 
 /**
  * dynalite reads only the table name out of a `ResourceArn`, so a tag call
@@ -99,8 +105,8 @@ const TAG_OPERATIONS = new Set(["TagResource", "UntagResource", "ListTagsOfResou
  * the same name. AWS refuses it: another account's table needs a resource
  * policy (none here), and a regional endpoint does not know another region's.
  */
-export const foreignArn = (req: RawRequest, place: DynamoPlace): RawResponse | undefined => {
-  const operation = (req.headers["x-amz-target"] ?? "").split(".")[1] ?? ""
+const foreignArn = (req: RawRequest, place: DynamoPlace): RawResponse | undefined => {
+  const operation = operationOf(req)
   if (!TAG_OPERATIONS.has(operation)) return undefined
   let arn: unknown
   try {
@@ -202,7 +208,7 @@ export const startDynamo = (options: DynamoOptions = {}): Effect.Effect<DynamoPr
       if (refused !== undefined) return Effect.succeed(refused)
       return portOf(place).pipe(
         Effect.flatMap((port) => forward(port, req)),
-        Effect.map((res) => placeArns(res, place)),
+        Effect.map((res) => (TABLE_OPERATIONS.has(operationOf(req)) ? placeArns(res, place) : res)),
         Effect.catchAll((error) =>
           Effect.succeed(
             error === "full"
