@@ -35,7 +35,11 @@ export interface EstateMetricsOptions {
   readonly loadSurge?: () => LoadSurge | undefined
 }
 
-/** A sampler gives the value at t, or undefined when the resource has no data then. */
+/**
+ * A sampler gives the value at t, or undefined when the resource has no data
+ * then. A query asks it for times that only grow (period after period, slot
+ * after slot), which lets it walk a resource's history once per query.
+ */
 interface Sampler {
   readonly at: (t: number) => number | undefined
   /** Counters sum over the slots of a period; gauges do not. */
@@ -47,13 +51,71 @@ const MAX_SAMPLES_PER_POINT = 24
 
 const dim = (query: MetricQuery, name: string): string | undefined => query.dimensions.find((d) => d.name === name)?.value
 
-const epochAt = <A extends { readonly at: number }>(history: ReadonlyArray<A>, t: number): A | undefined => {
-  let found: A | undefined
-  for (const epoch of history) {
-    if (epoch.at <= t) found = epoch
-    else break
+/**
+ * The epoch in force at t: the last of the leading epochs that began at or
+ * before t. Asked for growing times it moves forward from where it was
+ * instead of scanning the history from its start; a time earlier than the
+ * last one starts over, so any order of asking gets the same answer.
+ */
+const epochCursor = <A extends { readonly at: number }>(history: ReadonlyArray<A>): ((t: number) => A | undefined) => {
+  let index = -1
+  let last = Number.NEGATIVE_INFINITY
+  return (t) => {
+    if (t < last) index = -1
+    last = t
+    for (let next = history[index + 1]; next !== undefined && next.at <= t; next = history[index + 1]) index += 1
+    return index < 0 ? undefined : history[index]
   }
-  return found
+}
+
+/** `derive(epoch)` for the epoch in force at t, computed once per epoch rather than once per sample. */
+const perEpoch = <A extends { readonly at: number }, B>(history: ReadonlyArray<A>, derive: (epoch: A) => B): ((t: number) => B | undefined) => {
+  const epochAt = epochCursor(history)
+  let epoch: A | undefined
+  let derived: B | undefined
+  return (t) => {
+    const current = epochAt(t)
+    if (current !== epoch) {
+      epoch = current
+      derived = current === undefined ? undefined : derive(current)
+    }
+    return derived
+  }
+}
+
+/**
+ * A resource list looked up by key (first match, as `find` gives), without
+ * a scan per query. The services change resources in place and the lists
+ * only grow (resources are never removed; terminated ones keep their
+ * entry), so the index is rebuilt when a list's identity or length changes.
+ * A hit is checked against its key; a miss is answered by a scan of the list
+ * (and rebuilds the index if the scan finds what it missed), so an index out
+ * of date costs time, never a wrong answer.
+ */
+const indexedBy = <A>(items: () => ReadonlyArray<A>, keyOf: (item: A) => string): ((key: string | undefined) => A | undefined) => {
+  let indexed: ReadonlyArray<A> | undefined
+  let length = -1
+  let positions = new Map<string, number>()
+  const build = (list: ReadonlyArray<A>): void => {
+    positions = new Map()
+    list.forEach((item, i) => {
+      const key = keyOf(item)
+      if (!positions.has(key)) positions.set(key, i)
+    })
+    indexed = list
+    length = list.length
+  }
+  return (key) => {
+    if (key === undefined) return undefined
+    const list = items()
+    if (list !== indexed || list.length !== length) build(list)
+    const position = positions.get(key)
+    const hit = position === undefined ? undefined : list[position]
+    if (hit !== undefined && keyOf(hit) === key) return hit
+    const found = list.find((item) => keyOf(item) === key)
+    if (found !== undefined || hit !== undefined) build(list)
+    return found
+  }
 }
 
 const dbVcpus = (instanceClass: string): number => {
@@ -65,39 +127,60 @@ const clamp = (value: number): number => Math.min(100, Math.max(0, value))
 
 const gauge = (at: (t: number) => number | undefined): Sampler => ({ at, counter: false })
 
-const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetricsOptions): Sampler | undefined => {
+/** An ECS service's key: its cluster and name, unambiguously (whatever characters they hold). */
+const serviceKey = (clusterName: string, serviceName: string): string => JSON.stringify([clusterName, serviceName])
+
+/** The estate's resources by the dimension that names them in CloudWatch. */
+const resourcesOf = (data: EstateData) => ({
+  instance: indexedBy(() => data.instances, (i) => i.id),
+  db: indexedBy(() => data.dbInstances, (d) => d.identifier),
+  fn: indexedBy(() => data.functions, (f) => f.name),
+  service: indexedBy(() => data.services, (s) => serviceKey(s.clusterName, s.name))
+})
+
+type Resources = ReturnType<typeof resourcesOf>
+
+const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, options: EstateMetricsOptions): Sampler | undefined => {
   const owned = <A extends { readonly accountId: string; readonly region: string }>(r: A | undefined): A | undefined =>
     r !== undefined && r.accountId === query.accountId && r.region === query.region ? r : undefined
   switch (query.namespace) {
     case "AWS/EC2":
     case "CWAgent": {
-      const instance = owned(data.instances.find((i) => i.id === dim(query, "InstanceId")))
+      const instance = owned(resources.instance(dim(query, "InstanceId")))
       if (instance === undefined) return undefined
       const memory = query.namespace === "CWAgent"
       if (memory ? query.metricName !== "mem_used_percent" : query.metricName !== "CPUUtilization") return undefined
       const base = findInstanceType(instance.baselineInstanceType)
       const key = hashString(instance.id)
-      return gauge((t) => {
-        const epoch = epochAt(instance.history, t)
-        if (epoch === undefined || !epoch.running) return undefined
+      // Read once per query (a test may turn it on and off between queries).
+      const surge = options.loadSurge?.()
+      const surging = surge !== undefined && (surge.instanceIds === undefined || surge.instanceIds.includes(instance.id))
+      const sizeAt = perEpoch(instance.history, (epoch) => {
         const current = findInstanceType(epoch.instanceType)
-        if (memory) return clamp((memoryDemandPercent(instance.profile, key, t) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
-        const surge = options.loadSurge?.()
         // Right-sized: another type than the workload's, not a bigger one (fewer vCPUs, or as many on a cheaper type).
         const downsized = epoch.instanceType !== instance.baselineInstanceType && (current?.vcpus ?? 1) <= (base?.vcpus ?? 1)
-        if (surge !== undefined && downsized && (surge.instanceIds === undefined || surge.instanceIds.includes(instance.id))) return clamp(surgePercent(surge.cpuPercent ?? 92, key, t))
+        return { running: epoch.running, current, surges: surging && downsized }
+      })
+      return gauge((t) => {
+        const size = sizeAt(t)
+        if (size === undefined || !size.running) return undefined
+        const current = size.current
+        if (memory) return clamp((memoryDemandPercent(instance.profile, key, t) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
+        if (size.surges) return clamp(surgePercent(surge?.cpuPercent ?? 92, key, t))
         return clamp((demandPercent(instance.profile, key, t) * (base?.vcpus ?? 1)) / (current?.vcpus ?? 1))
       })
     }
     case "AWS/RDS": {
-      const db = owned(data.dbInstances.find((d) => d.identifier === dim(query, "DBInstanceIdentifier")))
+      const db = owned(resources.db(dim(query, "DBInstanceIdentifier")))
       if (db === undefined) return undefined
       const key = hashString(db.resourceId)
       if (query.metricName === "CPUUtilization") {
+        const baseVcpus = dbVcpus(db.baselineInstanceClass)
+        const vcpusAt = perEpoch(db.history, (epoch) => dbVcpus(epoch.instanceClass))
         return gauge((t) => {
-          const epoch = epochAt(db.history, t)
-          if (epoch === undefined || db.status === "stopped") return undefined
-          return clamp((demandPercent(db.profile, key, t) * dbVcpus(db.baselineInstanceClass)) / dbVcpus(epoch.instanceClass))
+          const vcpus = vcpusAt(t)
+          if (vcpus === undefined || db.status === "stopped") return undefined
+          return clamp((demandPercent(db.profile, key, t) * baseVcpus) / vcpus)
         })
       }
       if (query.metricName === "DatabaseConnections") {
@@ -106,15 +189,16 @@ const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetrics
       return undefined
     }
     case "AWS/Lambda": {
-      const fn = owned(data.functions.find((f) => f.name === dim(query, "FunctionName")))
+      const fn = owned(resources.fn(dim(query, "FunctionName")))
       if (fn === undefined) return undefined
       const key = hashString(fn.name + fn.accountId)
       if (query.metricName === "Invocations") return { counter: true, at: (t) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) }
       if (query.metricName === "Duration") {
+        const memoryAt = perEpoch(fn.memoryHistory, (epoch) => epoch.memorySize)
         // CPU scales with memory in Lambda, except for functions that never needed it.
         return gauge((t) => {
           if (invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) === 0) return undefined
-          const memory = epochAt(fn.memoryHistory, t)?.memorySize ?? fn.memorySize
+          const memory = memoryAt(t) ?? fn.memorySize
           const scale = fn.profile === "overProvisioned" ? 1 : fn.baselineMemorySize / memory
           return fn.baselineDurationMs * scale * (0.8 + demandPercent("steady", key, t) / 200)
         })
@@ -122,7 +206,9 @@ const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetrics
       return undefined
     }
     case "AWS/ECS": {
-      const service = owned(data.services.find((s) => s.name === dim(query, "ServiceName") && s.clusterName === dim(query, "ClusterName")))
+      const clusterName = dim(query, "ClusterName")
+      const serviceName = dim(query, "ServiceName")
+      const service = owned(clusterName === undefined || serviceName === undefined ? undefined : resources.service(serviceKey(clusterName, serviceName)))
       if (service === undefined) return undefined
       const family = service.taskDefinition.split(":")[0]
       const defs = data.taskDefinitions.filter((d) => d.family === family && d.accountId === service.accountId && d.region === service.region)
@@ -130,11 +216,9 @@ const samplerFor = (data: EstateData, query: MetricQuery, options: EstateMetrics
       if (base === undefined) return undefined
       const key = hashString(`${service.accountId}/${service.clusterName}/${service.name}`)
       /** The task size running at t, or undefined when no task runs. */
-      const sizeAt = (t: number) => {
-        const epoch = epochAt(service.history, t)
-        if (epoch === undefined || epoch.desiredCount === 0) return undefined
-        return defs.find((d) => `${d.family}:${d.revision}` === epoch.taskDefinition) ?? base
-      }
+      const sizeAt = perEpoch(service.history, (epoch) =>
+        epoch.desiredCount === 0 ? undefined : (defs.find((d) => `${d.family}:${d.revision}` === epoch.taskDefinition) ?? base)
+      )
       if (query.metricName === "CPUUtilization") {
         return gauge((t) => {
           const size = sizeAt(t)
@@ -159,23 +243,30 @@ const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
   return sorted[index] ?? 0
 }
 
-const aggregate = (samples: ReadonlyArray<number>, stat: string, counter: boolean, slots: number): number | undefined => {
-  if (samples.length === 0) return undefined
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length
+const sum = (samples: ReadonlyArray<number>): number => {
+  let total = 0
+  for (const sample of samples) total += sample
+  return total
+}
+
+/** The statistic over one period's samples (never empty), or undefined for a statistic not served. */
+const aggregatorFor = (stat: string, counter: boolean, slots: number): ((samples: ReadonlyArray<number>) => number) | undefined => {
   switch (stat) {
     case "Average":
-      return mean
+      return (samples) => sum(samples) / samples.length
     case "Sum":
-      return counter ? Math.round(mean * slots) : samples.reduce((a, b) => a + b, 0)
+      return counter ? (samples) => Math.round((sum(samples) / samples.length) * slots) : sum
     case "SampleCount":
-      return counter ? slots : samples.length
+      return counter ? () => slots : (samples) => samples.length
     case "Maximum":
-      return Math.max(...samples)
+      return (samples) => Math.max(...samples)
     case "Minimum":
-      return Math.min(...samples)
+      return (samples) => Math.min(...samples)
     default: {
       const p = /^p(\d+(?:\.\d+)?)$/.exec(stat)
-      return p === null ? undefined : percentile([...samples].sort((a, b) => a - b), Number(p[1]))
+      if (p === null) return undefined
+      const rank = Number(p[1])
+      return (samples) => percentile([...samples].sort((a, b) => a - b), rank)
     }
   }
 }
@@ -189,29 +280,35 @@ const UNITS: Record<string, string> = {
   Duration: "Milliseconds"
 }
 
-export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = {}): MetricSource => ({
-  unit: (_namespace, metricName) => UNITS[metricName],
-  points: (query) => {
-    const sampler = samplerFor(data, query, options)
-    if (sampler === undefined) return []
-    const periodMs = Math.max(60, query.period) * 1000
-    const start = query.start.getTime()
-    const end = query.end.getTime()
-    const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
-    const stride = Math.max(1, Math.ceil(slots / MAX_SAMPLES_PER_POINT))
-    const points: Array<MetricPoint> = []
-    for (let t0 = start, n = 0; t0 < end && n < MAX_POINTS; t0 += periodMs, n++) {
+export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = {}): MetricSource => {
+  const resources = resourcesOf(data)
+  return {
+    unit: (_namespace, metricName) => UNITS[metricName],
+    points: (query) => {
+      const sampler = samplerFor(data, resources, query, options)
+      if (sampler === undefined) return []
+      const periodMs = Math.max(60, query.period) * 1000
+      const start = query.start.getTime()
+      const end = query.end.getTime()
+      const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
+      const stride = Math.max(1, Math.ceil(slots / MAX_SAMPLES_PER_POINT))
+      const aggregate = aggregatorFor(query.stat, sampler.counter, slots)
+      if (aggregate === undefined) return []
+      const points: Array<MetricPoint> = []
+      // One buffer for every period's samples: a 14-day hourly query has 336 periods.
       const samples: Array<number> = []
-      for (let s = 0; s < slots; s += stride) {
-        const value = sampler.at(t0 + s * SAMPLE_MS)
-        if (value !== undefined) samples.push(value)
+      for (let t0 = start, n = 0; t0 < end && n < MAX_POINTS; t0 += periodMs, n++) {
+        samples.length = 0
+        for (let s = 0; s < slots; s += stride) {
+          const value = sampler.at(t0 + s * SAMPLE_MS)
+          if (value !== undefined) samples.push(value)
+        }
+        if (samples.length > 0) points.push({ timestamp: new Date(t0), value: Math.round(aggregate(samples) * 1e4) / 1e4 })
       }
-      const value = aggregate(samples, query.stat, sampler.counter, slots)
-      if (value !== undefined) points.push({ timestamp: new Date(t0), value: Math.round(value * 1e4) / 1e4 })
+      return points
     }
-    return points
   }
-})
+}
 
 /**
  * The estate with the "load surge after resize" knob: every downsized EC2

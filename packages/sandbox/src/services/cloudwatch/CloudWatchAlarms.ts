@@ -15,18 +15,13 @@
  */
 import { Effect } from "effect"
 import type { AwsError, Operation } from "../../ServiceHandler.js"
-import { awsError } from "../../ServiceHandler.js"
-import { type Input, list, num, records, str, strings, tagList } from "../Input.js"
+import { type Input, list, num, str, strings, tagList } from "../Input.js"
 import { paginate } from "../Pagination.js"
+import { cloudWatchError as e, dimensionsOf, invalid, invalidNextToken, missing } from "./CloudWatchInput.js"
 import type { MetricStore } from "./MetricStore.js"
 
-const e = (code: string, queryCode: string, message: string, status = 400): AwsError => awsError(code, message, { status, queryCode })
-const invalid = (message: string) => e("InvalidParameterValueException", "InvalidParameterValue", message)
-const missing = (name: string) => e("MissingRequiredParameterException", "MissingParameter", `The parameter ${name} is required.`)
 const combination = (message: string) => e("InvalidParameterCombinationException", "InvalidParameterCombination", message)
 const notFound = (message: string) => e("ResourceNotFoundException", "ResourceNotFoundException", message, 404)
-
-const dimensionsOf = (input: Input) => records(input, "Dimensions").map((d) => ({ name: str(d, "Name") ?? "", value: str(d, "Value") ?? "" }))
 
 const COMPARATORS: Record<string, (v: number, t: number) => boolean> = {
   GreaterThanOrEqualToThreshold: (v, t) => v >= t,
@@ -189,7 +184,7 @@ export const makeAlarmOperations = (store: MetricStore): Record<string, Operatio
           scope: `alarms:${names.join(",")}:${prefix ?? ""}:${state ?? ""}`,
           token: str(input, "NextToken"),
           pageSize: max,
-          invalidToken: () => e("InvalidNextToken", "InvalidNextToken", "The service couldn't process the NextToken.")
+          invalidToken: invalidNextToken
         })
         return { MetricAlarms: page.items.map(alarmView), CompositeAlarms: [], ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }) }
       }),

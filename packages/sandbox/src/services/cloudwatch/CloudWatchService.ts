@@ -8,32 +8,13 @@
  * Metric-math expressions are not served.
  */
 import { Effect } from "effect"
-import type { MetricQuery } from "../../EstateContract.js"
-import type { AwsError, Operation, ServiceFactory } from "../../ServiceHandler.js"
-import { awsError } from "../../ServiceHandler.js"
-import { type Input, list, num, record, records, str, strings } from "../Input.js"
+import type { Operation, ServiceFactory } from "../../ServiceHandler.js"
+import { list, num, record, records, str, strings } from "../Input.js"
 import { paginate } from "../Pagination.js"
 import { makeAlarmOperations } from "./CloudWatchAlarms.js"
+import { cloudWatchError as e, dimensionsOf, invalid, invalidNextToken, missing, timeOf } from "./CloudWatchInput.js"
+import { makeGetMetricData } from "./GetMetricData.js"
 import type { MetricStore } from "./MetricStore.js"
-
-const e = (code: string, queryCode: string, message: string, status = 400): AwsError => awsError(code, message, { status, queryCode })
-const invalid = (message: string) => e("InvalidParameterValueException", "InvalidParameterValue", message)
-const missing = (name: string) => e("MissingRequiredParameterException", "MissingParameter", `The parameter ${name} is required.`)
-const validation = (message: string) => e("ValidationException", "ValidationError", message)
-
-/** JSON timestamps are epoch seconds; tolerate ISO strings. */
-const timeOf = (input: Input, key: string): Date | undefined => {
-  const value = input[key]
-  if (typeof value === "number") return new Date(value * 1000)
-  if (typeof value === "string") {
-    const d = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value)
-    return Number.isNaN(d.getTime()) ? undefined : d
-  }
-  return undefined
-}
-
-const dimensionsOf = (input: Input) =>
-  records(input, "Dimensions").map((d) => ({ name: str(d, "Name") ?? "", value: str(d, "Value") ?? "" }))
 
 const STATS = new Set(["SampleCount", "Average", "Sum", "Minimum", "Maximum"])
 
@@ -103,44 +84,7 @@ export const makeCloudWatchService =
           return { Label: base.metricName, Datapoints: [...byTime.values()] }
         }),
 
-      GetMetricData: (input, ctx) =>
-        Effect.gen(function* () {
-          const queries = records(input, "MetricDataQueries")
-          if (queries.length === 0) return yield* missing("MetricDataQueries")
-          if (queries.length > 500) return yield* validation("The collection MetricDataQueries must not have a size greater than 500.")
-          const start = timeOf(input, "StartTime")
-          const end = timeOf(input, "EndTime")
-          if (start === undefined) return yield* missing("StartTime")
-          if (end === undefined) return yield* missing("EndTime")
-          const ids = queries.map((q) => str(q, "Id") ?? "")
-          if (ids.some((id) => !/^[a-z][a-zA-Z0-9_]*$/.test(id))) return yield* validation("The value for parameter MetricDataQueries.member.N.Id must start with a lowercase letter and contain only letters, numbers and underscores.")
-          if (new Set(ids).size !== ids.length) return yield* validation("The values for parameter id in MetricDataQueries are not unique.")
-          if (queries.some((q) => str(q, "Expression") !== undefined)) return yield* validation("Metric math expressions are not supported by the sandbox.")
-          const descending = (str(input, "ScanBy") ?? "TimestampDescending") === "TimestampDescending"
-          const series = queries.filter((q) => q["ReturnData"] !== false).map((q) => {
-            const stat = record(q, "MetricStat") ?? {}
-            const metric = record(stat, "Metric") ?? {}
-            const query: MetricQuery = {
-              accountId: str(q, "AccountId") ?? ctx.accountId, region: ctx.region, namespace: str(metric, "Namespace") ?? "", metricName: str(metric, "MetricName") ?? "",
-              dimensions: dimensionsOf(metric), start, end, period: num(stat, "Period") ?? 60, stat: str(stat, "Stat") ?? "Average"
-            }
-            const points = store.points(query)
-            return { id: str(q, "Id") ?? "", label: str(q, "Label") ?? query.metricName, points: descending ? [...points].reverse() : points }
-          })
-          // One page holds at most MaxDatapoints values across all results, AWS's paging unit.
-          const flat = series.flatMap((s, i) => s.points.map((p) => ({ i, p })))
-          const page = yield* paginate(flat, {
-            scope: `gmd:${ids.join(",")}:${start.getTime()}:${end.getTime()}`,
-            token: str(input, "NextToken"),
-            pageSize: num(input, "MaxDatapoints") ?? 100_800,
-            invalidToken: () => e("InvalidNextToken", "InvalidNextToken", "The service couldn't process the NextToken.")
-          })
-          const results = series.map((s, i) => {
-            const mine = page.items.filter((x) => x.i === i).map((x) => x.p)
-            return { Id: s.id, Label: s.label, Timestamps: mine.map((p) => p.timestamp), Values: mine.map((p) => p.value), StatusCode: page.nextToken !== undefined && mine.length > 0 ? "PartialData" : "Complete" }
-          })
-          return { MetricDataResults: results, ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }), Messages: [] }
-        }),
+      GetMetricData: makeGetMetricData(store),
 
       ListMetrics: (input, ctx) =>
         Effect.gen(function* () {
@@ -157,7 +101,7 @@ export const makeCloudWatchService =
             scope: `lm:${account}:${namespace ?? ""}:${metricName ?? ""}:${JSON.stringify(filters)}`,
             token: str(input, "NextToken"),
             pageSize: 500,
-            invalidToken: () => e("InvalidNextToken", "InvalidNextToken", "The service couldn't process the NextToken.")
+            invalidToken: invalidNextToken
           })
           return {
             Metrics: page.items.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ Name: d.name, Value: d.value })) })),
