@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2"
 import { ECSClient, ListClustersCommand } from "@aws-sdk/client-ecs"
 import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda"
@@ -143,6 +143,15 @@ describe("Sandbox", () => {
         }
       }
       expect(found).toBeGreaterThan(0)
+      // The estate's tables are served, each in its own account's and region's DynamoDB.
+      const table = sandbox.estate.data.tables[0]
+      expect(table).toBeDefined()
+      if (table !== undefined) {
+        const dynamo = new DynamoDBClient({ endpoint: sandbox.endpoint, region: table.region, maxAttempts: 1, credentials: sandbox.credentialsFor(table.accountId) })
+        const listed = yield* call(() => dynamo.send(new ListTablesCommand({})))
+        const expected = sandbox.estate.data.tables.filter((t) => t.accountId === table.accountId && t.region === table.region).map((t) => t.name)
+        expect([...(listed.TableNames ?? [])].sort()).toEqual([...expected].sort())
+      }
       expect(sandbox.log.changes()).toEqual([])
     }))
 

@@ -36,6 +36,8 @@ export const up = (options: UpOptions = {}): Effect.Effect<UpResult, SandboxErro
       seed: options.seed ?? 1,
       size: options.size ?? "small",
       asOf: options.asOf ?? Math.floor(Date.now() / 86_400_000) * 86_400_000,
+      // The estate's tables, each in its own account's and region's DynamoDB, so `miyabi discover` finds them.
+      dynamodb: { estateTables: true },
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host })
     }),
