@@ -1,3 +1,4 @@
+import { DynamoCycleStore } from "@miyabi/aws-agent"
 import { AwsQueueResources } from "@miyabi/queue"
 import { Match } from "aws-cdk-lib/assertions"
 import { CfnDashboard } from "aws-cdk-lib/aws-cloudwatch"
@@ -134,6 +135,17 @@ describe("cycle table", () => {
         ])
       }
     })
+  })
+
+  it("lets the worker Query the History index, which also lists deployments (HistoryKey DEPLOYMENTS), and never Scan", () => {
+    const statements = Object.values(resourcesOf(synth.template, "AWS::IAM::Policy")).flatMap((policy) => {
+      const document = policy.Properties?.["PolicyDocument"] as { Statement?: ReadonlyArray<{ Sid?: string; Action?: unknown; Resource?: unknown }> } | undefined
+      return document?.Statement ?? []
+    })
+    const cycleTable = statements.filter((statement) => statement.Sid === "CycleTable")
+    expect(cycleTable).toHaveLength(1)
+    expect(JSON.stringify(cycleTable[0]?.Resource)).toContain(`/index/${DynamoCycleStore.HISTORY_INDEX}`)
+    expect(JSON.stringify(statements.map((statement) => statement.Action))).not.toContain("dynamodb:Scan")
   })
 })
 

@@ -9,7 +9,10 @@
  * And the agent cycles' table as @miyabi/aws-agent's DynamoCycleStore writes
  * it: PK `CYCLE#<id>`, SK `INPUT | PHASE#NN | CHUNK#...`, the `History` index
  * (HistoryKey, HistorySort) that only head items carry, no TTL (cycles are
- * audit records), point-in-time recovery.
+ * audit records), point-in-time recovery. The deployment records that
+ * DynamoDeploymentStore keeps in the same table (PK `DEPLOYMENT#<id>`) put
+ * their heads in the same index under HistoryKey `DEPLOYMENTS` (cycles use
+ * `CYCLES`), so listing deployments is a Query too: the worker has no Scan.
  */
 import { RemovalPolicy } from "aws-cdk-lib/core"
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb"

@@ -3,7 +3,8 @@
  * DynamoDB, in-process on 127.0.0.1), in a cycles table provisioned by the
  * cycle store: the shared conformance suite, then what is particular to
  * DynamoDB: deployment items stay out of `cycle history`, large records go
- * in chunks.
+ * in chunks, `list` is a Query of the History index (5 deployments a page
+ * here, so the conformance suite's 23 span pages), newest first there.
  */
 import { DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb"
 import { describe, expect, it } from "@effect/vitest"
@@ -30,7 +31,7 @@ const openDynalite = Effect.gen(function* () {
   yield* useSandboxEnv(sandbox)
   const cycles = yield* Effect.map(Layer.build(DynamoCycleStore.layer({ tableName, provision: true }).pipe(Layer.provide(runtime))), (context) => Context.get(context, CycleStore))
   const build = (chunkBytes?: number) =>
-    Effect.map(Layer.build(DynamoDeploymentStore.layer({ tableName, ...(chunkBytes === undefined ? {} : { chunkBytes }) }).pipe(Layer.provide(runtime))), (context) => Context.get(context, DeploymentStore))
+    Effect.map(Layer.build(DynamoDeploymentStore.layer({ tableName, listPageSize: 5, ...(chunkBytes === undefined ? {} : { chunkBytes }) }).pipe(Layer.provide(runtime))), (context) => Context.get(context, DeploymentStore))
   const client = yield* Effect.acquireRelease(
     Effect.sync(() => new DynamoDBClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials })),
     (c) => Effect.sync(() => c.destroy())
@@ -72,6 +73,22 @@ describe("DynamoDeploymentStore", () => {
       expect((yield* cycles.history()).map((h) => h.cycleId)).toEqual(["c-1"])
       expect(yield* cycles.list()).toEqual(["c-1"])
       expect(yield* store.list).toEqual(["d-1"])
+    }))
+
+  it.scoped("list is a Query of the History index's DEPLOYMENTS partition, newest first there, and reads no body", () =>
+    Effect.gen(function* () {
+      const { store, client } = yield* openDynalite
+      yield* store.save(storedDeployment("running", "d-old"))
+      const newer = storedDeployment("running", "d-new")
+      yield* store.save(StoredDeployment.make({ plan: newer.plan, record: DeploymentRecord.make({ ...newer.record, startedAt: new Date("2026-11-28T00:00:00Z") }) }))
+      const page = yield* Effect.promise(() =>
+        client.send(new QueryCommand({ TableName: tableName, IndexName: "History", KeyConditionExpression: "HistoryKey = :k", ExpressionAttributeValues: { ":k": { S: "DEPLOYMENTS" } }, ScanIndexForward: false }))
+      )
+      expect((page.Items ?? []).map((item) => [item["PK"]?.S, item["HistorySort"]?.S, item["body"]])).toEqual([
+        ["DEPLOYMENT#d-new", "2026-11-28T00:00:00.000Z#d-new", undefined],
+        ["DEPLOYMENT#d-old", "2026-11-27T10:00:00.000Z#d-old", undefined]
+      ])
+      expect(yield* store.list).toEqual(["d-new", "d-old"])
     }))
 
   it.scoped("a record over one item is kept in chunks; replacing it by a small one removes them", () =>

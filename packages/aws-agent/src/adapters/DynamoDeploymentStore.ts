@@ -16,16 +16,24 @@
  * chunks stay unreferenced (they may share keys with the winner's, so they
  * are not deleted); the winner deletes the chunks its head no longer uses.
  *
- * `list` is a Scan filtered to deployment heads: the table has no index of
- * deployments, and list is for operators, not for the cycle.
+ * `list` is a Query, never a Scan (the worker's IAM policy has none): heads
+ * carry HistoryKey = "DEPLOYMENTS" and HistorySort = <startedAt>#<id>, so the
+ * table's existing `History` index (DynamoCycleStore's, an overloaded index)
+ * holds every deployment in a partition of its own, newest first, beside the
+ * cycles' "CYCLES" partition that `cycle history` reads. The index projects
+ * the table keys, which name the id; no body is read. Like all of `History`
+ * it is eventually consistent on AWS: a deployment saved a moment ago may be
+ * missing from `list` (load reads the table, strongly consistent). Heads saved
+ * before the index attributes existed are listed once they are saved again.
  */
-import { type AttributeValue, DeleteItemCommand, PutItemCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb"
+import { type AttributeValue, DeleteItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb"
 import { type AwsError, AwsClients, type AwsTarget } from "@miyabi/aws-runtime"
 import { DeploymentId } from "@miyabi/types"
 import { Effect, Layer, Option } from "effect"
 import type { DeployError } from "../deploy/DeployError.js"
 import { DeploymentStore, type DeploymentStoreShape } from "../deploy/DeploymentStore.js"
 import { decodeStored, encodeStored, makeVersionBook, storeFailed, writtenByAnother } from "../deploy/DeploymentStoreCodec.js"
+import { HISTORY_INDEX } from "./DynamoCycleStore.js"
 import { DEFAULT_CHUNK_BYTES, decodeBody, encodeBody } from "./DynamoCycleStoreBody.js"
 import { DynamoDb } from "./DynamoDbInventory.js"
 
@@ -36,6 +44,8 @@ export interface DynamoDeploymentStoreOptions {
   readonly target?: AwsTarget
   /** Gzip bytes per item (default 350,000). */
   readonly chunkBytes?: number
+  /** Deployments per `list` Query page (default: DynamoDB's, up to 1 MB of index entries). */
+  readonly listPageSize?: number
 }
 
 type Item = Record<string, AttributeValue>
@@ -43,8 +53,11 @@ const HEAD = "RECORD"
 const PREFIX = "DEPLOYMENT#"
 const pk = (id: string) => `${PREFIX}${id}`
 const chunkKey = (digest: string, n: number) => `CHUNK#${HEAD}#${digest}#${String(n).padStart(5, "0")}`
+const idOf = (key: string | undefined): ReadonlyArray<DeploymentId> => (key?.startsWith(PREFIX) === true ? [DeploymentId.make(key.slice(PREFIX.length))] : [])
+/** The deployments' partition of the History index (the cycles' is "CYCLES"). */
+const LIST_KEY = "DEPLOYMENTS"
 
-/** Every page of a Query or Scan (LastEvaluatedKey is a map, which the runtime's string-token paginator does not carry); bounded at 10,000 pages. */
+/** Every page of a Query (LastEvaluatedKey is a map, which the runtime's string-token paginator does not carry); bounded at 10,000 pages. */
 const allPages = (page: (start: Item | undefined) => Effect.Effect<{ readonly Items?: Array<Item> | undefined; readonly LastEvaluatedKey?: Item | undefined }, AwsError>) =>
   Effect.iterate({ items: [] as ReadonlyArray<Item>, start: undefined as Item | undefined, pages: 0, done: false }, {
     while: (s) => !s.done,
@@ -85,6 +98,8 @@ export const make = (options: DynamoDeploymentStoreOptions): Effect.Effect<Deplo
           deploymentId: { S: id },
           status: { S: d.record.status },
           version: { N: String(seen + 1) },
+          HistoryKey: { S: LIST_KEY },
+          HistorySort: { S: `${d.record.startedAt.toISOString()}#${id}` },
           ...(body._tag === "Inline" ? { body: { B: body.bytes } } : { chunks: { N: String(body.chunks.length) }, digest: { S: body.digest }, size: { N: String(body.size) } })
         }
         const old = yield* aws.call(DynamoDb, target, new PutItemCommand({
@@ -140,16 +155,20 @@ export const make = (options: DynamoDeploymentStoreOptions): Effect.Effect<Deplo
       }).pipe(Effect.withSpan("DeploymentStore.load", { attributes: { deploymentId: id, store: "dynamodb" } }))
 
     const list: DeploymentStoreShape["list"] = allPages((start) =>
-      aws.call(DynamoDb, target, new ScanCommand({
+      aws.call(DynamoDb, target, new QueryCommand({
         TableName: tableName,
-        FilterExpression: "SK = :head AND begins_with(PK, :prefix)",
-        ExpressionAttributeValues: { ":head": { S: HEAD }, ":prefix": { S: PREFIX } },
-        ProjectionExpression: "deploymentId",
+        IndexName: HISTORY_INDEX,
+        KeyConditionExpression: "HistoryKey = :k",
+        ExpressionAttributeValues: { ":k": { S: LIST_KEY } },
+        // Newest first: the index sorts by <startedAt>#<id>.
+        ScanIndexForward: false,
+        ...(options.listPageSize === undefined ? {} : { Limit: options.listPageSize }),
         ...(start === undefined ? {} : { ExclusiveStartKey: start })
       }))
     ).pipe(
       Effect.mapError(awsFailed("list deployments")),
-      Effect.map((items) => items.flatMap((item) => (item["deploymentId"]?.S === undefined ? [] : [DeploymentId.make(item["deploymentId"].S)])).sort()),
+      // The index has the table keys: PK = DEPLOYMENT#<id>. The interface lists ids sorted.
+      Effect.map((items) => items.flatMap((item) => idOf(item["PK"]?.S)).sort()),
       Effect.withSpan("DeploymentStore.list", { attributes: { store: "dynamodb" } })
     )
 

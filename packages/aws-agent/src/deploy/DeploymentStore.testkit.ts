@@ -67,6 +67,10 @@ const liveVolume = (type: Ref.Ref<EbsVolumeDetails["volumeType"]>) =>
 
 const d = (id: string) => DeploymentId.make(id)
 
+/** The deployment, started `minutes` after its usual start. */
+const startedAt = (deployment: StoredDeployment, minutes: number) =>
+  StoredDeployment.make({ plan: deployment.plan, record: DeploymentRecord.make({ ...deployment.record, startedAt: new Date(deployment.record.startedAt.getTime() + minutes * 60_000) }) })
+
 export const deploymentStoreConformance = (backend: DeploymentStoreBackend): void => {
   describe(`DeploymentStore conformance: ${backend.name}`, () => {
     it.scoped("gives back what it saved (dates, resources, actions) in another instance, replaces on save, lists, none for an unknown id", () =>
@@ -85,6 +89,17 @@ export const deploymentStoreConformance = (backend: DeploymentStoreBackend): voi
         expect(Option.map(yield* reread.load(d("d-1")), (x) => x.record.status)).toEqual(Option.some("succeeded"))
         expect(yield* reread.list).toEqual(["d-1", "d-2"])
         expect(yield* reread.load(d("d-3"))).toEqual(Option.none())
+      }))
+
+    it.scoped("lists many deployments (more than one page of a paged store), each once, sorted by id", () =>
+      Effect.gen(function* () {
+        const { store, reopen } = yield* backend.open
+        const ids = Array.from({ length: 23 }, (_, n) => `d-${String(n).padStart(2, "0")}`)
+        // Saved in a shuffled order, each started a minute after the previous id, one saved twice.
+        const order = ids.map((_, n) => ids[(n * 7) % ids.length]!)
+        yield* Effect.forEach(order, (id) => store.save(startedAt(storedDeployment("running", id), ids.indexOf(id))), { discard: true })
+        yield* store.save(startedAt(storedDeployment("succeeded", "d-05"), 5))
+        expect(yield* (yield* reopen).list).toEqual(ids)
       }))
 
     it.scoped("a deployment saved running by one instance is resumed to completion through another instance over the same data", () =>
