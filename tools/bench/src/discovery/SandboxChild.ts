@@ -33,11 +33,15 @@ export interface SandboxChild {
 
 const SCRIPT = fileURLToPath(new URL("./SandboxProcess.ts", import.meta.url))
 
+/** BENCH_SANDBOX_CPU_PROFILE=<dir>: the sandbox process writes a V8 CPU profile there (the bench's own: `node --cpu-prof`). */
+const profileDir = process.env["BENCH_SANDBOX_CPU_PROFILE"]
+const profileFlags = profileDir === undefined || profileDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+
 export const startSandboxChild = (options: SandboxProcessOptions): Effect.Effect<SandboxChild, Error, Scope.Scope> =>
   Effect.gen(function* () {
     const child = yield* Effect.acquireRelease(
       Effect.sync(() =>
-        spawn(process.execPath, ["--conditions=@miyabi/source", "--import", "tsx", SCRIPT, JSON.stringify(options)], {
+        spawn(process.execPath, [...profileFlags, "--conditions=@miyabi/source", "--import", "tsx", SCRIPT, JSON.stringify(options)], {
           stdio: ["pipe", "pipe", "inherit"],
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }
         })
