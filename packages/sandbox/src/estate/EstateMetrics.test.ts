@@ -182,5 +182,66 @@ describe("estateMetrics", () => {
     expect(source.points(query(data.asOf + DAY, data.asOf + 2 * DAY))).toEqual([])
     expect(source.points(query(data.asOf - DAY, data.asOf))).toHaveLength(24)
   })
-})
 
+  it("finds resources added after its first query and by any dimension order, and misses what is not there", () => {
+    const data = generateEstate({ seed: 21, size: "small" })
+    const source = estateMetrics(data)
+    const original = data.instances.find((i) => i.state === "running")
+    if (original === undefined) throw new Error("no running instance")
+    const window: [number, number] = [data.asOf - DAY, data.asOf]
+    const before = source.points(cpuQuery(original, ...window))
+    expect(before).toHaveLength(24)
+    // A resource the estate gains later (as RunInstances would add it) is served by the same source.
+    const added = { ...original, id: "i-0added0000000000", history: [...original.history], tags: { ...original.tags } }
+    expect(source.points(cpuQuery(added, ...window))).toEqual([])
+    data.instances.push(added)
+    const served = source.points(cpuQuery(added, ...window))
+    expect(served).toHaveLength(24)
+    expect(served).not.toEqual(before)
+    expect(source.points(cpuQuery(original, ...window))).toEqual(before)
+    // Of two ECS dimension orders, both name the service.
+    const service = data.services.find((s) => s.desiredCount > 0)
+    if (service === undefined) throw new Error("no running service")
+    const ecs = (dimensions: MetricQuery["dimensions"]) =>
+      source.points({ ...cpuQuery(original, ...window), accountId: service.accountId, region: service.region, namespace: "AWS/ECS", dimensions })
+    const forward = ecs([{ name: "ClusterName", value: service.clusterName }, { name: "ServiceName", value: service.name }])
+    expect(forward).toHaveLength(24)
+    expect(ecs([{ name: "ServiceName", value: service.name }, { name: "ClusterName", value: service.clusterName }])).toEqual(forward)
+    expect(ecs([{ name: "ClusterName", value: `${service.clusterName}/${service.name}` }, { name: "ServiceName", value: "" }])).toEqual([])
+  })
+
+  it("answers a request's queries alike with or without sharing, and keeps nothing from one request to the next", () => {
+    const data = generateEstate({ seed: 21, size: "small" })
+    let surge: LoadSurge | undefined = undefined
+    const source = withLoadSurge(makeSandboxEstate(data), () => surge).metrics
+    const plain = estateMetrics(data, { loadSurge: () => surge })
+    const sharing = "sharing" in source && typeof source.sharing === "function" ? (source.sharing as <A>(run: () => A) => A) : undefined
+    if (sharing === undefined) throw new Error("the estate's source shares work across a request's queries")
+    const running = data.instances.filter((i) => i.state === "running").slice(0, 5)
+    const functions = data.functions.slice(0, 3)
+    const queries = [
+      ...running.flatMap((i) => ["Average", "Maximum", "p90", "Minimum", "SampleCount", "Average"].map((stat) => cpuQuery(i, data.asOf - 2 * DAY, data.asOf, stat))),
+      ...running.map((i) => ({ ...cpuQuery(i, data.asOf - 2 * DAY, data.asOf), period: 300 })),
+      ...functions.flatMap((f) =>
+        ["Sum", "SampleCount", "Average"].map((stat): MetricQuery => ({
+          accountId: f.accountId, region: f.region, namespace: "AWS/Lambda", metricName: "Invocations", dimensions: [{ name: "FunctionName", value: f.name }],
+          start: new Date(data.asOf - DAY), end: new Date(data.asOf), period: 86_400, stat
+        }))
+      )
+    ]
+    const alone = queries.map((q) => plain.points(q))
+    expect(sharing(() => queries.map((q) => source.points(q)))).toEqual(alone)
+    expect(alone.every((points) => points.length > 0)).toBe(true)
+    // Between two requests the estate changes: the next request sees it.
+    const [first] = running
+    if (first === undefined) throw new Error("no running instance")
+    stopInstance(first, data.asOf - DAY)
+    surge = {}
+    const small = `${first.instanceType.split(".")[0]}.large`
+    const second = running[1]
+    if (second !== undefined && small !== second.instanceType) changeInstanceType(second, small, data.asOf - DAY)
+    const afterChange = queries.map((q) => plain.points(q))
+    expect(afterChange).not.toEqual(alone)
+    expect(sharing(() => queries.map((q) => source.points(q)))).toEqual(afterChange)
+  })
+})

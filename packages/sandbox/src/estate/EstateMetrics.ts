@@ -12,15 +12,17 @@
  * shows CPU at the surge level instead, from the resize on, until it is back
  * on its type.
  *
- * Points are aggregated from five-minute samples (at most 24 per period, so a
- * one-day period costs 24 samples, not 288).
+ * Points are aggregated from five-minute samples (see `timeGrid` in
+ * Utilization.ts). The queries of one request can share their sample times
+ * and, for one series asked for several statistics, their samples: see
+ * `EstateMetricSource.sharing`.
  */
 import type { MetricPoint, MetricQuery, MetricSource } from "../EstateContract.js"
 import { findInstanceType } from "./InstanceCatalog.js"
 import type { EstateData } from "./Model.js"
 import { hashString } from "./Prng.js"
 import type { SandboxEstate } from "./SandboxEstate.js"
-import { demandPercent, invocationsPerSlot, memoryDemandPercent, SAMPLE_MS, surgePercent } from "./Utilization.js"
+import { aggregatorFor, demandPercent, invocationsPerSlot, memoryDemandPercent, surgePercent, type TimeGrid, timeGrid } from "./Utilization.js"
 
 /** A test's knob: downsized instances get more load than their new size can take. */
 export interface LoadSurge {
@@ -36,18 +38,16 @@ export interface EstateMetricsOptions {
 }
 
 /**
- * A sampler gives the value at t, or undefined when the resource has no data
- * then. A query asks it for times that only grow (period after period, slot
- * after slot), which lets it walk a resource's history once per query.
+ * A sampler gives the value at t (with `day`, the diurnal cycle's value at
+ * t), or undefined when the resource has no data then. A query asks it for
+ * times that only grow (period after period, slot after slot), which lets it
+ * walk a resource's history once per query.
  */
 interface Sampler {
-  readonly at: (t: number) => number | undefined
+  readonly at: (t: number, day: number) => number | undefined
   /** Counters sum over the slots of a period; gauges do not. */
   readonly counter: boolean
 }
-
-const MAX_POINTS = 10_080
-const MAX_SAMPLES_PER_POINT = 24
 
 const dim = (query: MetricQuery, name: string): string | undefined => query.dimensions.find((d) => d.name === name)?.value
 
@@ -125,7 +125,7 @@ const dbVcpus = (instanceClass: string): number => {
 
 const clamp = (value: number): number => Math.min(100, Math.max(0, value))
 
-const gauge = (at: (t: number) => number | undefined): Sampler => ({ at, counter: false })
+const gauge = (at: (t: number, day: number) => number | undefined): Sampler => ({ at, counter: false })
 
 /** An ECS service's key: its cluster and name, unambiguously (whatever characters they hold). */
 const serviceKey = (clusterName: string, serviceName: string): string => JSON.stringify([clusterName, serviceName])
@@ -161,13 +161,13 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
         const downsized = epoch.instanceType !== instance.baselineInstanceType && (current?.vcpus ?? 1) <= (base?.vcpus ?? 1)
         return { running: epoch.running, current, surges: surging && downsized }
       })
-      return gauge((t) => {
+      return gauge((t, day) => {
         const size = sizeAt(t)
         if (size === undefined || !size.running) return undefined
         const current = size.current
-        if (memory) return clamp((memoryDemandPercent(instance.profile, key, t) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
+        if (memory) return clamp((memoryDemandPercent(instance.profile, key, t, day) * (base?.memoryGiB ?? 1)) / (current?.memoryGiB ?? 1))
         if (size.surges) return clamp(surgePercent(surge?.cpuPercent ?? 92, key, t))
-        return clamp((demandPercent(instance.profile, key, t) * (base?.vcpus ?? 1)) / (current?.vcpus ?? 1))
+        return clamp((demandPercent(instance.profile, key, t, day) * (base?.vcpus ?? 1)) / (current?.vcpus ?? 1))
       })
     }
     case "AWS/RDS": {
@@ -177,14 +177,14 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
       if (query.metricName === "CPUUtilization") {
         const baseVcpus = dbVcpus(db.baselineInstanceClass)
         const vcpusAt = perEpoch(db.history, (epoch) => dbVcpus(epoch.instanceClass))
-        return gauge((t) => {
+        return gauge((t, day) => {
           const vcpus = vcpusAt(t)
           if (vcpus === undefined || db.status === "stopped") return undefined
-          return clamp((demandPercent(db.profile, key, t) * baseVcpus) / vcpus)
+          return clamp((demandPercent(db.profile, key, t, day) * baseVcpus) / vcpus)
         })
       }
       if (query.metricName === "DatabaseConnections") {
-        return gauge((t) => (t < db.createTime || db.status === "stopped" ? undefined : Math.round(demandPercent(db.profile, key, t) / 2)))
+        return gauge((t, day) => (t < db.createTime || db.status === "stopped" ? undefined : Math.round(demandPercent(db.profile, key, t, day) / 2)))
       }
       return undefined
     }
@@ -192,15 +192,15 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
       const fn = owned(resources.fn(dim(query, "FunctionName")))
       if (fn === undefined) return undefined
       const key = hashString(fn.name + fn.accountId)
-      if (query.metricName === "Invocations") return { counter: true, at: (t) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) }
+      if (query.metricName === "Invocations") return { counter: true, at: (t, day) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t, day) }
       if (query.metricName === "Duration") {
         const memoryAt = perEpoch(fn.memoryHistory, (epoch) => epoch.memorySize)
         // CPU scales with memory in Lambda, except for functions that never needed it.
-        return gauge((t) => {
-          if (invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t) === 0) return undefined
+        return gauge((t, day) => {
+          if (invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t, day) === 0) return undefined
           const memory = memoryAt(t) ?? fn.memorySize
           const scale = fn.profile === "overProvisioned" ? 1 : fn.baselineMemorySize / memory
-          return fn.baselineDurationMs * scale * (0.8 + demandPercent("steady", key, t) / 200)
+          return fn.baselineDurationMs * scale * (0.8 + demandPercent("steady", key, t, day) / 200)
         })
       }
       return undefined
@@ -220,15 +220,15 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
         epoch.desiredCount === 0 ? undefined : (defs.find((d) => `${d.family}:${d.revision}` === epoch.taskDefinition) ?? base)
       )
       if (query.metricName === "CPUUtilization") {
-        return gauge((t) => {
+        return gauge((t, day) => {
           const size = sizeAt(t)
-          return size === undefined ? undefined : clamp((demandPercent(service.profile, key, t) * base.cpu) / size.cpu)
+          return size === undefined ? undefined : clamp((demandPercent(service.profile, key, t, day) * base.cpu) / size.cpu)
         })
       }
       if (query.metricName === "MemoryUtilization") {
-        return gauge((t) => {
+        return gauge((t, day) => {
           const size = sizeAt(t)
-          return size === undefined ? undefined : clamp((memoryDemandPercent(service.profile, key, t) * base.memory) / size.memory)
+          return size === undefined ? undefined : clamp((memoryDemandPercent(service.profile, key, t, day) * base.memory) / size.memory)
         })
       }
       return undefined
@@ -238,37 +238,58 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
   }
 }
 
-const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[index] ?? 0
+/** A series' samples over a grid: period k's defined values are `values[bounds[k]]` up to `values[bounds[k + 1]]`. */
+interface SampleGrid {
+  readonly values: ReadonlyArray<number>
+  readonly bounds: ReadonlyArray<number>
 }
 
-const sum = (samples: ReadonlyArray<number>): number => {
-  let total = 0
-  for (const sample of samples) total += sample
-  return total
-}
-
-/** The statistic over one period's samples (never empty), or undefined for a statistic not served. */
-const aggregatorFor = (stat: string, counter: boolean, slots: number): ((samples: ReadonlyArray<number>) => number) | undefined => {
-  switch (stat) {
-    case "Average":
-      return (samples) => sum(samples) / samples.length
-    case "Sum":
-      return counter ? (samples) => Math.round((sum(samples) / samples.length) * slots) : sum
-    case "SampleCount":
-      return counter ? () => slots : (samples) => samples.length
-    case "Maximum":
-      return (samples) => Math.max(...samples)
-    case "Minimum":
-      return (samples) => Math.min(...samples)
-    default: {
-      const p = /^p(\d+(?:\.\d+)?)$/.exec(stat)
-      if (p === null) return undefined
-      const rank = Number(p[1])
-      return (samples) => percentile([...samples].sort((a, b) => a - b), rank)
+const sampleGrid = (sampler: Sampler, grid: TimeGrid): SampleGrid => {
+  const values: Array<number> = []
+  const bounds: Array<number> = [0]
+  for (let k = 0; k + 1 < grid.bounds.length; k++) {
+    for (let i = grid.bounds[k] ?? 0; i < (grid.bounds[k + 1] ?? 0); i++) {
+      const value = sampler.at(grid.times[i] ?? 0, grid.days[i] ?? 0)
+      if (value !== undefined) values.push(value)
     }
+    bounds.push(values.length)
   }
+  return { values, bounds }
+}
+
+/** What the queries of one request share while `sharing` runs them: the estate cannot change in between. */
+interface Shared {
+  readonly grids: Map<string, TimeGrid>
+  readonly samples: Map<string, SampleGrid>
+}
+
+/**
+ * The last few made: a request asks the statistics of one series one after
+ * the other, and keeping every series of a 500-query request alive until it
+ * ends would promote them all to the old generation (more GC than sampling).
+ */
+const SHARED_ENTRIES = 8
+
+const shared = <A>(cache: Map<string, A> | undefined, key: string, make: () => A): A => {
+  if (cache === undefined) return make()
+  const found = cache.get(key)
+  if (found !== undefined) return found
+  const made = make()
+  cache.set(key, made)
+  const oldest = cache.size > SHARED_ENTRIES ? cache.keys().next().value : undefined
+  if (oldest !== undefined) cache.delete(oldest)
+  return made
+}
+
+/** The estate's metric source; `sharing` runs a request's queries so that they share sample times and samples. */
+export interface EstateMetricSource extends MetricSource {
+  /**
+   * Runs `queries` (synchronously) so that queries of one window share its
+   * sample times, and queries of one series that differ only in the
+   * statistic (CPU Average and Maximum of an instance) share its samples.
+   * Nothing is kept once it returns: the estate may change before the next.
+   */
+  readonly sharing: <A>(queries: () => A) => A
 }
 
 const UNITS: Record<string, string> = {
@@ -280,31 +301,38 @@ const UNITS: Record<string, string> = {
   Duration: "Milliseconds"
 }
 
-export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = {}): MetricSource => {
+export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = {}): EstateMetricSource => {
   const resources = resourcesOf(data)
+  let scope: Shared | undefined
   return {
     unit: (_namespace, metricName) => UNITS[metricName],
+    sharing: (queries) => {
+      if (scope !== undefined) return queries()
+      scope = { grids: new Map(), samples: new Map() }
+      try {
+        return queries()
+      } finally {
+        scope = undefined
+      }
+    },
     points: (query) => {
       const sampler = samplerFor(data, resources, query, options)
       if (sampler === undefined) return []
-      const periodMs = Math.max(60, query.period) * 1000
       const start = query.start.getTime()
       const end = query.end.getTime()
-      const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
-      const stride = Math.max(1, Math.ceil(slots / MAX_SAMPLES_PER_POINT))
-      const aggregate = aggregatorFor(query.stat, sampler.counter, slots)
+      const window = `${start}/${end}/${query.period}`
+      const grid = shared(scope?.grids, window, () => timeGrid(start, end, query.period))
+      const aggregate = aggregatorFor(query.stat, sampler.counter, grid.slots)
       if (aggregate === undefined) return []
+      // The series: what the sampler depends on besides the times (the dimensions in their order: a name may repeat).
+      const series = JSON.stringify([query.accountId, query.region, query.namespace, query.metricName, query.dimensions.map((d) => [d.name, d.value]), window])
+      const samples = shared(scope?.samples, series, () => sampleGrid(sampler, grid))
       const points: Array<MetricPoint> = []
-      // One buffer for every period's samples: a 14-day hourly query has 336 periods.
-      const samples: Array<number> = []
-      for (let t0 = start, n = 0; t0 < end && n < MAX_POINTS; t0 += periodMs, n++) {
-        samples.length = 0
-        for (let s = 0; s < slots; s += stride) {
-          const value = sampler.at(t0 + s * SAMPLE_MS)
-          if (value !== undefined) samples.push(value)
-        }
-        if (samples.length > 0) points.push({ timestamp: new Date(t0), value: Math.round(aggregate(samples) * 1e4) / 1e4 })
-      }
+      grid.periodStarts.forEach((t0, k) => {
+        const from = samples.bounds[k] ?? 0
+        const to = samples.bounds[k + 1] ?? 0
+        if (to > from) points.push({ timestamp: new Date(t0), value: Math.round(aggregate(samples.values, from, to) * 1e4) / 1e4 })
+      })
       return points
     }
   }

@@ -4,6 +4,9 @@
  * same series. Values are "demand" in units of the size the workload was
  * generated for; the metric source divides by the current size, so a
  * downsized instance shows proportionally higher CPU from the change onwards.
+ *
+ * Also how a query reads them: the five-minute sample times of its window
+ * (`timeGrid`) and the statistic over a period's samples (`aggregatorFor`).
  */
 import type { UtilizationProfile } from "./Model.js"
 import { unitNoise } from "./Prng.js"
@@ -11,24 +14,31 @@ import { unitNoise } from "./Prng.js"
 export const SAMPLE_MS = 300_000
 
 const HOUR_MS = 3_600_000
+const MAX_PERIODS = 10_080
+const MAX_SAMPLES_PER_POINT = 24
 
-/** 0..1, peaking mid-afternoon UTC, lowest at night. */
-const diurnal = (t: number): number => 0.5 + 0.5 * Math.sin((2 * Math.PI * ((t / HOUR_MS) % 24 - 9)) / 24)
+/**
+ * 0..1, peaking mid-afternoon UTC, lowest at night. The functions below take
+ * it as an optional last argument: a caller sampling many resources at the
+ * same times (the metric source) computes it once per time, not once per
+ * resource and time.
+ */
+export const diurnal = (t: number): number => 0.5 + 0.5 * Math.sin((2 * Math.PI * ((t / HOUR_MS) % 24 - 9)) / 24)
 
 /** CPU percent of the baseline size at time `t` (epoch ms), for a resource keyed by `key`. */
-export const demandPercent = (profile: UtilizationProfile, key: number, t: number): number => {
+export const demandPercent = (profile: UtilizationProfile, key: number, t: number, day = diurnal(t)): number => {
   const slot = Math.floor(t / SAMPLE_MS)
   const noise = unitNoise(key, slot)
   switch (profile) {
     case "idle":
       return 0.2 + 1.8 * noise
     case "steady":
-      return 28 + 20 * diurnal(t) + 6 * noise
+      return 28 + 20 * day + 6 * noise
     case "spiky":
       // About one five-minute slot in twenty spikes.
       return unitNoise(key ^ 0x5bd1e995, slot) < 0.05 ? 70 + 25 * noise : 6 + 8 * noise
     case "overProvisioned":
-      return 4 + 6 * diurnal(t) + 2 * noise
+      return 4 + 6 * day + 2 * noise
   }
 }
 
@@ -40,22 +50,22 @@ export const demandPercent = (profile: UtilizationProfile, key: number, t: numbe
 export const surgePercent = (level: number, key: number, t: number): number => level - 3 + 6 * unitNoise(key ^ 0x68e31da4, Math.floor(t / SAMPLE_MS))
 
 /** Memory percent of the baseline size; memory moves slowly, so little noise. */
-export const memoryDemandPercent = (profile: UtilizationProfile, key: number, t: number): number => {
+export const memoryDemandPercent = (profile: UtilizationProfile, key: number, t: number, day = diurnal(t)): number => {
   const noise = unitNoise(key ^ 0x27d4eb2f, Math.floor(t / SAMPLE_MS))
   switch (profile) {
     case "idle":
       return 8 + 2 * noise
     case "steady":
-      return 55 + 5 * diurnal(t) + 3 * noise
+      return 55 + 5 * day + 3 * noise
     case "spiky":
-      return 35 + 10 * diurnal(t) + 8 * noise
+      return 35 + 10 * day + 8 * noise
     case "overProvisioned":
-      return 12 + 4 * diurnal(t) + 2 * noise
+      return 12 + 4 * day + 2 * noise
   }
 }
 
 /** Requests per five-minute slot for a Lambda function. */
-export const invocationsPerSlot = (profile: UtilizationProfile, perHour: number, key: number, t: number): number => {
+export const invocationsPerSlot = (profile: UtilizationProfile, perHour: number, key: number, t: number, day = diurnal(t)): number => {
   const noise = unitNoise(key ^ 0x165667b1, Math.floor(t / SAMPLE_MS))
   const base = perHour / 12
   switch (profile) {
@@ -64,6 +74,85 @@ export const invocationsPerSlot = (profile: UtilizationProfile, perHour: number,
     case "spiky":
       return Math.round(unitNoise(key ^ 0x5bd1e995, Math.floor(t / SAMPLE_MS)) < 0.05 ? base * 8 : base * 0.5 * (0.5 + noise))
     default:
-      return Math.round(base * (0.4 + 1.2 * diurnal(t)) * (0.8 + 0.4 * noise))
+      return Math.round(base * (0.4 + 1.2 * day) * (0.8 + 0.4 * noise))
   }
+}
+
+const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index] ?? 0
+}
+
+/** One period's samples: `values[from]` up to (not including) `values[to]`, never empty. */
+export type Aggregate = (values: ReadonlyArray<number>, from: number, to: number) => number
+
+/** Left to right, as `reduce((a, b) => a + b, 0)` adds. */
+const sum: Aggregate = (values, from, to) => {
+  let total = 0
+  for (let i = from; i < to; i++) total += values[i] ?? 0
+  return total
+}
+
+/** `Math.max(...samples)` folded pair by pair (the same answer, NaN and -0 included, without spreading). */
+const extreme = (pick: (a: number, b: number) => number, initial: number): Aggregate => (values, from, to) => {
+  let found = initial
+  for (let i = from; i < to; i++) found = pick(found, values[i] ?? 0)
+  return found
+}
+
+/** The statistic over one period's samples, or undefined for a statistic not served. Counters' samples stand for every slot of the period. */
+export const aggregatorFor = (stat: string, counter: boolean, slots: number): Aggregate | undefined => {
+  switch (stat) {
+    case "Average":
+      return (values, from, to) => sum(values, from, to) / (to - from)
+    case "Sum":
+      return counter ? (values, from, to) => Math.round((sum(values, from, to) / (to - from)) * slots) : sum
+    case "SampleCount":
+      return counter ? () => slots : (_values, from, to) => to - from
+    case "Maximum":
+      return extreme(Math.max, Number.NEGATIVE_INFINITY)
+    case "Minimum":
+      return extreme(Math.min, Number.POSITIVE_INFINITY)
+    default: {
+      const p = /^p(\d+(?:\.\d+)?)$/.exec(stat)
+      if (p === null) return undefined
+      const rank = Number(p[1])
+      return (values, from, to) => percentile(values.slice(from, to).sort((a, b) => a - b), rank)
+    }
+  }
+}
+
+/** A query window's sample times: period k's are `times[bounds[k]]` up to `times[bounds[k + 1]]`. */
+export interface TimeGrid {
+  /** Five-minute slots in a period (a counter's Sum counts them all, sampled or not). */
+  readonly slots: number
+  readonly periodStarts: ReadonlyArray<number>
+  readonly times: ReadonlyArray<number>
+  readonly days: ReadonlyArray<number>
+  readonly bounds: ReadonlyArray<number>
+}
+
+/**
+ * The five-minute samples of a query window, at most 24 per period (a
+ * one-day period costs 24 samples, not 288), at most 10,080 periods, with
+ * the diurnal cycle at each.
+ */
+export const timeGrid = (start: number, end: number, periodSeconds: number): TimeGrid => {
+  const periodMs = Math.max(60, periodSeconds) * 1000
+  const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
+  const stride = Math.max(1, Math.ceil(slots / MAX_SAMPLES_PER_POINT))
+  const periodStarts: Array<number> = []
+  const times: Array<number> = []
+  const days: Array<number> = []
+  const bounds: Array<number> = [0]
+  for (let t0 = start, n = 0; t0 < end && n < MAX_PERIODS; t0 += periodMs, n++) {
+    periodStarts.push(t0)
+    for (let s = 0; s < slots; s += stride) {
+      const t = t0 + s * SAMPLE_MS
+      times.push(t)
+      days.push(diurnal(t))
+    }
+    bounds.push(times.length)
+  }
+  return { slots, periodStarts, times, days, bounds }
 }

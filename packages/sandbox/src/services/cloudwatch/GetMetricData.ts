@@ -46,19 +46,27 @@ export const makeGetMetricData =
       if (new Set(ids).size !== ids.length) return yield* validation("The values for parameter id in MetricDataQueries are not unique.")
       if (queries.some((q) => str(q, "Expression") !== undefined)) return yield* validation("Metric math expressions are not supported by the sandbox.")
       const descending = (str(input, "ScanBy") ?? "TimestampDescending") === "TimestampDescending"
-      const series: ReadonlyArray<Series> = queries.filter((q) => q["ReturnData"] !== false).map((q) => {
+      const returned = queries.filter((q) => q["ReturnData"] !== false)
+      const asked = returned.map((q): MetricQuery => {
         const stat = record(q, "MetricStat") ?? {}
         const metric = record(stat, "Metric") ?? {}
-        const query: MetricQuery = {
+        return {
           accountId: str(q, "AccountId") ?? ctx.accountId, region: ctx.region, namespace: str(metric, "Namespace") ?? "", metricName: str(metric, "MetricName") ?? "",
           dimensions: dimensionsOf(metric), start, end, period: num(stat, "Period") ?? 60, stat: str(stat, "Stat") ?? "Average"
         }
-        return { id: str(q, "Id") ?? "", label: str(q, "Label") ?? query.metricName, points: ordered(store.points(query), descending) }
       })
+      const answers = store.pointsOfMany(asked)
+      const series: ReadonlyArray<Series> = returned.map((q, i) => ({
+        id: str(q, "Id") ?? "",
+        label: str(q, "Label") ?? asked[i]?.metricName ?? "",
+        points: ordered(answers[i] ?? [], descending)
+      }))
       // The page is a window over every value, query after query; `paginate` cuts it and makes the token.
       const scope = `gmd:${ids.join(",")}:${start.getTime()}:${end.getTime()}`
       const token = str(input, "NextToken")
-      const page = yield* paginate(series.flatMap((s) => s.points), { scope, token, pageSize: num(input, "MaxDatapoints") ?? DEFAULT_MAX_DATAPOINTS, invalidToken: invalidNextToken })
+      const values: Array<MetricPoint> = []
+      for (const s of series) for (const p of s.points) values.push(p)
+      const page = yield* paginate(values, { scope, token, pageSize: num(input, "MaxDatapoints") ?? DEFAULT_MAX_DATAPOINTS, invalidToken: invalidNextToken })
       const from = token === undefined || token === "" ? 0 : (decodeToken(scope, token) ?? 0)
       const to = from + page.items.length
       let first = 0
@@ -69,7 +77,8 @@ export const makeGetMetricData =
         return {
           Id: s.id,
           Label: s.label,
-          Timestamps: mine.map((p) => p.timestamp),
+          // Epoch seconds, as the JSON protocol writes a Date (CloudWatch is served over JSON only): toJson need not convert them.
+          Timestamps: mine.map((p) => p.timestamp.getTime() / 1000),
           Values: mine.map((p) => p.value),
           StatusCode: page.nextToken !== undefined && mine.length > 0 ? "PartialData" : "Complete"
         }

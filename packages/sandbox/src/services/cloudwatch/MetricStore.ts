@@ -64,6 +64,25 @@ export const statistic = (points: ReadonlyArray<RawPoint>, stat: string): number
   }
 }
 
+/** A source's way to run several queries together, when it has one (see `EstateMetricSource.sharing`). */
+type Sharing = <A>(run: () => A) => A
+
+const sharingOf = (source: MetricSource): Sharing | undefined => {
+  const sharing: unknown = (source as { readonly sharing?: unknown }).sharing
+  return typeof sharing === "function" ? (sharing as Sharing) : undefined
+}
+
+/** Timestamps strictly ascending: a series that merging by time and sorting would leave as it is. */
+const strictlyAscending = (points: ReadonlyArray<MetricPoint>): boolean => {
+  let last = Number.NEGATIVE_INFINITY
+  for (const p of points) {
+    const t = p.timestamp.getTime()
+    if (!(t > last)) return false
+    last = t
+  }
+  return true
+}
+
 export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
   const series = new Map<string, { unit?: string; points: Array<RawPoint>; accountId: string; region: string; identity: MetricIdentity }>()
 
@@ -107,11 +126,28 @@ export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
 
   /** Every source's points for the query, the stored ones winning on equal timestamps. */
   const points = (q: MetricQuery): ReadonlyArray<MetricPoint> => {
+    const answers = sources.map((source) => source.points(q))
+    const put = series.size === 0 ? [] : stored(q)
+    const nonEmpty = answers.filter((a) => a.length > 0)
+    // The usual case, one source's series and nothing put: already in time order, it is the answer (a copy, as a merge gives).
+    const only = nonEmpty[0]
+    if (put.length === 0 && nonEmpty.length === 1 && only !== undefined && strictlyAscending(only)) return only.slice()
     const byTime = new Map<number, MetricPoint>()
-    for (const source of sources) for (const p of source.points(q)) byTime.set(p.timestamp.getTime(), p)
-    for (const p of stored(q)) byTime.set(p.timestamp.getTime(), p)
+    for (const answer of answers) for (const p of answer) byTime.set(p.timestamp.getTime(), p)
+    for (const p of put) byTime.set(p.timestamp.getTime(), p)
     return [...byTime.values()].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())
   }
+
+  /**
+   * `points` of each query, in one go: a source that can share work across
+   * the queries of a request (the estate's `sharing`: one sample grid per
+   * series, whatever the statistics asked) runs them together.
+   */
+  const pointsOfMany = (queries: ReadonlyArray<MetricQuery>): ReadonlyArray<ReadonlyArray<MetricPoint>> =>
+    sources.reduce<() => ReadonlyArray<ReadonlyArray<MetricPoint>>>((run, source) => {
+      const sharing = sharingOf(source)
+      return sharing === undefined ? run : () => sharing(run)
+    }, () => queries.map(points))()
 
   const unit = (q: MetricQuery): string | undefined => series.get(seriesKey(q))?.unit ?? sources.map((s) => s.unit?.(q.namespace, q.metricName)).find((u) => u !== undefined)
 
@@ -127,7 +163,7 @@ export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
     return [...byKey.values()]
   }
 
-  return { put, points, unit, list }
+  return { put, points, pointsOfMany, unit, list }
 }
 
 export type MetricStore = ReturnType<typeof makeMetricStore>
