@@ -2,37 +2,62 @@
  * Tenancy records on DynamoDB, in the platform's table (the aws: store's
  * task table: string keys PK and SK, single-table design):
  *
- *   PK = TENANCY             SK = HEAD                                   the committed state's version
- *   PK = TENANCY             SK = STATE#<version>#<kind>#<n, 6 digits>   one customer, pool, placement, departed placement or deletion
- *   PK = TENANCY#<customer>  SK = EVENT#<at>#<version>#<n, 4 digits>     one placement change of the customer
+ *   PK = TENANCY             SK = COMMIT#<seq, 12 digits>                          one committed save: its version, item count, when, who
+ *   PK = TENANCY             SK = STATE#<seq>#<version>#<kind>#<n, 6 digits>      one customer, pool, placement, departed placement or deletion
+ *   PK = TENANCY#<customer>  SK = EVENT#<at>#<seq>#<version>#<n, 4 digits>        one placement change of the customer (attributes seq, version)
  *
  * Everything is read by Query or GetItem, never Scan. No transactions
- * (dynalite, the sandbox's DynamoDB, has none), so a save that replaces the
- * state never overwrites the items `load` reads: it writes the new state
- * under a fresh version, then flips HEAD to it (conditional on the version
- * it read, so a second writer that saved in between is refused instead of
- * lost), then appends the events and deletes the older versions' items.
- * A save killed before the flip leaves invisible items (deleted by the next
- * save); one killed after the flip and before the events loses that save's
- * history entries, never the state.
+ * (dynalite, the sandbox's DynamoDB, has none), so a save is ordered so that
+ * one single-item write decides it: the new state's items and its events are
+ * written first, under keys naming the save's sequence number (the newest
+ * commit's plus one) and a fresh version, then COMMIT#<seq> is put with
+ * `attribute_not_exists`. That put is the commit: the newest COMMIT item
+ * names the state `load` reads, and an event is shown only when the COMMIT
+ * item of its sequence number names its version. A second writer that read
+ * the same commit loses the put and is refused (Unwritable) instead of lost.
+ *
+ * A save killed anywhere before its commit leaves the old state and no
+ * visible event (its items name a version no COMMIT names, now or later:
+ * the next save takes the same sequence number with another version); one
+ * killed after it leaves the new state with every event. After its commit a
+ * save deletes the state items of every older or losing version; the event
+ * items of a killed save stay, never shown. `load` checks the item count the
+ * COMMIT item names, so a read that raced that deletion is read again.
+ *
+ * Tables written before the commit log (a `SK = HEAD` item naming the
+ * version, `STATE#<version>#...`, events without seq) are read as they are;
+ * the first save replaces them.
  */
 import { BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type QueryCommandInput, type WriteRequest } from "@aws-sdk/client-dynamodb"
 import { AwsClients, type AwsError, type AwsTarget } from "@miyabi/aws-runtime"
 import { Customer, type CustomerId, Placement, PoolState } from "@miyabi/types"
 import { randomUUID } from "node:crypto"
 import { Chunk, Effect, Layer, Option, Schedule, Schema, Stream } from "effect"
-import { PlacementEvent, placementEvents, ScheduledDeletion, TenancyState, TenancyStore, TenancyStoreError, type TenancyStoreOptions, type TenancyStoreShape } from "../tenancy/TenancyStore.js"
+import { emptyTenancyState, PlacementEvent, placementEvents, ScheduledDeletion, TenancyState, TenancyStore, TenancyStoreError, type TenancyStoreOptions, type TenancyStoreShape } from "../tenancy/TenancyStore.js"
 import { DynamoDb } from "./DynamoApplyJournal.js"
 
 type Item = Record<string, AttributeValue>
 
 const STATE_PK = "TENANCY"
 const eventsPk = (customerId: string) => `TENANCY#${customerId}`
-const statePrefix = (version: string) => `STATE#${version}#`
+const seqKey = (seq: number) => String(seq).padStart(12, "0")
+const commitSk = (seq: number) => `COMMIT#${seqKey(seq)}`
 const KINDS = ["CUSTOMER", "POOL", "PLACEMENT", "DEPARTED", "DELETION"] as const
 type Kind = (typeof KINDS)[number]
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH = 25
+/** Reads of the newest commit that raced a save's deletion of the version they read, before `load` gives up. */
+const TORN_READS = 4
+
+/** A committed state: the version its items are under, and how many there are (none for the legacy HEAD layout). */
+interface Commit {
+  readonly seq: number
+  readonly version: string
+  readonly items: number | undefined
+  /** Read from the legacy `SK = HEAD` item. */
+  readonly legacy: boolean
+}
+const statePrefix = (commit: Commit) => (commit.legacy ? `STATE#${commit.version}#` : `STATE#${seqKey(commit.seq)}#${commit.version}#`)
 
 const Bodies = Schema.Struct({
   CUSTOMER: Schema.Array(Schema.parseJson(Customer)),
@@ -47,6 +72,12 @@ const EventBody = Schema.parseJson(PlacementEvent)
 class Unprocessed {
   readonly _tag = "Unprocessed"
   constructor(readonly requests: ReadonlyArray<WriteRequest>) {}
+}
+
+/** Raised when a version's items are fewer than its commit says: a save deleted them while they were read. */
+class Torn {
+  readonly _tag = "Torn"
+  constructor(readonly detail: string) {}
 }
 
 export const make = (tableName: string, options: TenancyStoreOptions & { readonly target?: AwsTarget } = {}): Effect.Effect<TenancyStoreShape, never, AwsClients.AwsClients> =>
@@ -92,21 +123,50 @@ export const make = (tableName: string, options: TenancyStoreOptions & { readonl
         },
         { discard: true }
       )
+    const deleteAll = (keys: ReadonlyArray<Item>) => writeAll(keys.map((key): WriteRequest => ({ DeleteRequest: { Key: { PK: key["PK"]!, SK: key["SK"]! } } })))
 
-    const head = aws.call(DynamoDb, target, new GetItemCommand({ TableName: tableName, Key: { PK: { S: STATE_PK }, SK: { S: "HEAD" } }, ConsistentRead: true })).pipe(
-      Effect.map((out) => Option.fromNullable(out.Item?.["version"]?.S)),
-      Effect.mapError(unreadable)
-    )
+    const getItem = (pk: string, sk: string) =>
+      aws.call(DynamoDb, target, new GetItemCommand({ TableName: tableName, Key: { PK: { S: pk }, SK: { S: sk } }, ConsistentRead: true })).pipe(
+        Effect.map((out) => Option.fromNullable(out.Item)),
+        Effect.mapError(unreadable)
+      )
 
-    const loadVersion = (version: Option.Option<string>) =>
+    /** The newest commit; else the legacy HEAD item; else none (an empty store). */
+    const newestCommit: Effect.Effect<Option.Option<Commit>, TenancyStoreError> = aws
+      .call(DynamoDb, target, new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: "PK = :pk AND begins_with(SK, :commit)",
+        ExpressionAttributeValues: { ":pk": { S: STATE_PK }, ":commit": { S: "COMMIT#" } },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true
+      }))
+      .pipe(
+        Effect.mapError(unreadable),
+        Effect.flatMap((out) => {
+          const item = out.Items?.[0]
+          if (item === undefined) {
+            return Effect.map(getItem(STATE_PK, "HEAD"), Option.flatMap((head) => Option.map(Option.fromNullable(head["version"]?.S), (version): Commit => ({ seq: 0, version, items: undefined, legacy: true }))))
+          }
+          const seq = Number((item["SK"]?.S ?? "").slice("COMMIT#".length))
+          const version = item["version"]?.S
+          const items = Number(item["items"]?.N)
+          if (!Number.isSafeInteger(seq) || version === undefined || !Number.isSafeInteger(items)) return Effect.fail(corrupt({ message: `commit item ${item["SK"]?.S ?? "?"} has no version or item count` }))
+          return Effect.succeed(Option.some<Commit>({ seq, version, items, legacy: false }))
+        })
+      )
+
+    const loadCommit = (commit: Option.Option<Commit>) =>
       Effect.gen(function* () {
-        if (Option.isNone(version)) return new TenancyState({ customers: [], pools: [], placements: [], departed: [], deletions: [] })
+        if (Option.isNone(commit)) return emptyTenancyState()
         const items = yield* query({
           TableName: tableName,
           KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-          ExpressionAttributeValues: { ":pk": { S: STATE_PK }, ":prefix": { S: statePrefix(version.value) } },
+          ExpressionAttributeValues: { ":pk": { S: STATE_PK }, ":prefix": { S: statePrefix(commit.value) } },
           ConsistentRead: true
         })
+        const expected = commit.value.items
+        if (expected !== undefined && items.length !== expected) return yield* Effect.fail(new Torn(`version ${commit.value.version} has ${items.length} of its ${expected} items`))
         // Items come back in SK order, so each kind keeps its order.
         const bodies: Record<Kind, Array<string>> = { CUSTOMER: [], POOL: [], PLACEMENT: [], DEPARTED: [], DELETION: [] }
         for (const item of items) {
@@ -119,58 +179,78 @@ export const make = (tableName: string, options: TenancyStoreOptions & { readonl
         return new TenancyState({ customers: decoded.CUSTOMER, pools: decoded.POOL, placements: decoded.PLACEMENT, departed: decoded.DEPARTED, deletions: decoded.DELETION })
       })
 
-    const load: TenancyStoreShape["load"] = () => Effect.flatMap(head, loadVersion).pipe(span("load"))
+    /** The newest commit and its state; read again when a save deleted that version's items midway. */
+    const current = Effect.flatMap(newestCommit, (commit) => Effect.map(loadCommit(commit), (state) => ({ commit, state }))).pipe(
+      Effect.retry({ schedule: Schedule.recurs(TORN_READS), while: (error) => error instanceof Torn }),
+      Effect.mapError((error) => (error instanceof Torn ? corrupt({ message: error.detail }) : error))
+    )
+
+    const load: TenancyStoreShape["load"] = () => Effect.map(current, ({ state }) => state).pipe(span("load"))
 
     const save: TenancyStoreShape["save"] = (state) =>
       Effect.gen(function* () {
-        const previousVersion = yield* head
-        const previous = yield* loadVersion(previousVersion)
+        const { commit: previous, state: before } = yield* current
+        const seq = Option.match(previous, { onNone: () => 1, onSome: (commit) => commit.seq + 1 })
+        const version = randomUUID()
         const at = now()
-        const version = `${at.toISOString()}-${randomUUID()}`
+        const prefix = statePrefix({ seq, version, items: undefined, legacy: false })
         const encoded = yield* Effect.mapError(
           Schema.encode(Bodies)({ CUSTOMER: state.customers, POOL: state.pools, PLACEMENT: state.placements, DEPARTED: state.departed, DELETION: state.deletions }),
           corrupt
         )
         const stateItems = KINDS.flatMap((kind) =>
-          encoded[kind].map((body, n): WriteRequest => ({
-            PutRequest: { Item: { PK: { S: STATE_PK }, SK: { S: `${statePrefix(version)}${kind}#${String(n).padStart(6, "0")}` }, kind: { S: kind }, body: { S: body } } }
-          }))
+          encoded[kind].map((body, n): Item => ({ PK: { S: STATE_PK }, SK: { S: `${prefix}${kind}#${String(n).padStart(6, "0")}` }, kind: { S: kind }, body: { S: body } }))
         )
-        yield* writeAll(stateItems)
-        // The flip: from here on `load` reads the new version.
-        yield* aws
-          .call(
-            DynamoDb,
-            target,
-            new PutItemCommand({
-              TableName: tableName,
-              Item: { PK: { S: STATE_PK }, SK: { S: "HEAD" }, version: { S: version } },
-              ...(Option.isSome(previousVersion)
-                ? { ConditionExpression: "version = :seen", ExpressionAttributeValues: { ":seen": { S: previousVersion.value } } }
-                : { ConditionExpression: "attribute_not_exists(PK)" })
-            })
-          )
-          .pipe(
-            Effect.mapError((error) =>
-              unwritable(error.code === "ConditionalCheckFailedException" ? "another writer saved the tenancy state in between; load and save again" : error.message)
-            )
-          )
-        const events = placementEvents(previous.placements, state.placements, at, actor)
+        const events = placementEvents(before.placements, state.placements, at, actor)
         const eventItems = yield* Effect.forEach(events, (event, n) =>
-          Effect.map(Effect.mapError(Schema.encode(EventBody)(event), corrupt), (body): WriteRequest => ({
-            PutRequest: { Item: { PK: { S: eventsPk(event.customerId) }, SK: { S: `EVENT#${event.at.toISOString()}#${version}#${String(n).padStart(4, "0")}` }, body: { S: body } } }
+          Effect.map(Effect.mapError(Schema.encode(EventBody)(event), corrupt), (body): Item => ({
+            PK: { S: eventsPk(event.customerId) },
+            SK: { S: `EVENT#${event.at.toISOString()}#${seqKey(seq)}#${version}#${String(n).padStart(4, "0")}` },
+            seq: { N: String(seq) },
+            version: { S: version },
+            body: { S: body }
           }))
         )
-        yield* writeAll(eventItems)
-        // Older versions (and leftovers of saves killed before their flip) are unreachable now.
+        // Before the commit nothing below is visible: no COMMIT item names this version.
+        yield* writeAll([...stateItems, ...eventItems].map((Item): WriteRequest => ({ PutRequest: { Item } })))
+        // The commit: one conditional put decides between writers that read the same commit.
+        yield* aws
+          .call(DynamoDb, target, new PutItemCommand({
+            TableName: tableName,
+            Item: { PK: { S: STATE_PK }, SK: { S: commitSk(seq) }, version: { S: version }, items: { N: String(stateItems.length) }, events: { N: String(eventItems.length) }, at: { S: at.toISOString() }, actor: { S: actor } },
+            ConditionExpression: "attribute_not_exists(PK)"
+          }))
+          .pipe(
+            Effect.catchIf(
+              (error) => error.code === "ConditionalCheckFailedException",
+              // The runtime retries a put whose answer was lost, and the retry finds the item: whose is it?
+              () =>
+                Effect.flatMap(getItem(STATE_PK, commitSk(seq)), (found) =>
+                  Option.exists(found, (item) => item["version"]?.S === version)
+                    ? Effect.void
+                    // Lost to another writer: this version never shows; its items go (best effort, they are invisible either way).
+                    : deleteAll([...stateItems, ...eventItems]).pipe(
+                      Effect.ignore,
+                      Effect.zipRight(Effect.fail(unwritable("another writer saved the tenancy state in between; load and save again")))
+                    ))
+            ),
+            Effect.mapError((error) => (error._tag === "AwsError" ? unwritable(error.message) : error))
+          )
+        // Older versions, losers of this sequence number and the legacy layout are unreachable now; a later writer's
+        // (sequence number above this one, not committed yet) are not.
         const stale = (yield* query({
           TableName: tableName,
           KeyConditionExpression: "PK = :pk AND begins_with(SK, :state)",
           ExpressionAttributeValues: { ":pk": { S: STATE_PK }, ":state": { S: "STATE#" } },
           ProjectionExpression: "PK, SK",
           ConsistentRead: true
-        })).filter((item) => !(item["SK"]?.S ?? "").startsWith(statePrefix(version)))
-        yield* writeAll(stale.map((key): WriteRequest => ({ DeleteRequest: { Key: { PK: key["PK"]!, SK: key["SK"]! } } })))
+        })).filter((item) => {
+          const [, itemSeq = "", itemVersion] = (item["SK"]?.S ?? "").split("#")
+          if (!/^\d{12}$/.test(itemSeq)) return true
+          return Number(itemSeq) <= seq && itemVersion !== version
+        })
+        const legacyHead = Option.exists(previous, (commit) => commit.legacy) ? [{ PK: { S: STATE_PK }, SK: { S: "HEAD" } }] : []
+        yield* deleteAll([...stale, ...legacyHead])
       }).pipe(span("save"))
 
     const history: TenancyStoreShape["history"] = (customerId: CustomerId) =>
@@ -181,7 +261,18 @@ export const make = (tableName: string, options: TenancyStoreOptions & { readonl
           ExpressionAttributeValues: { ":pk": { S: eventsPk(customerId) }, ":events": { S: "EVENT#" } },
           ConsistentRead: true
         })
-        return yield* Effect.mapError(Schema.decodeUnknown(Schema.Array(EventBody))(items.map((item) => item["body"]?.S)), corrupt)
+        // The version each sequence number committed (none: not committed, or not yet).
+        const seqs = [...new Set(items.flatMap((item) => (item["seq"]?.N === undefined ? [] : [Number(item["seq"].N)])))]
+        const committed = new Map(
+          yield* Effect.forEach(seqs, (seq) => Effect.map(getItem(STATE_PK, commitSk(seq)), (commit) => [seq, Option.getOrUndefined(commit)?.["version"]?.S] as const), { concurrency: 8 })
+        )
+        // Events written before the commit log (no seq) were written after their commit.
+        const shown = items.filter((item) => {
+          if (item["seq"]?.N === undefined) return true
+          const version = committed.get(Number(item["seq"].N))
+          return version !== undefined && version === item["version"]?.S
+        })
+        return yield* Effect.mapError(Schema.decodeUnknown(Schema.Array(EventBody))(shown.map((item) => item["body"]?.S)), corrupt)
       }).pipe(span("history"))
 
     return { location, load, save, history }
