@@ -10,7 +10,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AwsClients, type AwsClientsShape, AwsRuntime } from "@miyabi/aws-runtime"
 import { Sandbox, useSandboxEnv } from "@miyabi/sandbox"
 import { Customer, CustomerId, Placement } from "@miyabi/types"
-import { Duration, Effect, Exit, Layer, Schema } from "effect"
+import { Duration, Effect, Exit, Layer, Schema, type Scope } from "effect"
 import { emptyTenancyState, memory, PlacementEvent, TenancyState, TenancyStore, type TenancyStoreOptions, type TenancyStoreShape } from "../tenancy/TenancyStore.js"
 import { placedTwo, placement, POOL, SILO, tenancyStoreContract } from "../tenancy/TenancyStoreContract.js"
 import { DynamoDb } from "./DynamoApplyJournal.js"
@@ -116,10 +116,8 @@ describe("TenancyStore on DynamoDB (sandbox)", () => {
       expect(killed).toBe(2 * clean.calls.length)
     }).pipe(Effect.provide(onSandbox({}))), 60_000)
 
-  it.scoped("of two writers that read the same state, the second to commit is refused: its events never show and its items are deleted", () =>
+  onTable("of two writers that read the same state, the second to commit is refused: its events never show and its items are deleted", (aws, table) =>
     Effect.gen(function* () {
-      const aws = yield* AwsClients.AwsClients
-      const table = yield* freshTable
       const other = yield* DynamoTenancyStore.make(table, { actor: "other" })
       yield* other.save(placedTwo)
       // Writer one is about to commit when the other writer saves.
@@ -132,12 +130,10 @@ describe("TenancyStore on DynamoDB (sandbox)", () => {
       expect((yield* other.history(CustomerId.make("b"))).map((event) => [event.kind, event.actor])).toEqual([["placed", "other"], ["offboarded", "other"]])
       expect((yield* eventItems(table, "a")).length).toBe(2)
       expect(new Set((yield* stateItems(table)).filter((key) => key.startsWith("STATE#")).map((key) => key.split("#")[1])).size).toBe(1)
-    }).pipe(Effect.provide(onSandbox({}))), 30_000)
+    }))
 
-  it.scoped("a commit whose answer was lost and that the runtime sent again (finding its own item) is a saved state, not a refusal", () =>
+  onTable("a commit whose answer was lost and that the runtime sent again (finding its own item) is a saved state, not a refusal", (aws, table) =>
     Effect.gen(function* () {
-      const aws = yield* AwsClients.AwsClients
-      const table = yield* freshTable
       // Every conditional put lands, and then lands again as a retry would: the second answer is ConditionalCheckFailed.
       const twice: AwsClientsShape["call"] = (descriptor, target, command, options) =>
         command.constructor.name === "PutItemCommand"
@@ -148,12 +144,10 @@ describe("TenancyStore on DynamoDB (sandbox)", () => {
       yield* store.save(moved)
       expect(yield* store.load()).toEqual(moved)
       expect((yield* store.history(CustomerId.make("b"))).map((event) => event.kind)).toEqual(["placed", "offboarded"])
-    }).pipe(Effect.provide(onSandbox({}))), 30_000)
+    }))
 
-  it.scoped("a load that read a commit whose items a save then deleted reads again (never a partial or empty state)", () =>
+  onTable("a load that read a commit whose items a save then deleted reads again (never a partial or empty state)", (aws, table) =>
     Effect.gen(function* () {
-      const aws = yield* AwsClients.AwsClients
-      const table = yield* freshTable
       const other = yield* DynamoTenancyStore.make(table)
       yield* other.save(moved)
       // Between reading the newest commit (call 0) and its items (call 1), another writer commits and deletes them.
@@ -161,12 +155,10 @@ describe("TenancyStore on DynamoDB (sandbox)", () => {
       const reader = yield* Effect.provideService(DynamoTenancyStore.make(table), AwsClients.AwsClients, racing.aws)
       expect(yield* reader.load()).toEqual(placedTwo)
       expect(racing.calls).toEqual(["QueryCommand", "QueryCommand", "QueryCommand", "QueryCommand"])
-    }).pipe(Effect.provide(onSandbox({}))), 30_000)
+    }))
 
-  it.scoped("reads a table written before the commit log (HEAD, STATE#<version>, events without seq), and its first save replaces that layout", () =>
+  onTable("reads a table written before the commit log (HEAD, STATE#<version>, events without seq), and its first save replaces that layout", (aws, table) =>
     Effect.gen(function* () {
-      const aws = yield* AwsClients.AwsClients
-      const table = yield* freshTable
       const put = (item: Record<string, AttributeValue>) => Effect.orDie(aws.call(DynamoDb, {}, new PutItemCommand({ TableName: table, Item: item })))
       const legacy = placedTwo.customers.map((c, n) => ({ kind: "CUSTOMER", n, body: Schema.encodeSync(Schema.parseJson(Customer))(c) }))
         .concat(placedTwo.placements.map((p, n) => ({ kind: "PLACEMENT", n, body: Schema.encodeSync(Schema.parseJson(Placement))(p) })))
@@ -183,17 +175,15 @@ describe("TenancyStore on DynamoDB (sandbox)", () => {
       const keys = yield* stateItems(table)
       expect(keys.filter((key) => key === "HEAD" || key.includes("-old#"))).toEqual([])
       expect(keys.filter((key) => key.startsWith("COMMIT#"))).toEqual(["COMMIT#000000000001"])
-    }).pipe(Effect.provide(onSandbox({}))), 30_000)
+    }))
 
-  it.scoped("an empty store's history ignores events no commit names", () =>
+  onTable("an empty store's history ignores events no commit names", (aws, table) =>
     Effect.gen(function* () {
-      const aws = yield* AwsClients.AwsClients
-      const table = yield* freshTable
       const store = yield* DynamoTenancyStore.make(table)
       yield* Effect.orDie(aws.call(DynamoDb, {}, new PutItemCommand({ TableName: table, Item: { PK: { S: "TENANCY#a" }, SK: { S: "EVENT#2026-11-01T00:00:00.000Z#000000000001#v#0000" }, seq: { N: "1" }, version: { S: "v" }, body: { S: "{}" } } })))
       expect(yield* store.history(CustomerId.make("a"))).toEqual([])
       expect(yield* store.load()).toEqual(emptyTenancyState())
-    }).pipe(Effect.provide(onSandbox({}))), 30_000)
+    }))
 })
 
 /** a moves to a silo, b leaves, c arrives; 40 more customers, so the state takes more than one batch write. */
@@ -203,6 +193,11 @@ const moved = new TenancyState({
   placements: [placement("a", "Silo", SILO), placement("c", "Pool", POOL)],
   departed: [placement("b", "Pool", POOL)]
 })
+
+/** A test of its own sandbox, on a fresh table there: the AWS clients and the table's name. */
+function onTable(name: string, body: (aws: AwsClientsShape, table: string) => Effect.Effect<void, unknown, AwsClients.AwsClients | TenancyStore | Scope.Scope>) {
+  it.scoped(name, () => Effect.flatMap(Effect.zip(AwsClients.AwsClients, freshTable), ([aws, table]) => body(aws, table)).pipe(Effect.provide(onSandbox({}))), 30_000)
+}
 
 /** A fresh table in the sandbox, as the queue provisions it. */
 const freshTable = Effect.suspend(() => {
