@@ -8,7 +8,8 @@
  *
  * Started by DiscoveryBench with one JSON argument (`SandboxProcessOptions`).
  * Speaks lines on stdio: it prints `{"ready":true,"env":{...}}` once serving;
- * each `stats` line on stdin is answered with `{"seq":<last request>,"cpuSeconds":<its CPU>}`;
+ * each `stats` line on stdin is answered with `{"seq":<last request>,"cpuSeconds":<its CPU>}`
+ * (and the requests since the previous one, counted by operation, go to stderr);
  * closing stdin stops the sandbox and ends the process.
  */
 import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
@@ -38,10 +39,21 @@ const main = async (): Promise<void> => {
   process.stdout.write(`${JSON.stringify({ ready: true, env: sandbox.env, resources, extra, accounts: held.organization.accounts.length, firstAccounts: [...new Set(held.instances.map((i) => i.accountId))], asOf: held.asOf })}\n`)
   const cpu0 = process.cpuUsage()
   const lines = createInterface({ input: process.stdin })
+  let counted = 0
   lines.on("line", (line) => {
     if (line.trim() !== "stats") return
     const cpu = process.cpuUsage(cpu0)
-    process.stdout.write(`${JSON.stringify({ seq: sandbox.log.requests().at(-1)?.seq ?? 0, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`)
+    const requests = sandbox.log.requests()
+    const seq = requests.at(-1)?.seq ?? 0
+    // The requests since the last stats line, by operation, on stderr (the bench's own output is stdout's JSON lines).
+    const byOperation = new Map<string, number>()
+    for (const r of requests) if (r.seq > counted) byOperation.set(`${r.service}.${r.operation}`, (byOperation.get(`${r.service}.${r.operation}`) ?? 0) + 1)
+    if (byOperation.size > 0) {
+      const listed = [...byOperation].sort(([, a], [, b]) => b - a).map(([operation, n]) => `${operation} ${n}`)
+      process.stderr.write(`sandbox: ${seq - counted} requests since the last stats: ${listed.join(", ")}\n`)
+    }
+    counted = seq
+    process.stdout.write(`${JSON.stringify({ seq, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`)
   })
   lines.on("close", () => {
     void Effect.runPromise(Scope.close(scope, Exit.void)).then(() => process.exit(0))

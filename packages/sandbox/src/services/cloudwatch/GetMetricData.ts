@@ -8,27 +8,53 @@
  * that has more to come is PartialData.
  *
  * Each result is cut from its own series (no per-page filter over every
- * value), so a full page costs what its values cost.
+ * value), so a full page costs what its values cost; each query's points
+ * are made compact as soon as they are computed, so a 500-query request does
+ * not hold 168,000 MetricPoints and Dates until it answers.
  */
 import { Effect } from "effect"
 import type { MetricPoint, MetricQuery } from "../../EstateContract.js"
 import type { Operation } from "../../ServiceHandler.js"
 import { num, record, records, str } from "../Input.js"
-import { decodeToken, paginate } from "../Pagination.js"
+import { decodeToken, encodeToken } from "../Pagination.js"
 import { dimensionsOf, invalidNextToken, missing, timeOf, validation } from "./CloudWatchInput.js"
 import type { MetricStore } from "./MetricStore.js"
 
 const DEFAULT_MAX_DATAPOINTS = 100_800
 
+/** A query's answer, compact (its MetricPoints and Dates die young): in ScanBy order. */
 interface Series {
   readonly id: string
   readonly label: string
-  /** In the order served (ScanBy). */
-  readonly points: ReadonlyArray<MetricPoint>
+  /** Epoch seconds, as the JSON protocol writes a Date (CloudWatch is served over JSON only). */
+  readonly times: ReadonlyArray<number>
+  readonly values: ReadonlyArray<number>
 }
 
-/** A query's points in ScanBy order; the store's are oldest first. */
-const ordered = (points: ReadonlyArray<MetricPoint>, descending: boolean): ReadonlyArray<MetricPoint> => (descending ? [...points].reverse() : points)
+/** The store's points (oldest first) as times and values in ScanBy order. */
+const compact = (points: ReadonlyArray<MetricPoint>, descending: boolean): Pick<Series, "times" | "values"> => {
+  const times: Array<number> = []
+  const values: Array<number> = []
+  for (let i = 0; i < points.length; i++) {
+    const p = points[descending ? points.length - 1 - i : i]
+    if (p === undefined) continue
+    times.push(p.timestamp.getTime() / 1000)
+    values.push(p.value)
+  }
+  return { times, values }
+}
+
+/**
+ * The window `paginate` cuts from a list of `total` values (the same
+ * offsets, tokens and refusals), without making the list: values [from, to)
+ * of the sequence, and the token of the next page when there is one.
+ */
+const pageWindow = (total: number, scope: string, token: string | undefined, pageSize: number) => {
+  const from = token === undefined || token === "" ? 0 : decodeToken(scope, token)
+  if (from === undefined) return undefined
+  const end = from + Math.max(1, pageSize)
+  return { from, to: Math.min(total, Math.trunc(end)), nextToken: end < total ? encodeToken(scope, end) : undefined }
+}
 
 export const makeGetMetricData =
   (store: MetricStore): Operation =>
@@ -55,32 +81,30 @@ export const makeGetMetricData =
           dimensions: dimensionsOf(metric), start, end, period: num(stat, "Period") ?? 60, stat: str(stat, "Stat") ?? "Average"
         }
       })
-      const answers = store.pointsOfMany(asked)
+      const answers = store.pointsOfMany(asked, (points) => compact(points, descending))
       const series: ReadonlyArray<Series> = returned.map((q, i) => ({
         id: str(q, "Id") ?? "",
         label: str(q, "Label") ?? asked[i]?.metricName ?? "",
-        points: ordered(answers[i] ?? [], descending)
+        times: answers[i]?.times ?? [],
+        values: answers[i]?.values ?? []
       }))
-      // The page is a window over every value, query after query; `paginate` cuts it and makes the token.
+      // The page is a window over every value, query after query.
+      const total = series.reduce((n, s) => n + s.values.length, 0)
       const scope = `gmd:${ids.join(",")}:${start.getTime()}:${end.getTime()}`
-      const token = str(input, "NextToken")
-      const values: Array<MetricPoint> = []
-      for (const s of series) for (const p of s.points) values.push(p)
-      const page = yield* paginate(values, { scope, token, pageSize: num(input, "MaxDatapoints") ?? DEFAULT_MAX_DATAPOINTS, invalidToken: invalidNextToken })
-      const from = token === undefined || token === "" ? 0 : (decodeToken(scope, token) ?? 0)
-      const to = from + page.items.length
+      const page = pageWindow(total, scope, str(input, "NextToken"), num(input, "MaxDatapoints") ?? DEFAULT_MAX_DATAPOINTS)
+      if (page === undefined) return yield* invalidNextToken()
       let first = 0
       const results = series.map((s) => {
-        // This series' values are [first, first + length) of the whole sequence; the page keeps [from, to).
-        const mine = s.points.slice(Math.max(0, from - first), Math.max(0, to - first))
-        first += s.points.length
+        // This series' values are [first, first + length) of the sequence; the page keeps [from, to).
+        const cut = [Math.max(0, page.from - first), Math.max(0, page.to - first)] as const
+        first += s.values.length
+        const values = s.values.slice(...cut)
         return {
           Id: s.id,
           Label: s.label,
-          // Epoch seconds, as the JSON protocol writes a Date (CloudWatch is served over JSON only): toJson need not convert them.
-          Timestamps: mine.map((p) => p.timestamp.getTime() / 1000),
-          Values: mine.map((p) => p.value),
-          StatusCode: page.nextToken !== undefined && mine.length > 0 ? "PartialData" : "Complete"
+          Timestamps: s.times.slice(...cut),
+          Values: values,
+          StatusCode: page.nextToken !== undefined && values.length > 0 ? "PartialData" : "Complete"
         }
       })
       return { MetricDataResults: results, ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken }), Messages: [] }

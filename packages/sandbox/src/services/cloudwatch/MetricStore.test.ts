@@ -44,7 +44,7 @@ describe("MetricStore.points", () => {
     const sources = [{ ...fixed([at(0, 1)]), sharing: sharing("a") }, fixed([at(1, 2)]), { ...fixed([at(0, 5)]), sharing: sharing("b") }]
     const store = makeMetricStore(sources)
     const queries = [query, { ...query, stat: "Maximum" }, { ...query, end: new Date(T0 + HOUR) }]
-    const many = store.pointsOfMany(queries)
+    const many = store.pointsOfMany(queries, (points) => points)
     expect(calls).toEqual(["b:start", "a:start", "a:end", "b:end"])
     expect(many).toEqual(queries.map((q) => store.points(q)))
     expect(pairs(many[0] ?? [])).toEqual([[0, 5], [1, 2]])

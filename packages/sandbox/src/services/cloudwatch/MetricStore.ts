@@ -139,15 +139,15 @@ export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
   }
 
   /**
-   * `points` of each query, in one go: a source that can share work across
+   * `each(points)` of each query, in one go: a source that can share work across
    * the queries of a request (the estate's `sharing`: one sample grid per
    * series, whatever the statistics asked) runs them together.
    */
-  const pointsOfMany = (queries: ReadonlyArray<MetricQuery>): ReadonlyArray<ReadonlyArray<MetricPoint>> =>
-    sources.reduce<() => ReadonlyArray<ReadonlyArray<MetricPoint>>>((run, source) => {
+  const pointsOfMany = <A>(queries: ReadonlyArray<MetricQuery>, each: (points: ReadonlyArray<MetricPoint>) => A): ReadonlyArray<A> =>
+    sources.reduce<() => ReadonlyArray<A>>((run, source) => {
       const sharing = sharingOf(source)
       return sharing === undefined ? run : () => sharing(run)
-    }, () => queries.map(points))()
+    }, () => queries.map((q) => each(points(q))))()
 
   const unit = (q: MetricQuery): string | undefined => series.get(seriesKey(q))?.unit ?? sources.map((s) => s.unit?.(q.namespace, q.metricName)).find((u) => u !== undefined)
 
