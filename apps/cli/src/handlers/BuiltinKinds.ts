@@ -1,31 +1,57 @@
 /**
- * The task handlers this build runs, and the payload check `tasks enqueue`
- * applies for their kinds so that a malformed payload is rejected before it
- * reaches the queue. Unknown kinds are accepted as-is: other services
+ * The task kinds `miyabi worker run` runs, and the payload check `tasks
+ * enqueue` applies for them so that a malformed payload is rejected before
+ * it reaches the queue. Unknown kinds are accepted as-is: other services
  * register their own handlers in their own workers.
  *
- * A capability that adds a built-in task kind appends its handler here.
+ * Each kind is its domain package's definition (payload, timeout, which
+ * failures are transient); this file only says where the CLI's services
+ * come from: the AWS the environment configures, and the worker's own
+ * `--store` for the cycles of `aws-cycle`. A capability that adds a
+ * built-in kind appends one line to `BUILTIN_KINDS`.
  */
-import { Echo, type Handler } from "@miyabi/queue"
-import { decodeInput, type InvalidInput } from "@miyabi/types"
-import type { Effect } from "effect"
-import { AccountVendPayload } from "@miyabi/account-factory"
-import { AccountVendHandler, accountVendKind } from "../commands/accounts/AccountVendHandler.js"
-import { CostReportHandler, costReportKind, CostReportPayload } from "../commands/cost/CostReportHandler.js"
-import { agentCycleHandler, agentCycleKind } from "../commands/cycle/AgentCycleTaskHandler.js"
-import type { StoreConfig } from "../StoreConfig.js"
+import { AccountVendTaskOptions, accountVendTask } from "@miyabi/account-factory"
 import { Cycle } from "@miyabi/aws-agent"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { CostReportTask } from "@miyabi/cost"
+import { DefinitionHandler, Echo, type Handler } from "@miyabi/queue"
+import { decodeInput, type InvalidInput, type TaskDefinition, type TaskKind } from "@miyabi/types"
+import { type Effect, Layer, Option } from "effect"
+import { agentLayer } from "../commands/cycle/AgentCycleHandler.js"
+import { cycleStoreLayer } from "../commands/cycle/CycleStoreLayer.js"
+import { organizationsLive, vendOptionsFromEnv } from "../commands/org/OrgContext.js"
+import type { StoreConfig } from "../StoreConfig.js"
+
+interface BuiltinKind {
+  readonly kind: TaskKind
+  readonly check: (payload: unknown, source: string) => Effect.Effect<unknown, InvalidInput>
+  /** The handler of a worker whose tasks are in `store`. */
+  readonly handler: (store: StoreConfig) => Handler
+}
+
+const builtin = <A, I, E extends { readonly message: string }, R>(
+  definition: TaskDefinition<A, I, E, R>,
+  layer: (store: StoreConfig) => Layer.Layer<NoInfer<R>, DefinitionHandler.LayerError<NoInfer<E>>>
+): BuiltinKind => ({
+  kind: definition.kind,
+  check: (payload, source) => decodeInput(definition.payload, source)(payload),
+  handler: (store) => DefinitionHandler.make(definition, layer(store))
+})
+
+const storeText = (store: StoreConfig): Option.Option<string> => Option.some(store._tag === "Sqlite" ? `sqlite:${store.path}` : `aws:${store.spec}`)
+
+const BUILTIN_KINDS: ReadonlyArray<BuiltinKind> = [
+  { kind: Echo.kind, check: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload), handler: () => Echo.EchoHandler },
+  // MIYABI_VEND_POLL_MS sets how often a vend polls (a sandbox creates accounts in milliseconds).
+  builtin(accountVendTask, () => Layer.merge(organizationsLive, Layer.effect(AccountVendTaskOptions, vendOptionsFromEnv()))),
+  builtin(CostReportTask.definition, () => CostReportTask.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
+  // Cycles and deployment records beside the tasks, so that any worker can resume what another one left.
+  builtin(Cycle.AgentCycleTask.definition, (store) => Layer.merge(agentLayer(storeText(store), Option.none()), cycleStoreLayer(storeText(store))))
+]
 
 /** The handlers of a worker whose tasks are in `store` (an `aws-cycle` keeps its phases there too). */
-export const builtinHandlers = (store: StoreConfig): ReadonlyArray<Handler> => [Echo.EchoHandler, AccountVendHandler, CostReportHandler, agentCycleHandler(store)]
-
-const payloadChecks: Readonly<Record<string, (payload: unknown, source: string) => Effect.Effect<unknown, InvalidInput>>> = {
-  [Echo.kind]: (payload, source) => decodeInput(Echo.EchoPayload, source)(payload),
-  [accountVendKind]: (payload, source) => decodeInput(AccountVendPayload, source)(payload),
-  [costReportKind]: (payload, source) => decodeInput(CostReportPayload, source)(payload),
-  [agentCycleKind]: (payload, source) => decodeInput(Cycle.AgentCycleTask.Payload, source)(payload)
-}
+export const builtinHandlers = (store: StoreConfig): ReadonlyArray<Handler> => BUILTIN_KINDS.map((kind) => kind.handler(store))
 
 /** Checks `payload` against the schema of a built-in kind; other kinds pass unchecked. */
 export const checkPayload = (kind: string, payload: unknown, source: string): Effect.Effect<unknown, InvalidInput> | undefined =>
-  payloadChecks[kind]?.(payload, source)
+  BUILTIN_KINDS.find((builtinKind) => builtinKind.kind === kind)?.check(payload, source)

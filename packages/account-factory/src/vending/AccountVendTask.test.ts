@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Organization } from "@miyabi/types"
+import { InvalidInput, Organization } from "@miyabi/types"
 import { Effect, Schedule, Schema } from "effect"
 import { Organizations } from "../org/Organizations.js"
 import * as OrganizationsMemory from "../org/OrganizationsMemory.js"
-import { runAccountVendTask } from "./AccountVendTask.js"
+import { accountVendTask, AccountVendTaskOptions, runAccountVendTask } from "./AccountVendTask.js"
+import { VendError, VendFailureReason } from "./AccountVending.js"
 
 const org = () => Schema.decodeUnknownSync(Organization)({
   id: "o-abcd123456", managementAccountId: "111111111111", rootId: "r-ab12",
@@ -31,4 +32,23 @@ describe("runAccountVendTask", () => {
       const missing = yield* Effect.flip(runAccountVendTask({ name: "x", email: "x@example.com", ouPath: "Nowhere" }, fast).pipe(Effect.provideService(Organizations, memory)))
       expect(missing.message).toMatch(/OU Nowhere does not exist/)
     }))
+})
+
+describe("accountVendTask", () => {
+  it.live("vends a decoded payload with the options the app provides", () =>
+    Effect.gen(function* () {
+      const memory = yield* OrganizationsMemory.make(org(), { pollsUntilCreated: 2, probesUntilRoleAnswers: 1 })
+      const payload = Schema.decodeUnknownSync(accountVendTask.payload)({ name: "pool-7", email: "aws+pool-7@example.com", ouPath: "Workloads" })
+      const vended = yield* accountVendTask.run(payload).pipe(Effect.provideService(Organizations, memory), Effect.provideService(AccountVendTaskOptions, fast))
+      expect(vended).toMatchObject({ name: "pool-7", parentId: "ou-ab12-workload", resumed: false })
+      expect(accountVendTask.kind).toBe("account-vend")
+      expect(accountVendTask.timeout).toBe("30 minutes")
+    }))
+
+  it("retries what may pass on its own (AWS busy, a timeout, a role not ready yet), not what the user must fix", () => {
+    const vendError = (reason: VendFailureReason) => new VendError({ reason, accountName: "a", email: "a@example.com", detail: "d", action: "x" })
+    const transient = VendFailureReason.literals.filter((reason) => accountVendTask.isTransient(vendError(reason)))
+    expect(transient).toEqual(["ConcurrentAccountModification", "InternalFailure", "Timeout", "RoleNotReady", "Organizations"])
+    expect(accountVendTask.isTransient(new InvalidInput({ source: "account-vend payload", path: "email", reason: "not an e-mail" }))).toBe(false)
+  })
 })

@@ -2,11 +2,12 @@
  * The `account-vend` task kind: what the worker runs when a vend is queued.
  * The payload names the OU by path, as the spec does; the handler resolves
  * it and vends (idempotently, so a retried task ends with one account).
+ * `accountVendTask` is the kind's definition the apps turn into a handler.
  */
-import { AccountEmail, AccountName, AwsTags, decodeInput, type InvalidInput } from "@miyabi/types"
-import { Effect, Schema } from "effect"
+import { AccountEmail, AccountName, AwsTags, decodeInput, defineTask, type InvalidInput, TaskKind } from "@miyabi/types"
+import { Context, Effect, Schema } from "effect"
 import { Organizations } from "../org/Organizations.js"
-import { vendAccount, VendError, type VendedAccount, type VendOptions } from "./AccountVending.js"
+import { vendAccount, VendError, type VendedAccount, type VendFailureReason, type VendOptions } from "./AccountVending.js"
 
 export const ACCOUNT_VEND_TASK_KIND = "account-vend"
 
@@ -38,3 +39,24 @@ export const runAccountVendTask = (payload: unknown, options: VendOptions = {}):
     }
     return yield* vendAccount({ name: request.name, email: request.email, parentId, tags: request.tags }, options)
   }).pipe(Effect.withSpan("AccountVendTask.run"))
+
+/**
+ * How a queued vend polls and probes; the library's defaults unless an app
+ * provides other options (the CLI's MIYABI_VEND_POLL_MS, for a sandbox that
+ * creates accounts in milliseconds).
+ */
+export class AccountVendTaskOptions extends Context.Reference<AccountVendTaskOptions>()("@miyabi/account-factory/AccountVendTaskOptions", {
+  defaultValue: (): VendOptions => ({})
+}) {}
+
+/** Failures the user must fix before a vend can succeed; retrying them would only fail again. */
+const PERMANENT_VEND_FAILURES: ReadonlyArray<VendFailureReason> = ["EmailAlreadyExists", "AccountLimitExceeded", "InvalidAddress", "InvalidEmail", "PaymentInstrument", "BusinessValidation"]
+
+/** `account-vend`: at most 30 minutes (creation may take 20, IAM 5 more to settle); a retried vend resumes instead of creating twice. */
+export const accountVendTask = defineTask({
+  kind: TaskKind.make(ACCOUNT_VEND_TASK_KIND),
+  payload: AccountVendPayload,
+  timeout: "30 minutes",
+  run: (payload: AccountVendPayload) => Effect.flatMap(AccountVendTaskOptions, (options) => runAccountVendTask(payload, options)),
+  isTransient: (error: VendError | InvalidInput) => error._tag === "VendError" && !PERMANENT_VEND_FAILURES.includes(error.reason)
+})

@@ -1,21 +1,22 @@
 /**
- * The worker's `aws-cycle` task, as a payload schema and a run function.
- * The apps register it (domain packages do not import the queue):
+ * The worker's `aws-cycle` task: a payload schema, a run function, the AWS
+ * side it needs (`awsLayer`) and `definition`, which the apps turn into a
+ * queue handler with their stores (domain packages do not import the queue):
  *
- *   handler({ kind: TaskKind.make(AgentCycleTask.kind), payload: AgentCycleTask.Payload,
- *             run: (p) => AgentCycleTask.run(p, env).pipe(Effect.provide(layers), Effect.mapError(toFailure)) })
+ *   DefinitionHandler.make(AgentCycleTask.definition, Layer.merge(AgentCycleTask.awsLayer, stores).pipe(Layer.provideMerge(aws)))
  *
  * A task that is retried (its worker died, its lease expired) finds its
  * cycle in the store and resumes it from the last completed phase instead
  * of starting a second one: the payload's cycle id is the idempotency key.
  */
 import type { AwsClients } from "@miyabi/aws-runtime"
-import { CycleId } from "@miyabi/types"
+import { CycleId, defineTask, TaskKind } from "@miyabi/types"
 import { Duration, Effect, Layer, Schema } from "effect"
 import * as CloudWatchAlarms from "../adapters/CloudWatchAlarms.js"
 import * as CloudWatchMetrics from "../adapters/CloudWatchMetrics.js"
 import * as LiveResources from "../deploy/LiveResources.js"
 import * as DiscoveryAdapters from "../discovery/Adapters.js"
+import * as PricingCatalog from "../pricing/PricingCatalog.js"
 import * as AgentCycle from "./AgentCycle.js"
 import type { AgentCycleEnv } from "./AgentPhases.js"
 import { CycleStore } from "./CycleStore.js"
@@ -99,3 +100,12 @@ export const isTransient = (error: { readonly _tag: string; readonly reason?: st
   const cause = error.cause
   return typeof cause === "object" && cause !== null && "_tag" in cause && cause._tag === "AwsError" && "retryable" in cause && cause.retryable === true
 }
+
+/** `aws-cycle`: one cycle θ1..θ6 at the shipped prices, 6 hours at most. */
+export const definition = defineTask({
+  kind: TaskKind.make(kind),
+  payload: Payload,
+  timeout: "6 hours",
+  run: (payload: Payload) => run(payload, { catalog: PricingCatalog.shipped }),
+  isTransient
+})
