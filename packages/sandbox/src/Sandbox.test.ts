@@ -11,6 +11,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { type SandboxHandle, start, startSandbox } from "./Sandbox.js"
+import { estateDataOf } from "./estate/SandboxEstate.js"
 import { up } from "./Up.js"
 
 const call = <T>(f: () => Promise<T>) => Effect.promise(f)
@@ -144,12 +145,13 @@ describe("Sandbox", () => {
       }
       expect(found).toBeGreaterThan(0)
       // The estate's tables are served, each in its own account's and region's DynamoDB.
-      const table = sandbox.estate.data.tables[0]
+      const tables = estateDataOf(sandbox.estate).tables
+      const table = tables[0]
       expect(table).toBeDefined()
       if (table !== undefined) {
         const dynamo = new DynamoDBClient({ endpoint: sandbox.endpoint, region: table.region, maxAttempts: 1, credentials: sandbox.credentialsFor(table.accountId) })
         const listed = yield* call(() => dynamo.send(new ListTablesCommand({})))
-        const expected = sandbox.estate.data.tables.filter((t) => t.accountId === table.accountId && t.region === table.region).map((t) => t.name)
+        const expected = tables.filter((t) => t.accountId === table.accountId && t.region === table.region).map((t) => t.name)
         expect([...(listed.TableNames ?? [])].sort()).toEqual([...expected].sort())
       }
       expect(sandbox.log.changes()).toEqual([])
