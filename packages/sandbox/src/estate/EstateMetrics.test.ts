@@ -153,6 +153,27 @@ describe("estateMetrics", () => {
     for (const p of [...ecs, ...rds]) expect(p.value).toBeGreaterThanOrEqual(0)
   })
 
+  it("serves every running ECS service, also when another account or region has a service of the same cluster and name", () => {
+    const large = generateEstate({ seed: 11, size: "large", resources: 10_000, accounts: 20, regions: ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"] })
+    const served = estateMetrics(large)
+    const running = large.services.filter((s) => s.desiredCount > 0)
+    const names = running.map((s) => `${s.clusterName}/${s.name}`)
+    // The generator reuses cluster and service names across accounts and regions, as real estates do.
+    expect(new Set(names).size).toBeLessThan(names.length)
+    const unserved = running.filter((s) => served.points({
+      accountId: s.accountId,
+      region: s.region,
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: [{ name: "ClusterName", value: s.clusterName }, { name: "ServiceName", value: s.name }],
+      start: new Date(large.asOf - DAY),
+      end: new Date(large.asOf),
+      period: 3600,
+      stat: "Average"
+    }).length === 0)
+    expect(unserved.map((s) => `${s.accountId}/${s.region}/${s.clusterName}/${s.name}`)).toEqual([])
+  })
+
   it("raises an ECS service's CPU when its tasks get half the CPU, from the redeploy on", () => {
     const data = generateEstate({ seed: 21, size: "small" })
     const source = estateMetrics(data)

@@ -127,26 +127,33 @@ const clamp = (value: number): number => Math.min(100, Math.max(0, value))
 
 const gauge = (at: (t: number, day: number) => number | undefined): Sampler => ({ at, counter: false })
 
-/** An ECS service's key: its cluster and name, unambiguously (whatever characters they hold). */
-const serviceKey = (clusterName: string, serviceName: string): string => JSON.stringify([clusterName, serviceName])
+/**
+ * A resource's key: where it lives and the dimensions that name it, unambiguously (whatever characters
+ * they hold). CloudWatch's metrics are per account and region, so a database, function or service of the
+ * same name in another account or region is another series.
+ */
+const placedKey = (accountId: string, region: string, ...names: ReadonlyArray<string>): string => JSON.stringify([accountId, region, ...names])
 
-/** The estate's resources by the dimension that names them in CloudWatch. */
+/** The estate's resources by where they live and the dimension that names them in CloudWatch. */
 const resourcesOf = (data: EstateData) => ({
-  instance: indexedBy(() => data.instances, (i) => i.id),
-  db: indexedBy(() => data.dbInstances, (d) => d.identifier),
-  fn: indexedBy(() => data.functions, (f) => f.name),
-  service: indexedBy(() => data.services, (s) => serviceKey(s.clusterName, s.name))
+  instance: indexedBy(() => data.instances, (i) => placedKey(i.accountId, i.region, i.id)),
+  db: indexedBy(() => data.dbInstances, (d) => placedKey(d.accountId, d.region, d.identifier)),
+  fn: indexedBy(() => data.functions, (f) => placedKey(f.accountId, f.region, f.name)),
+  service: indexedBy(() => data.services, (s) => placedKey(s.accountId, s.region, s.clusterName, s.name))
 })
 
 type Resources = ReturnType<typeof resourcesOf>
 
 const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, options: EstateMetricsOptions): Sampler | undefined => {
-  const owned = <A extends { readonly accountId: string; readonly region: string }>(r: A | undefined): A | undefined =>
-    r !== undefined && r.accountId === query.accountId && r.region === query.region ? r : undefined
+  /** The key of the resource the query names in its own account and region; undefined when a dimension is missing. */
+  const named = (...dimensions: ReadonlyArray<string>): string | undefined => {
+    const names = dimensions.map((d) => dim(query, d))
+    return names.every((n): n is string => n !== undefined) ? placedKey(query.accountId, query.region, ...names) : undefined
+  }
   switch (query.namespace) {
     case "AWS/EC2":
     case "CWAgent": {
-      const instance = owned(resources.instance(dim(query, "InstanceId")))
+      const instance = resources.instance(named("InstanceId"))
       if (instance === undefined) return undefined
       const memory = query.namespace === "CWAgent"
       if (memory ? query.metricName !== "mem_used_percent" : query.metricName !== "CPUUtilization") return undefined
@@ -171,7 +178,7 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
       })
     }
     case "AWS/RDS": {
-      const db = owned(resources.db(dim(query, "DBInstanceIdentifier")))
+      const db = resources.db(named("DBInstanceIdentifier"))
       if (db === undefined) return undefined
       const key = hashString(db.resourceId)
       if (query.metricName === "CPUUtilization") {
@@ -189,7 +196,7 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
       return undefined
     }
     case "AWS/Lambda": {
-      const fn = owned(resources.fn(dim(query, "FunctionName")))
+      const fn = resources.fn(named("FunctionName"))
       if (fn === undefined) return undefined
       const key = hashString(fn.name + fn.accountId)
       if (query.metricName === "Invocations") return { counter: true, at: (t, day) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t, day) }
@@ -206,9 +213,7 @@ const samplerFor = (data: EstateData, resources: Resources, query: MetricQuery, 
       return undefined
     }
     case "AWS/ECS": {
-      const clusterName = dim(query, "ClusterName")
-      const serviceName = dim(query, "ServiceName")
-      const service = owned(clusterName === undefined || serviceName === undefined ? undefined : resources.service(serviceKey(clusterName, serviceName)))
+      const service = resources.service(named("ClusterName", "ServiceName"))
       if (service === undefined) return undefined
       const family = service.taskDefinition.split(":")[0]
       const defs = data.taskDefinitions.filter((d) => d.family === family && d.accountId === service.accountId && d.region === service.region)
