@@ -16,7 +16,8 @@
  * Profiling: `node --cpu-prof` for this process, BENCH_SANDBOX_CPU_PROFILE=<dir>
  * for the sandbox's.
  *
- * Usage: npm run bench:discovery -w @miyabi/bench [-- resources accounts sampleAccounts concurrency services|default inprocess]
+ * Usage: npm run bench:discovery -w @miyabi/bench [-- resources accounts sampleAccounts caps services|default inprocess]
+ * (caps: in-flight caps to measure, comma-separated, e.g. 16,32,64; the last one is the headline)
  */
 import { Discovery } from "@miyabi/aws-agent"
 import { AwsRuntime } from "@miyabi/aws-runtime"
@@ -26,7 +27,10 @@ import { availableParallelism, loadavg } from "node:os"
 import { startSandboxChild } from "./SandboxChild.js"
 
 const args = process.argv.slice(2)
-const [resources = 10_000, accounts = 20, sampleAccounts = 2, concurrency = 64] = args.slice(0, 4).map(Number)
+const [resources = 10_000, accounts = 20, sampleAccounts = 2] = args.slice(0, 3).map(Number)
+// In-flight caps to measure, e.g. "16,64": the last is the headline, the others show where CPU starts to bind.
+const caps = (args[3] ?? "64").split(",").map(Number)
+const concurrency = caps[caps.length - 1] ?? 64
 const services = args[4] === undefined || args[4] === "default" ? ["ec2", "s3", "rds", "lambda", "ecs"] : args[4].split(",")
 const inProcess = args[5] === "inprocess"
 const LATENCY_MS = 50
@@ -97,9 +101,14 @@ const program = Effect.gen(function* () {
   const sample = sandbox.firstAccounts.slice(0, sampleAccounts)
   yield* measure(`warm-up, not counted (${sample.length} accounts)`, concurrency, { accounts: sample })
   // Units at Discovery's default concurrency; the in-flight cap is the allowed concurrency of the floor.
-  const parallel = yield* measure(`parallel (in-flight cap ${concurrency})`, concurrency, {})
+  const atCap = (cap: number) =>
+    Effect.tap(measure(`parallel (in-flight cap ${cap})`, cap, {}), (run) => {
+      const floor = (run.calls * LATENCY_MS) / 1000 / cap
+      console.log(`  floor = ${run.calls} calls x ${LATENCY_MS} ms / ${cap} = ${floor.toFixed(2)} s; ratio to floor ${(run.seconds / floor).toFixed(2)}x (goal <= 1.25x)`)
+    })
+  yield* Effect.forEach(caps.slice(0, -1), atCap, { discard: true })
+  const parallel = yield* atCap(concurrency)
   const floor = (parallel.calls * LATENCY_MS) / 1000 / concurrency
-  console.log(`floor = ${parallel.calls} calls x ${LATENCY_MS} ms / ${concurrency} = ${floor.toFixed(2)} s; ratio to floor ${(parallel.seconds / floor).toFixed(2)}x (goal <= 1.25x)`)
   // Both processes' CPU time, spread over the cores, is a second floor on a machine this size.
   const cpuFloor = parallel.cpuSeconds / availableParallelism()
   console.log(`CPU floor = ${parallel.cpuSeconds.toFixed(1)} s CPU / ${availableParallelism()} cores = ${cpuFloor.toFixed(2)} s; ratio to max(floors) ${(parallel.seconds / Math.max(floor, cpuFloor)).toFixed(2)}x`)
