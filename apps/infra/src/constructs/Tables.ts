@@ -33,45 +33,55 @@ export interface TablesProps {
   readonly removalPolicy: RemovalPolicy
 }
 
+/** What differs between the two tables: name, TTL, and the one index. */
+interface TableSpec {
+  readonly tableName: string
+  readonly timeToLiveAttribute?: string
+  readonly index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string; readonly nonKeyAttributes?: Array<string> }
+}
+
+/**
+ * A single-table-design table (string PK and SK, on-demand, point-in-time
+ * recovery, AWS-managed encryption, protected from deletion where it is
+ * retained) with one global secondary index: all attributes projected
+ * unless `nonKeyAttributes` narrows it.
+ */
+const singleTable = (scope: Construct, id: string, removalPolicy: RemovalPolicy, spec: TableSpec): dynamodb.Table => {
+  const table = new dynamodb.Table(scope, id, {
+    tableName: spec.tableName,
+    partitionKey: { name: "PK", type: dynamodb.AttributeType.STRING },
+    sortKey: { name: "SK", type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...(spec.timeToLiveAttribute === undefined ? {} : { timeToLiveAttribute: spec.timeToLiveAttribute }),
+    encryption: dynamodb.TableEncryption.AWS_MANAGED,
+    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+    removalPolicy
+  })
+  const { name, partitionKey, sortKey, nonKeyAttributes } = spec.index
+  table.addGlobalSecondaryIndex({
+    indexName: name,
+    partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: sortKey, type: dynamodb.AttributeType.STRING },
+    ...(nonKeyAttributes === undefined ? { projectionType: dynamodb.ProjectionType.ALL } : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes })
+  })
+  return table
+}
+
 export class Tables extends Construct {
   readonly tasks: dynamodb.Table
   readonly cycles: dynamodb.Table
 
   constructor(scope: Construct, id: string, props: TablesProps) {
     super(scope, id)
-    this.tasks = new dynamodb.Table(this, "Tasks", {
+    this.tasks = singleTable(this, "Tasks", props.removalPolicy, {
       tableName: props.tableName,
-      partitionKey: { name: "PK", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "SK", type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy: props.removalPolicy
+      index: { name: STATUS_INDEX, partitionKey: "StatusKey", sortKey: "StatusSort" }
     })
-    this.tasks.addGlobalSecondaryIndex({
-      indexName: STATUS_INDEX,
-      partitionKey: { name: "StatusKey", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "StatusSort", type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL
-    })
-      this.cycles = new dynamodb.Table(this, "Cycles", {
+    this.cycles = singleTable(this, "Cycles", props.removalPolicy, {
       tableName: props.cycleTableName,
-      partitionKey: { name: "PK", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "SK", type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy: props.removalPolicy
-    })
-    this.cycles.addGlobalSecondaryIndex({
-      indexName: CYCLE_HISTORY_INDEX,
-      partitionKey: { name: "HistoryKey", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "HistorySort", type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: CYCLE_HISTORY_ATTRIBUTES
+      index: { name: CYCLE_HISTORY_INDEX, partitionKey: "HistoryKey", sortKey: "HistorySort", nonKeyAttributes: CYCLE_HISTORY_ATTRIBUTES }
     })
   }
 }
