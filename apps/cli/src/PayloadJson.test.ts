@@ -1,7 +1,7 @@
 import { it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { describe, expect } from "vitest"
-import { lineColumn, parseJson, readPayload } from "./PayloadJson.js"
+import { parseJson, readPayload } from "./PayloadJson.js"
 
 describe("parseJson", () => {
   it.effect("parses valid JSON", () =>
@@ -27,11 +27,37 @@ describe("parseJson", () => {
   )
 })
 
-describe("lineColumn", () => {
-  it("counts lines and columns from 1", () => {
-    expect(lineColumn("ab\ncd", 4)).toEqual({ line: 2, column: 2 })
-    expect(lineColumn("ab", 0)).toEqual({ line: 1, column: 1 })
-  })
+describe("parseJson's syntax errors", () => {
+  it.effect.each(['{"a":[1,2.5e3,-0,true,false,null,"x\\u00e9\\n"]}', " [ ] ", '"s"', "0", '{"a":{"b":{}}}'])("accepts %s as JSON.parse does", (text) =>
+    Effect.gen(function* () {
+      expect(yield* parseJson(text, "--payload")).toEqual(JSON.parse(text))
+    })
+  )
+
+  it.effect.each<readonly [text: string, position: number, reason: string]>([
+    ['{"message": hi}', 12, 'unexpected "h"'],
+    ['{"a":1,}', 7, "expected a property name in double quotes"],
+    ['{"a" 1}', 5, "expected ':'"],
+    ['{"a":1 "b":2}', 7, "expected ',' or '}'"],
+    ["[1 2]", 3, "expected ',' or ']'"],
+    ["[1,]", 3, 'unexpected "]"'],
+    ['{"a":', 5, "unexpected end of input"],
+    ['"abc', 4, "unterminated string"],
+    ['"a\tb"', 2, "control character in a string"],
+    ['"a\\xb"', 3, "bad escape"],
+    ['"\\u00g0"', 5, "bad \\u escape"],
+    ["{} x", 3, "unexpected text after the JSON value"],
+    ["tru", 3, "unexpected end of input"],
+    ["nulx", 3, 'unexpected "x"'],
+    ["", 0, "unexpected end of input"],
+    ["[".repeat(600), 513, "nested too deeply"]
+  ])("locates the error in %j", ([text, position, reason]) =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(parseJson(text, "--payload"))
+      expect(error.reason).toBe(`invalid JSON: ${reason} (position ${position})`)
+      expect(() => JSON.parse(text)).toThrow()
+    })
+  )
 })
 
 describe("readPayload", () => {

@@ -2,27 +2,52 @@
  * Reads a task payload given as `--payload JSON` or `--payload-file F`.
  * JSON syntax errors name the flag, the line and column, and the offset.
  */
-import { InvalidInput } from "@miyabi/types"
-import { Effect } from "effect"
+import { InvalidInput, parseJsonPositions, type JsonSyntaxError } from "@miyabi/types"
+import { Effect, Either } from "effect"
 import * as fs from "node:fs"
-import { findJsonSyntaxError } from "./JsonSyntax.js"
 
-/** Line and column (1-based) of a character offset. */
-export const lineColumn = (text: string, position: number): { readonly line: number; readonly column: number } => {
-  const before = text.slice(0, position)
-  const lines = before.split("\n")
-  return { line: lines.length, column: (lines[lines.length - 1] ?? "").length + 1 }
+/** What a syntax error means, in the words this command has always printed. */
+const syntaxReason = (text: string, error: JsonSyntaxError): string => {
+  switch (error.reason) {
+    case "ExpectedValue":
+    case "ExpectedItem":
+      return error.offset >= text.length ? "unexpected end of input" : `unexpected ${JSON.stringify(text[error.offset])}`
+    case "ExpectedKey":
+      return "expected a property name in double quotes"
+    case "ExpectedColon":
+      return "expected ':'"
+    case "ExpectedCommaOrBrace":
+      return "expected ',' or '}'"
+    case "ExpectedCommaOrBracket":
+      return "expected ',' or ']'"
+    case "TrailingText":
+      return "unexpected text after the JSON value"
+    case "UnterminatedString":
+      return "unterminated string"
+    case "ControlCharacter":
+      return "control character in a string"
+    case "BadEscape":
+      return "bad escape"
+    case "BadUnicodeEscape":
+      return "bad \\u escape"
+    case "TooDeep":
+      return "nested too deeply"
+  }
 }
 
-/** Parses JSON text, failing with an `InvalidInput` that says where the syntax breaks. */
+/**
+ * Parses JSON text, failing with an `InvalidInput` that says where the syntax
+ * breaks. JSON.parse reads valid text (it is faster); the positions parser
+ * runs only to explain a failure.
+ */
 export const parseJson = (text: string, source: string): Effect.Effect<unknown, InvalidInput> =>
   Effect.try({
     try: () => JSON.parse(text) as unknown,
     catch: (error) => {
-      const syntax = findJsonSyntaxError(text)
-      if (syntax === undefined) return new InvalidInput({ source, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` })
-      const { column, line } = lineColumn(text, syntax.position)
-      return new InvalidInput({ source, line, column, reason: `invalid JSON: ${syntax.reason} (position ${syntax.position})` })
+      const syntax = parseJsonPositions(text)
+      if (Either.isRight(syntax)) return new InvalidInput({ source, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` })
+      const { column, line, offset } = syntax.left
+      return new InvalidInput({ source, line, column, reason: `invalid JSON: ${syntaxReason(text, syntax.left)} (position ${offset})` })
     }
   })
 

@@ -5,7 +5,7 @@
  * with the known operators, their IfExists forms and the ForAllValues /
  * ForAnyValue set qualifiers. SCPs take no Principal.
  */
-import type { JsonNode } from "./JsonDocument.js"
+import type { JsonNode } from "@miyabi/types"
 
 export interface ConditionClause {
   /** As written, e.g. "ForAnyValue:StringNotLikeIfExists". */

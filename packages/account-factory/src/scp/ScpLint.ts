@@ -3,11 +3,12 @@
  * the platform out of its own role, and region-deny policies that forget the
  * global services. Pure: documents in, findings out.
  */
+import { jsonLineColumn, jsonToPlain } from "@miyabi/types"
 import { Either } from "effect"
 import { targetKey, type OrgSpec } from "../spec/OrgSpec.js"
 import { actionMatches, arnMatches, GLOBAL_SERVICES, PLATFORM_ACTIONS, sampleArn } from "./ActionPattern.js"
-import { minifiedLength, parseJson, positionOf, toPlain } from "./JsonDocument.js"
 import { checkGrammar, type ParsedStatement } from "./PolicyGrammar.js"
+import { minifiedLength, parsePolicyJson } from "./PolicyJson.js"
 import type { PolicyFinding } from "./PolicyFinding.js"
 
 /**
@@ -79,7 +80,7 @@ export const lintPolicy = (input: PolicyInput, options: LintOptions = {}): Reado
   const firstLine = input.line ?? 1
   const at = (offset: number): { line: number; column?: number } => {
     if (input.generated === true) return { line: firstLine }
-    const { line, column } = positionOf(input.content, offset)
+    const { line, column } = jsonLineColumn(input.content, offset)
     return { line: line + firstLine - 1, column }
   }
   const finding = (severity: PolicyFinding["severity"], rule: PolicyFinding["rule"], message: string, statement?: string, offset?: number): PolicyFinding => ({
@@ -92,7 +93,7 @@ export const lintPolicy = (input: PolicyInput, options: LintOptions = {}): Reado
     message
   })
 
-  const parsed = parseJson(input.content)
+  const parsed = parsePolicyJson(input.content)
   if (Either.isLeft(parsed)) {
     return [finding("error", "json-syntax", `not valid JSON: ${parsed.left.message}`, undefined, parsed.left.offset)]
   }
@@ -129,8 +130,8 @@ export const lintPolicy = (input: PolicyInput, options: LintOptions = {}): Reado
 
 /** The document as AWS should store it: whitespace outside strings removed (what the size limit counts). */
 export const minifyPolicy = (content: string): string => {
-  const parsed = parseJson(content)
-  return Either.isRight(parsed) ? JSON.stringify(toPlain(parsed.right)) : content
+  const parsed = parsePolicyJson(content)
+  return Either.isRight(parsed) ? JSON.stringify(jsonToPlain(parsed.right)) : content
 }
 
 const report = (findings: ReadonlyArray<PolicyFinding>): LintReport => ({
