@@ -4,10 +4,11 @@
  * own; the default runs over EC2, RDS, Lambda, S3 and ECS.
  */
 import { type AwsError, type AwsClients } from "@miyabi/aws-runtime"
-import type { ChangeAction, Resource, ResourceRef } from "@miyabi/types"
-import { Context, Effect, Layer, Option } from "effect"
+import type { ChangeAction, Resource, ResourceKind, ResourceRef } from "@miyabi/types"
+import { Context, Effect, Layer, Match, Option } from "effect"
 import * as Ec2Changes from "../adapters/Ec2Changes.js"
 import * as EcsChanges from "../adapters/EcsChanges.js"
+import type { InventoryTarget } from "../adapters/Inventory.js"
 import * as LambdaChanges from "../adapters/LambdaChanges.js"
 import * as RdsChanges from "../adapters/RdsChanges.js"
 import * as S3Changes from "../adapters/S3Changes.js"
@@ -38,94 +39,76 @@ export interface LiveResourcesShape {
 
 export class LiveResources extends Context.Tag("@miyabi/aws-agent/LiveResources")<LiveResources, LiveResourcesShape>() {}
 
+/** The resource as the change adapters name it: an ECS service by its ARN (its name is unique only within a cluster), the rest by id. */
+const addressOf = (ref: ResourceRef): string => (ref.kind === "ecs-service" ? ref.arn : ref.id)
+
+const targetOf = (ref: ResourceRef): InventoryTarget => ({ account: ref.account, region: ref.region })
+
+/** A resize ends with the instance running only if it was running (or on its way) before. */
+const wasRunning = (before: Resource): boolean =>
+  before.details._tag === "ec2-instance" && before.details.awsState !== "stopped" && before.details.awsState !== "stopping"
+
 export const make = Effect.gen(function* () {
   const ec2 = yield* Ec2Changes.Ec2Changes
   const rds = yield* RdsChanges.RdsChanges
   const lambda = yield* LambdaChanges.LambdaChanges
   const s3 = yield* S3Changes.S3Changes
   const ecs = yield* EcsChanges.EcsChanges
+  // The kinds the deployer changes, each read by one adapter; other kinds read as absent.
+  const readers: { readonly [K in ResourceKind]?: (target: InventoryTarget, address: string) => Effect.Effect<Option.Option<Resource>, AwsError> } = {
+    "ec2-instance": ec2.instance,
+    "ebs-volume": ec2.volume,
+    "elastic-ip": ec2.address,
+    "security-group": ec2.securityGroup,
+    "rds-instance": rds.dbInstance,
+    "lambda-function": lambda.function,
+    "s3-bucket": s3.bucket,
+    "ecs-service": ecs.service
+  }
   const observe: LiveResourcesShape["observe"] = (ref) => {
-    const target = { account: ref.account, region: ref.region }
-    switch (ref.kind) {
-      case "ec2-instance":
-        return ec2.instance(target, ref.id)
-      case "ebs-volume":
-        return ec2.volume(target, ref.id)
-      case "elastic-ip":
-        return ec2.address(target, ref.id)
-      case "rds-instance":
-        return rds.dbInstance(target, ref.id)
-      case "lambda-function":
-        return lambda.function(target, ref.id)
-      case "s3-bucket":
-        return s3.bucket(target, ref.id)
-      case "security-group":
-        return ec2.securityGroup(target, ref.id)
-      case "ecs-service":
-        return ecs.service(target, ref.arn)
-      default:
-        return Effect.succeed(Option.none())
-    }
+    const read = readers[ref.kind]
+    return read === undefined ? Effect.succeed(Option.none()) : read(targetOf(ref), addressOf(ref))
   }
   const apply: LiveResourcesShape["apply"] = (ref, action, options) => {
-    const target = { account: ref.account, region: ref.region }
-    switch (action._tag) {
-      case "ResizeInstance":
-        return ec2.resize(target, ref.id, action.toType, options.wait, {
-          startAfter: options.before.details._tag === "ec2-instance" && options.before.details.awsState !== "stopped" && options.before.details.awsState !== "stopping"
-        })
-      case "StopInstance":
-        return ec2.stop(target, ref.id)
-      case "StartInstance":
-        return ec2.start(target, ref.id)
-      case "ModifyVolume":
-        return ec2.modifyVolume(target, ref.id, { volumeType: action.toType, iops: action.iops, throughputMiBps: action.throughputMiBps })
-      case "SnapshotAndDeleteVolume":
-        return Effect.gen(function* () {
-          const snapshotId = yield* ec2.snapshot(target, ref.id, action.snapshotDescription)
+    const target = targetOf(ref)
+    const at = ref.id
+    return Match.valueTags(action, {
+      ResizeInstance: (a) => ec2.resize(target, at, a.toType, options.wait, { startAfter: wasRunning(options.before) }),
+      StopInstance: () => ec2.stop(target, at),
+      StartInstance: () => ec2.start(target, at),
+      ModifyVolume: (a) => ec2.modifyVolume(target, at, { volumeType: a.toType, iops: a.iops, throughputMiBps: a.throughputMiBps }),
+      SnapshotAndDeleteVolume: (a) =>
+        Effect.gen(function* () {
+          const snapshotId = yield* ec2.snapshot(target, at, a.snapshotDescription)
           yield* options.snapshotTaken(snapshotId)
-          yield* ec2.deleteVolume(target, ref.id)
-        })
-      case "RestoreVolumeFromSnapshot":
-        return Effect.asVoid(ec2.restoreVolume(target, action.snapshotId, action.volumeType))
-      case "ReleaseAddress":
-        return ec2.releaseAddress(target, ref.id)
-      case "AllocateAddress":
-        return Effect.asVoid(ec2.recoverAddress(target, action.publicIp))
-      case "SetLambdaMemory":
-        return lambda.setMemory(target, ref.id, action.toMiB)
-      case "ResizeDbInstance":
-        return rds.modifyClass(target, ref.id, action.toClass)
-      case "PutBucketLifecycle":
-        return s3.putLifecycle(target, ref.id, action.rules)
-      case "DeleteBucketLifecycle":
-        return s3.deleteLifecycle(target, ref.id)
-      case "PutPublicAccessBlock":
-        return s3.putPublicAccessBlock(target, ref.id, action.configuration)
-      case "DeletePublicAccessBlock":
-        return s3.deletePublicAccessBlock(target, ref.id)
-      case "SetBucketEncryption":
-        return s3.setEncryption(target, ref.id, action.algorithm)
-      case "SetDbPubliclyAccessible":
-        return rds.setPubliclyAccessible(target, ref.id, action.publiclyAccessible)
-      case "RevokeIngress":
-        return ec2.revokeIngress(target, ref.id, action.rule)
-      case "AuthorizeIngress":
-        return ec2.authorizeIngress(target, ref.id, action.rule)
-      case "ResizeEcsTask": {
+          yield* ec2.deleteVolume(target, at)
+        }),
+      RestoreVolumeFromSnapshot: (a) => Effect.asVoid(ec2.restoreVolume(target, a.snapshotId, a.volumeType)),
+      ReleaseAddress: () => ec2.releaseAddress(target, at),
+      AllocateAddress: (a) => Effect.asVoid(ec2.recoverAddress(target, a.publicIp)),
+      SetLambdaMemory: (a) => lambda.setMemory(target, at, a.toMiB),
+      ResizeDbInstance: (a) => rds.modifyClass(target, at, a.toClass),
+      SetDbPubliclyAccessible: (a) => rds.setPubliclyAccessible(target, at, a.publiclyAccessible),
+      PutBucketLifecycle: (a) => s3.putLifecycle(target, at, a.rules),
+      DeleteBucketLifecycle: () => s3.deleteLifecycle(target, at),
+      PutPublicAccessBlock: (a) => s3.putPublicAccessBlock(target, at, a.configuration),
+      DeletePublicAccessBlock: () => s3.deletePublicAccessBlock(target, at),
+      SetBucketEncryption: (a) => s3.setEncryption(target, at, a.algorithm),
+      RevokeIngress: (a) => ec2.revokeIngress(target, at, a.rule),
+      AuthorizeIngress: (a) => ec2.authorizeIngress(target, at, a.rule),
+      ResizeEcsTask: (a) => {
         // Back to the recorded size: the revision the service ran before still exists, use it rather than register a twin.
         const b = options.before.details
-        return b._tag === "ecs-service" && b.cpuUnits === action.toCpuUnits && b.memoryMiB === action.toMemoryMiB
+        return b._tag === "ecs-service" && b.cpuUnits === a.toCpuUnits && b.memoryMiB === a.toMemoryMiB
           ? ecs.useTaskDefinition(target, ref.arn, b.taskDefinitionArn)
-          : Effect.asVoid(ecs.resizeTask(target, ref.arn, { cpuUnits: action.toCpuUnits, memoryMiB: action.toMemoryMiB }))
-      }
-      default:
-        return Effect.fail(new DeployError({ reason: "UnsupportedAction", message: `${action._tag} is not executed by the deployer` }))
-    }
+          : Effect.asVoid(ecs.resizeTask(target, ref.arn, { cpuUnits: a.toCpuUnits, memoryMiB: a.toMemoryMiB }))
+      },
+      PurchaseCommitment: (a) => Effect.fail(new DeployError({ reason: "UnsupportedAction", message: `${a._tag} is not executed by the deployer` }))
+    })
   }
   const inverse: LiveResourcesShape["inverse"] = (ref, action, before) =>
     action._tag === "PutBucketLifecycle"
-      ? Effect.map(s3.lifecycleRules({ account: ref.account, region: ref.region }, ref.id), (rules) =>
+      ? Effect.map(s3.lifecycleRules(targetOf(ref), ref.id), (rules) =>
           Option.some<ChangeAction>(rules.length === 0 ? { _tag: "DeleteBucketLifecycle" } : { _tag: "PutBucketLifecycle", rules })
         )
       : Effect.succeed(inverseOf(action, before))
