@@ -40,6 +40,17 @@ export const reportOptions = {
 
 export const customerOptions = { ...sourceOptions, customer: Args.text({ name: "customer" }).pipe(Args.withDescription("The customer id (the tag's value).")) }
 
+/** --workers, --size and --spot: the fleet the cost model prices, described as each command reads them. */
+const fleetOptions = (describe: { readonly workers: string; readonly size: string; readonly spot: string }) => ({
+  workers: Options.integer("workers").pipe(
+    Options.withDescription(describe.workers),
+    Options.withSchema(Schema.Int.pipe(Schema.between(1, 100_000))),
+    Options.withDefault(1)
+  ),
+  size: Options.text("size").pipe(Options.withDescription(describe.size), Options.withDefault("standard")),
+  spot: Options.boolean("spot").pipe(Options.withDescription(describe.spot))
+})
+
 export const perTaskOptions = {
   ...globalOptions,
   since: Options.text("since").pipe(Options.withDescription("Tasks finished in the last 30d, 24h, 90m, 2w..."), Options.withDefault("30d")),
@@ -47,24 +58,20 @@ export const perTaskOptions = {
     Options.withDescription("The fleet's real cost over the window in USD (e.g. 2914.56); default: the model's cost of --workers workers over the window."),
     Options.optional
   ),
-  workers: Options.integer("workers").pipe(
-    Options.withDescription("Workers running over the window, for the modelled fleet cost."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 100_000))),
-    Options.withDefault(1)
-  ),
-  size: Options.text("size").pipe(Options.withDescription("Task size of every task: light, standard, medium, heavy or xl."), Options.withDefault("standard")),
-  spot: Options.boolean("spot").pipe(Options.withDescription("Workers run on Fargate Spot."))
+  ...fleetOptions({
+    workers: "Workers running over the window, for the modelled fleet cost.",
+    size: "Task size of every task: light, standard, medium, heavy or xl.",
+    spot: "Workers run on Fargate Spot."
+  })
 }
 
 export const modelOptions = {
   ...globalOptions,
-  workers: Options.integer("workers").pipe(
-    Options.withDescription("Workers in the fleet."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 100_000))),
-    Options.withDefault(1)
-  ),
-  size: Options.text("size").pipe(Options.withDescription("Worker size: light, standard, medium, heavy or xl."), Options.withDefault("standard")),
-  spot: Options.boolean("spot").pipe(Options.withDescription("Price the fleet as Fargate Spot (30 % of on-demand)."))
+  ...fleetOptions({
+    workers: "Workers in the fleet.",
+    size: "Worker size: light, standard, medium, heavy or xl.",
+    spot: "Price the fleet as Fargate Spot (30 % of on-demand)."
+  })
 }
 
 export const budgetsOptions = {
