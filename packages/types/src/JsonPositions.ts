@@ -149,17 +149,31 @@ export const parseJsonPositions = (text: string): Either.Either<JsonNode, JsonSy
       at++
     }
   }
+  /** The members of an object or array, from its opening bracket (at `at`) to its closing one. */
+  const members = <A>(close: "}" | "]", missing: "ExpectedCommaOrBrace" | "ExpectedCommaOrBracket", member: () => A): Array<A> => {
+    at++
+    const all: Array<A> = []
+    skip()
+    if (text[at] === close) return (at++, all)
+    for (;;) {
+      all.push(member())
+      skip()
+      if (text[at] === ",") {
+        at++
+        continue
+      }
+      if (text[at] !== close) fail(missing)
+      at++
+      return all
+    }
+  }
   const parseValue = (depth: number, expected: "ExpectedValue" | "ExpectedItem"): JsonNode => {
     if (depth > MAX_JSON_DEPTH) fail("TooDeep")
     skip()
     const offset = at
     const char = text[at]
     if (char === "{") {
-      at++
-      const entries: Array<JsonEntry> = []
-      skip()
-      if (text[at] === "}") return (at++, { kind: "object", offset, entries })
-      for (;;) {
+      const entries = members("}", "ExpectedCommaOrBrace", () => {
         skip()
         if (text[at] !== "\"") fail("ExpectedKey")
         const keyOffset = at
@@ -167,32 +181,11 @@ export const parseJsonPositions = (text: string): Either.Either<JsonNode, JsonSy
         skip()
         if (text[at] !== ":") fail("ExpectedColon")
         at++
-        entries.push({ key, keyOffset, value: parseValue(depth + 1, "ExpectedValue") })
-        skip()
-        if (text[at] === ",") {
-          at++
-          continue
-        }
-        if (text[at] !== "}") fail("ExpectedCommaOrBrace")
-        return (at++, { kind: "object", offset, entries })
-      }
+        return { key, keyOffset, value: parseValue(depth + 1, "ExpectedValue") }
+      })
+      return { kind: "object", offset, entries }
     }
-    if (char === "[") {
-      at++
-      const items: Array<JsonNode> = []
-      skip()
-      if (text[at] === "]") return (at++, { kind: "array", offset, items })
-      for (;;) {
-        items.push(parseValue(depth + 1, "ExpectedItem"))
-        skip()
-        if (text[at] === ",") {
-          at++
-          continue
-        }
-        if (text[at] !== "]") fail("ExpectedCommaOrBracket")
-        return (at++, { kind: "array", offset, items })
-      }
-    }
+    if (char === "[") return { kind: "array", offset, items: members("]", "ExpectedCommaOrBracket", () => parseValue(depth + 1, "ExpectedItem")) }
     if (char === "\"") return { kind: "string", offset, value: parseString() }
     if (char === "t" || char === "f") {
       parseLiteral(char === "t" ? "true" : "false", expected, offset)
