@@ -12,12 +12,11 @@
  * DynamoDB deletes expired items lazily (often days later), so the condition
  * also lets a put replace an item whose `expiresAt` has passed.
  */
-import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import { AwsClients, type AwsError, type AwsTarget } from "@miyabi/aws-runtime"
 import { Clock, Duration, Effect, Layer } from "effect"
 import { DeliveryStore, DeliveryStoreError, type DeliveryStoreShape } from "../intake/DeliveryStore.js"
 import { expiresAtSeconds, N, S, TTL_ATTRIBUTE } from "./DynamoItems.js"
-import { DynamoDbService } from "./DynamoTaskTable.js"
+import * as DynamoTable from "./DynamoTable.js"
 
 export const deliveryKey = (deliveryId: string) => ({ PK: S(`DELIVERY#${deliveryId}`), SK: S("DELIVERY") })
 
@@ -25,32 +24,21 @@ const unavailable = (operation: "remember" | "forget") => (error: AwsError) =>
   new DeliveryStoreError({ reason: "Unavailable", operation, detail: error.message })
 
 export const make = (tableName: string, target: AwsTarget = {}): Effect.Effect<DeliveryStoreShape, never, AwsClients.AwsClients> =>
-  Effect.gen(function* () {
-    const aws = yield* AwsClients.AwsClients
+  Effect.map(DynamoTable.make(tableName, target), (table) => {
     const remember: DeliveryStoreShape["remember"] = (deliveryId, ttl) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        aws
-          .call(
-            DynamoDbService,
-            target,
-            new PutItemCommand({
-              TableName: tableName,
-              Item: { ...deliveryKey(deliveryId), receivedAt: N(now), [TTL_ATTRIBUTE]: N(expiresAtSeconds(now, Duration.toMillis(ttl))) },
-              ConditionExpression: "attribute_not_exists(PK) OR #expiresAt <= :now",
-              ExpressionAttributeNames: { "#expiresAt": TTL_ATTRIBUTE },
-              ExpressionAttributeValues: { ":now": N(Math.floor(now / 1000)) }
-            })
-          )
-          .pipe(
-            Effect.as(true),
-            Effect.catchIf((error) => error.code === "ConditionalCheckFailedException", () => Effect.succeed(false)),
-            Effect.mapError(unavailable("remember"))
-          )
+        table
+          .putIf({
+            Item: { ...deliveryKey(deliveryId), receivedAt: N(now), [TTL_ATTRIBUTE]: N(expiresAtSeconds(now, Duration.toMillis(ttl))) },
+            ConditionExpression: "attribute_not_exists(PK) OR #expiresAt <= :now",
+            ExpressionAttributeNames: { "#expiresAt": TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ":now": N(Math.floor(now / 1000)) }
+          })
+          .pipe(Effect.mapError(unavailable("remember")))
       ).pipe(Effect.withSpan("DeliveryStore.remember", { attributes: { delivery: deliveryId }, captureStackTrace: false }))
 
     const forget: DeliveryStoreShape["forget"] = (deliveryId) =>
-      aws.call(DynamoDbService, target, new DeleteItemCommand({ TableName: tableName, Key: deliveryKey(deliveryId) })).pipe(
-        Effect.asVoid,
+      table.delete({ Key: deliveryKey(deliveryId) }).pipe(
         Effect.mapError(unavailable("forget")),
         Effect.withSpan("DeliveryStore.forget", { attributes: { delivery: deliveryId }, captureStackTrace: false })
       )

@@ -15,23 +15,13 @@
  * dynalite, the local DynamoDB of the sandbox, has no TransactWriteItems, and
  * the queue's correctness rests on single-item conditions alone.
  */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateItemCommand
-} from "@aws-sdk/client-dynamodb"
-import { AwsClients, type AwsError, type AwsTarget, ServiceDescriptor } from "@miyabi/aws-runtime"
+import type { QueryCommandInput } from "@aws-sdk/client-dynamodb"
+import { AwsClients, type AwsError, type AwsTarget } from "@miyabi/aws-runtime"
 import type { Priority, TaskStatus } from "@miyabi/types"
 import { Chunk, Context, Duration, Effect, Layer, Option, Stream } from "effect"
 import type { RecordChange, RemovableField, TaskRecord } from "../aws/TaskRecord.js"
-import { attributeOf, expiresAtSeconds, expressionBuilder, type Item, N, num, pad, recordItem, recordOf, S, str, taskKey, TTL_ATTRIBUTE } from "./DynamoItems.js"
-
-export const DynamoDbService = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
+import { attributeOf, expiresAtSeconds, expressionBuilder, N, num, pad, recordItem, recordOf, S, str, taskKey, TTL_ATTRIBUTE } from "./DynamoItems.js"
+import * as DynamoTable from "./DynamoTable.js"
 
 export const STATUS_INDEX = "ByStatus"
 
@@ -103,107 +93,64 @@ export interface DynamoTaskTableShape {
 
 export class DynamoTaskTable extends Context.Tag("@miyabi/queue/DynamoTaskTable")<DynamoTaskTable, DynamoTaskTableShape>() {}
 
-const isConditionFailure = (error: AwsError): boolean => error.code === "ConditionalCheckFailedException"
-
-/** The DynamoDB paginator keys are maps, not strings, so this walks LastEvaluatedKey itself. */
-const queryAll = (
-  query: (input: QueryCommandInput) => Effect.Effect<{ readonly Items?: Array<Item> | undefined; readonly Count?: number | undefined; readonly LastEvaluatedKey?: Item | undefined }, AwsError>,
-  input: QueryCommandInput
-) =>
-  Stream.paginateChunkEffect(undefined as Item | undefined, (start) =>
-    Effect.map(query(start === undefined ? input : { ...input, ExclusiveStartKey: start }), (out) => [
-      Chunk.of({ items: out.Items ?? [], count: out.Count ?? 0 }),
-      out.LastEvaluatedKey === undefined || Object.keys(out.LastEvaluatedKey).length === 0 ? Option.none() : Option.some(out.LastEvaluatedKey)
-    ] as const)
-  )
-
 export const make = (
   tableName: string,
   target: AwsTarget = {},
   options: DynamoTaskTableOptions = {}
 ): Effect.Effect<DynamoTaskTableShape, never, AwsClients.AwsClients> =>
   Effect.gen(function* () {
-    const aws = yield* AwsClients.AwsClients
+    const table = yield* DynamoTable.make(tableName, target)
     const logRetentionMs = Duration.toMillis(options.logRetention ?? DEFAULT_LOG_RETENTION)
-    const query = (input: QueryCommandInput) => aws.call(DynamoDbService, target, new QueryCommand(input))
     const span = (name: string) => Effect.withSpan(`DynamoTaskTable.${name}`, { captureStackTrace: false })
 
-    const provision = aws.call(DynamoDbService, target, new DescribeTableCommand({ TableName: tableName })).pipe(
-      Effect.asVoid,
-      Effect.catchIf(
-        (error) => error.reason === "NotFound",
-        () =>
-          aws
-            .call(
-              DynamoDbService,
-              target,
-              new CreateTableCommand({
-                TableName: tableName,
-                BillingMode: "PAY_PER_REQUEST",
-                AttributeDefinitions: [
-                  { AttributeName: "PK", AttributeType: "S" },
-                  { AttributeName: "SK", AttributeType: "S" },
-                  { AttributeName: "StatusKey", AttributeType: "S" },
-                  { AttributeName: "StatusSort", AttributeType: "S" }
-                ],
+    const provision = Effect.flatMap(table.exists, (exists) =>
+      exists
+        ? Effect.void
+        : // false when another process created it first: fine either way.
+          table.create({
+            BillingMode: "PAY_PER_REQUEST",
+            AttributeDefinitions: [
+              { AttributeName: "PK", AttributeType: "S" },
+              { AttributeName: "SK", AttributeType: "S" },
+              { AttributeName: "StatusKey", AttributeType: "S" },
+              { AttributeName: "StatusSort", AttributeType: "S" }
+            ],
+            KeySchema: [
+              { AttributeName: "PK", KeyType: "HASH" },
+              { AttributeName: "SK", KeyType: "RANGE" }
+            ],
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: STATUS_INDEX,
                 KeySchema: [
-                  { AttributeName: "PK", KeyType: "HASH" },
-                  { AttributeName: "SK", KeyType: "RANGE" }
+                  { AttributeName: "StatusKey", KeyType: "HASH" },
+                  { AttributeName: "StatusSort", KeyType: "RANGE" }
                 ],
-                GlobalSecondaryIndexes: [
-                  {
-                    IndexName: STATUS_INDEX,
-                    KeySchema: [
-                      { AttributeName: "StatusKey", KeyType: "HASH" },
-                      { AttributeName: "StatusSort", KeyType: "RANGE" }
-                    ],
-                    Projection: { ProjectionType: "ALL" }
-                  }
-                ]
-              })
-            )
-            .pipe(
-              Effect.asVoid,
-              // Another process created it first.
-              Effect.catchIf((error) => error.code === "ResourceInUseException", () => Effect.void)
-            )
-      ),
-      span("provision")
-    )
-
-    const claimIdempotencyKey: DynamoTaskTableShape["claimIdempotencyKey"] = (key, taskId, at) =>
-      aws
-        .call(
-          DynamoDbService,
-          target,
-          new PutItemCommand({
-            TableName: tableName,
-            Item: { PK: S(`IDEMPOTENCY#${key}`), SK: S("IDEMPOTENCY"), taskId: S(taskId), createdAt: N(at) },
-            ConditionExpression: "attribute_not_exists(PK)"
+                Projection: { ProjectionType: "ALL" }
+              }
+            ]
           })
-        )
-        .pipe(
-          Effect.as({ taskId, created: true }),
-          Effect.catchIf(isConditionFailure, () =>
-            aws
-              .call(
-                DynamoDbService,
-                target,
-                new GetItemCommand({ TableName: tableName, Key: { PK: S(`IDEMPOTENCY#${key}`), SK: S("IDEMPOTENCY") }, ConsistentRead: true })
-              )
-              .pipe(Effect.map((out) => ({ taskId: (out.Item === undefined ? undefined : str(out.Item, "taskId")) ?? taskId, created: false })))
-          ),
-          span("claimIdempotencyKey")
-        )
+    ).pipe(Effect.asVoid, span("provision"))
+
+    const claimIdempotencyKey: DynamoTaskTableShape["claimIdempotencyKey"] = (key, taskId, at) => {
+      const Key = { PK: S(`IDEMPOTENCY#${key}`), SK: S("IDEMPOTENCY") }
+      return table.putIf({ Item: { ...Key, taskId: S(taskId), createdAt: N(at) }, ConditionExpression: "attribute_not_exists(PK)" }).pipe(
+        Effect.flatMap((created): Effect.Effect<{ readonly taskId: string; readonly created: boolean }, AwsError> =>
+          created
+            ? Effect.succeed({ taskId, created })
+            : // The key was taken: answer whose task it is.
+              table.get({ Key, ConsistentRead: true }).pipe(Effect.map((out) => ({ taskId: (out.Item === undefined ? undefined : str(out.Item, "taskId")) ?? taskId, created })))
+        ),
+        span("claimIdempotencyKey")
+      )
+    }
 
     const putTask: DynamoTaskTableShape["putTask"] = (record) =>
-      aws
-        .call(DynamoDbService, target, new PutItemCommand({ TableName: tableName, Item: recordItem(record), ConditionExpression: "attribute_not_exists(PK)" }))
-        .pipe(Effect.as(true), Effect.catchIf(isConditionFailure, () => Effect.succeed(false)), span("putTask"))
+      table.putIf({ Item: recordItem(record), ConditionExpression: "attribute_not_exists(PK)" }).pipe(span("putTask"))
 
     const getTask: DynamoTaskTableShape["getTask"] = (id) =>
-      aws
-        .call(DynamoDbService, target, new GetItemCommand({ TableName: tableName, Key: taskKey(id), ConsistentRead: true }))
+      table
+        .get({ Key: taskKey(id), ConsistentRead: true })
         .pipe(Effect.map((out) => (out.Item === undefined ? Option.none() : Option.some(recordOf(out.Item)))), span("getTask"))
 
     const transition: DynamoTaskTableShape["transition"] = (id, condition, set, remove = []) => {
@@ -220,59 +167,50 @@ export const make = (
       if (condition.status !== undefined) conditions.push(`${x.name("status")} IN (${condition.status.map((s) => x.value(S(s))).join(", ")})`)
       const removed = remove.filter((field) => !(field in set))
       const update = `SET ${assignments.join(", ")}${removed.length === 0 ? "" : ` REMOVE ${removed.map((f) => x.name(f)).join(", ")}`}`
-      return aws
-        .call(
-          DynamoDbService,
-          target,
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: taskKey(id),
-            UpdateExpression: update,
-            ConditionExpression: conditions.join(" AND "),
-            ExpressionAttributeNames: x.names,
-            ExpressionAttributeValues: x.values,
-            ReturnValues: "ALL_NEW"
-          })
-        )
+      return table
+        .update({
+          Key: taskKey(id),
+          UpdateExpression: update,
+          ConditionExpression: conditions.join(" AND "),
+          ExpressionAttributeNames: x.names,
+          ExpressionAttributeValues: x.values,
+          ReturnValues: "ALL_NEW"
+        })
         .pipe(
           Effect.map((out) => (out.Attributes === undefined ? Option.none() : Option.some(recordOf(out.Attributes)))),
-          Effect.catchIf(isConditionFailure, () => Effect.succeed(Option.none<TaskRecord>())),
+          Effect.catchIf(DynamoTable.isConditionFailure, () => Effect.succeed(Option.none<TaskRecord>())),
           span("transition")
         )
     }
 
     const putExecution: DynamoTaskTableShape["putExecution"] = (execution) =>
-      aws
-        .call(
-          DynamoDbService,
-          target,
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              PK: S(`TASK#${execution.taskId}`),
-              SK: S(`EXECUTION#${execution.phase}`),
-              phase: S(execution.phase),
-              attempt: N(execution.attempt),
-              status: S(execution.status),
-              startedAt: N(execution.startedAt),
-              ...(execution.finishedAt === undefined ? {} : { finishedAt: N(execution.finishedAt) }),
-              ...(execution.output === undefined ? {} : { output: S(execution.output) })
-            }
-          })
-        )
-        .pipe(Effect.asVoid, span("putExecution"))
+      table
+        .put({
+          Item: {
+            PK: S(`TASK#${execution.taskId}`),
+            SK: S(`EXECUTION#${execution.phase}`),
+            phase: S(execution.phase),
+            attempt: N(execution.attempt),
+            status: S(execution.status),
+            startedAt: N(execution.startedAt),
+            ...(execution.finishedAt === undefined ? {} : { finishedAt: N(execution.finishedAt) }),
+            ...(execution.output === undefined ? {} : { output: S(execution.output) })
+          }
+        })
+        .pipe(span("putExecution"))
 
     const itemsUnder = (taskId: string, prefix: string) =>
-      queryAll(query, {
-        TableName: tableName,
-        KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
-        ExpressionAttributeValues: { ":pk": S(`TASK#${taskId}`), ":prefix": S(prefix) },
-        ConsistentRead: true
-      }).pipe(
-        Stream.flatMap((page) => Stream.fromIterable(page.items)),
-        Stream.runCollect,
-        Effect.map(Chunk.toReadonlyArray)
-      )
+      table
+        .query({
+          KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+          ExpressionAttributeValues: { ":pk": S(`TASK#${taskId}`), ":prefix": S(prefix) },
+          ConsistentRead: true
+        })
+        .pipe(
+          Stream.flatMap((page) => Stream.fromIterable(page.items)),
+          Stream.runCollect,
+          Effect.map(Chunk.toReadonlyArray)
+        )
 
     const executions: DynamoTaskTableShape["executions"] = (taskId) =>
       itemsUnder(taskId, "EXECUTION#").pipe(
@@ -295,23 +233,18 @@ export const make = (
       )
 
     const putLog: DynamoTaskTableShape["putLog"] = (log, sequence) =>
-      aws
-        .call(
-          DynamoDbService,
-          target,
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              PK: S(`TASK#${log.taskId}`),
-              SK: S(`LOG#${pad(log.at)}#${sequence}`),
-              at: N(log.at),
-              level: S(log.level),
-              message: S(log.message),
-              [TTL_ATTRIBUTE]: N(expiresAtSeconds(log.at, logRetentionMs))
-            }
-          })
-        )
-        .pipe(Effect.asVoid, span("putLog"))
+      table
+        .put({
+          Item: {
+            PK: S(`TASK#${log.taskId}`),
+            SK: S(`LOG#${pad(log.at)}#${sequence}`),
+            at: N(log.at),
+            level: S(log.level),
+            message: S(log.message),
+            [TTL_ATTRIBUTE]: N(expiresAtSeconds(log.at, logRetentionMs))
+          }
+        })
+        .pipe(span("putLog"))
 
     const logs: DynamoTaskTableShape["logs"] = (taskId) =>
       itemsUnder(taskId, "LOG#").pipe(
@@ -328,14 +261,13 @@ export const make = (
         span("logs")
       )
 
-    const statusInput = (status: TaskStatus, filter: { readonly priority?: Priority | undefined; readonly kind?: string | undefined }): QueryCommandInput => {
+    const statusInput = (status: TaskStatus, filter: { readonly priority?: Priority | undefined; readonly kind?: string | undefined }): Omit<QueryCommandInput, "TableName"> => {
       const x = expressionBuilder()
       const key = `${x.name("StatusKey")} = ${x.value(S(status))}`
       const filters: Array<string> = []
       if (filter.priority !== undefined) filters.push(`${x.name("priority")} = ${x.value(S(filter.priority))}`)
       if (filter.kind !== undefined) filters.push(`${x.name("kind")} = ${x.value(S(filter.kind))}`)
       return {
-        TableName: tableName,
         IndexName: STATUS_INDEX,
         KeyConditionExpression: key,
         ...(filters.length === 0 ? {} : { FilterExpression: filters.join(" AND ") }),
@@ -345,12 +277,12 @@ export const make = (
     }
 
     const byStatus: DynamoTaskTableShape["byStatus"] = (status, q) =>
-      queryAll(query, { ...statusInput(status, q), ScanIndexForward: !q.newestFirst }).pipe(
+      table.query({ ...statusInput(status, q), ScanIndexForward: !q.newestFirst }).pipe(
         Stream.flatMap((page) => Stream.fromIterable(page.items.map(recordOf)))
       )
 
     const countByStatus: DynamoTaskTableShape["countByStatus"] = (status, priority) =>
-      queryAll(query, { ...statusInput(status, { priority }), Select: "COUNT" }).pipe(
+      table.query({ ...statusInput(status, { priority }), Select: "COUNT" }).pipe(
         Stream.runFold(0, (total, page) => total + page.count),
         span("countByStatus")
       )
