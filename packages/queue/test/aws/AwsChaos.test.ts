@@ -7,16 +7,16 @@
  * in the lanes, and the SQS dead-letter queue holds exactly the poison
  * messages. The full-size run is tools/bench/src/chaos (npm run bench:chaos).
  */
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { startSandbox, type RunningSandbox } from "@miyabi/sandbox"
-import { EnqueueRequest, IdempotencyKey, TaskKind } from "@miyabi/types"
 import { Context, Effect, Layer, Logger, LogLevel } from "effect"
 import type { AwsTaskQueueShape } from "../../src/aws/AwsTaskQueue.js"
 import { awsLayer } from "../../src/aws/QueueStore.js"
 import { TaskQueue } from "../../src/TaskQueue.js"
 import { startChild, type Child } from "../fixtures/Child.js"
+import { chaosEnv, enqueueChaos, isDesignedFailure, prng, progress, sendPoison, sqsFaults } from "./ChaosScenario.js"
 import { runtimeSettings } from "./SandboxQueue.js"
 
 const TASKS = 200
@@ -31,14 +31,6 @@ afterAll(() => {
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
   Object.assign(process.env, saved)
 })
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 const withQueue = <A>(use: (queue: AwsTaskQueueShape) => Effect.Effect<A, unknown>): Promise<A> =>
   Effect.runPromise(
@@ -84,37 +76,17 @@ describe("AwsTaskQueue under chaos", () => {
     const sandbox: RunningSandbox = await startSandbox({})
     const children: Array<Child> = []
     try {
-      Object.assign(process.env, sandbox.env, {
-        MIYABI_STORE: `aws:prefix=${PREFIX}`,
-        MIYABI_AWS_RETRY_BASE_DELAY: "20 millis",
-        MIYABI_AWS_RETRY_MAX_DELAY: "500 millis",
-        MIYABI_AWS_MAX_ATTEMPTS: "8"
-      })
+      Object.assign(process.env, sandbox.env, chaosEnv(PREFIX))
       const random = prng(20_261_127)
       const tasks = await withQueue((queue) =>
-        Effect.forEach(
-          Array.from({ length: TASKS }, (_, n) => n),
-          (n) =>
-            queue
-              .enqueue(
-                EnqueueRequest.make({
-                  kind: TaskKind.make("chaos"),
-                  payload: { n, ms: 10 + Math.floor(random() * 50), ...(n % (TASKS / DESIGNED_FAILURES) === 0 ? { fail: true } : {}) },
-                  priority: n % 2 === 0 ? "high" : "standard",
-                  idempotencyKey: IdempotencyKey.make(`chaos-${n}`)
-                })
-              )
-              .pipe(Effect.map(({ task }) => task)),
-          { concurrency: 16 }
-        ).pipe(Effect.map((all) => ({ all, standardUrl: queue.resources.standardUrl, deadLetterUrl: queue.resources.deadLetterUrl })))
+        enqueueChaos(queue, { count: TASKS, random, ms: { min: 10, spread: 50 }, failEvery: TASKS / DESIGNED_FAILURES, highEvery: 2, concurrency: 16 }).pipe(
+          Effect.map((all) => ({ all, standardUrl: queue.resources.standardUrl, deadLetterUrl: queue.resources.deadLetterUrl }))
+        )
       )
       const sqs = new SQSClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.credentials })
-      const poison = Array.from({ length: POISON }, (_, i) => `poison ${i}`)
-      for (const body of poison) await sqs.send(new SendMessageCommand({ QueueUrl: tasks.standardUrl, MessageBody: body }))
+      const poison = await sendPoison(sqs, tasks.standardUrl, POISON)
 
-      // DynamoDB is not throttled here: the sandbox encodes fault responses for proxied
-      // DynamoDB requests as XML, which the SDK cannot read (reported; see the queue's notes).
-      sandbox.faults.set({ seed: 7, rules: [{ service: "sqs", throttleRate: 0.1, errorRate: 0.02 }] })
+      sandbox.faults.set(sqsFaults(7))
       let spawned = 0
       const spawn = () => {
         const child = startChild("../aws/chaos-worker.ts", [`w${spawned++}`, "4", "2000"])
@@ -138,19 +110,14 @@ describe("AwsTaskQueue under chaos", () => {
       }
 
       let last = ""
-      const designed = tasks.all.filter((task) => (task.payload as { fail?: boolean }).fail === true).map((task) => task.id)
+      const designed = tasks.all.filter(isDesignedFailure).map((task) => task.id)
       await eventually(
         "every record finished, the lanes empty and the poison in the dead-letter queue",
         () =>
           withQueue((queue) =>
-            Effect.all([queue.stats(), queue.laneCounts()]).pipe(
-              Effect.tap(([stats, lanes]) => Effect.sync(() => (last = JSON.stringify({ stats, lanes })))),
-              Effect.map(
-                ([stats, lanes]) =>
-                  stats.completed + stats.failed === TASKS &&
-                  lanes.high.visible + lanes.high.inFlight + lanes.standard.visible + lanes.standard.inFlight === 0 &&
-                  lanes.deadLetter.visible + lanes.deadLetter.inFlight === POISON
-              )
+            progress(queue, TASKS, POISON).pipe(
+              Effect.tap(({ stats, lanes }) => Effect.sync(() => (last = JSON.stringify({ stats, lanes })))),
+              Effect.map(({ done }) => done)
             )
           ),
         240_000

@@ -8,17 +8,21 @@
  *
  *   npm run bench:chaos -w @miyabi/bench [-- --tasks 2000 --workers 4 --kills 12]
  *
- * DynamoDB is not throttled: the sandbox encodes fault responses of proxied
- * DynamoDB requests as XML, which the SDK cannot read.
+ * The scenario itself (settings, tasks, poison, faults, when it is over) is
+ * packages/queue/test/aws/ChaosScenario.ts, shared with the CI-sized test.
  */
 import { spawn, type ChildProcess } from "node:child_process"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
+import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { QueueStore, TaskQueue, type AwsTaskQueueShape } from "@miyabi/queue"
 import { startSandbox } from "@miyabi/sandbox"
-import { EnqueueRequest, IdempotencyKey, TaskKind, type Task } from "@miyabi/types"
+import type { Task } from "@miyabi/types"
 import { Context, Effect, Layer } from "effect"
+// The scenario the queue's chaos test runs at CI size. It lives with the queue's tests, as the
+// chaos-worker.ts this bench spawns does; @miyabi/queue has no testing entry point to export it from.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { chaosEnv, enqueueChaos, isDesignedFailure, prng, progress, sendPoison, sqsFaults } from "../../../../packages/queue/test/aws/ChaosScenario.js"
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`)
@@ -62,14 +66,6 @@ const startWorker = (id: string): Worker => {
   return { process: child, started, exited, completions }
 }
 
-/** mulberry32: a seeded PRNG so a run can be replayed. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const withQueue = <A>(use: (queue: AwsTaskQueueShape) => Effect.Effect<A, unknown>): Promise<A> =>
@@ -88,37 +84,18 @@ const main = async () => {
   const workers: Array<Worker> = []
   const began = Date.now()
   try {
-    Object.assign(process.env, sandbox.env, {
-      MIYABI_STORE: `aws:prefix=${PREFIX}`,
-      MIYABI_AWS_RETRY_BASE_DELAY: "20 millis",
-      MIYABI_AWS_RETRY_MAX_DELAY: "500 millis",
-      MIYABI_AWS_MAX_ATTEMPTS: "8",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true"
-    })
+    Object.assign(process.env, sandbox.env, chaosEnv(PREFIX), { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" })
     const random = prng(2_000)
     const enqueued = await withQueue((queue) =>
-      Effect.forEach(
-        Array.from({ length: TASKS }, (_, n) => n),
-        (n) =>
-          queue
-            .enqueue(
-              EnqueueRequest.make({
-                kind: TaskKind.make("chaos"),
-                payload: { n, ms: 20 + Math.floor(random() * 200), ...(n % DESIGNED_EVERY === 0 ? { fail: true } : {}) },
-                priority: n % 3 === 0 ? "high" : "standard",
-                idempotencyKey: IdempotencyKey.make(`chaos-${n}`)
-              })
-            )
-            .pipe(Effect.map(({ task }) => task)),
-        { concurrency: 32 }
-      ).pipe(Effect.map((tasks) => ({ tasks, resources: queue.resources })))
+      enqueueChaos(queue, { count: TASKS, random, ms: { min: 20, spread: 200 }, failEvery: DESIGNED_EVERY, highEvery: 3, concurrency: 32 }).pipe(
+        Effect.map((tasks) => ({ tasks, resources: queue.resources }))
+      )
     )
     const sqs = new SQSClient({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.credentials })
-    const poison = Array.from({ length: POISON }, (_, i) => `poison ${i}`)
-    for (const body of poison) await sqs.send(new SendMessageCommand({ QueueUrl: enqueued.resources.standardUrl, MessageBody: body }))
+    const poison = await sendPoison(sqs, enqueued.resources.standardUrl, POISON)
     console.log(`enqueued ${TASKS} tasks and ${POISON} poison messages in ${((Date.now() - began) / 1000).toFixed(1)} s`)
 
-    sandbox.faults.set({ seed: 11, rules: [{ service: "sqs", throttleRate: 0.1, errorRate: 0.02 }] })
+    sandbox.faults.set(sqsFaults(11))
     let spawned = 0
     const live = Array.from({ length: WORKERS }, () => {
       const worker = startWorker(`w${spawned++}`)
@@ -126,16 +103,16 @@ const main = async () => {
       return worker
     })
     await Promise.all(live.map((w) => w.started))
-    const designed = new Set(enqueued.tasks.filter((t) => (t.payload as { fail?: boolean }).fail === true).map((t) => t.id))
+    const designed = new Set(enqueued.tasks.filter(isDesignedFailure).map((t) => t.id))
     let kills = 0
     let last = ""
     const deadline = Date.now() + TIMEOUT_MS
     for (;;) {
       const done = await withQueue((queue) =>
-        Effect.all([queue.stats(), queue.laneCounts()]).pipe(
-          Effect.map(([stats, lanes]) => {
+        progress(queue, TASKS, POISON).pipe(
+          Effect.map(({ stats, lanes, done }) => {
             last = `completed ${stats.completed}, failed ${stats.failed}, lanes high ${lanes.high.visible}/${lanes.high.inFlight}, standard ${lanes.standard.visible}/${lanes.standard.inFlight}, dlq ${lanes.deadLetter.visible + lanes.deadLetter.inFlight}`
-            return stats.completed + stats.failed === TASKS && lanes.high.visible + lanes.high.inFlight + lanes.standard.visible + lanes.standard.inFlight === 0 && lanes.deadLetter.visible + lanes.deadLetter.inFlight === POISON
+            return done
           })
         )
       )
