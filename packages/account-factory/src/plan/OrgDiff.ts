@@ -5,10 +5,10 @@
  * untagging and deletions (children before parents). Without prune nothing
  * is removed: what the spec does not mention is listed in `notes`.
  */
-import type { Account, Organization, PermissionSet, PermissionSetAssignment } from "@miyabi/types"
+import { type Account, jsonToPlain, type Organization, type PermissionSet, type PermissionSetAssignment } from "@miyabi/types"
 import { Either } from "effect"
 import { targetKey, type OrgSpec } from "../spec/OrgSpec.js"
-import { parseJson, toPlain } from "../scp/JsonDocument.js"
+import { parsePolicyJson } from "../scp/PolicyJson.js"
 import { minifyPolicy } from "../scp/ScpLint.js"
 import type { OrgPlan, PlanStep } from "./PlanStep.js"
 
@@ -34,8 +34,8 @@ const sortKeys = (value: unknown): unknown =>
 
 /** Two policy documents are the same when they parse to the same JSON (key order and whitespace aside). */
 const canonicalPolicy = (content: string): string => {
-  const parsed = parseJson(content)
-  return Either.isRight(parsed) ? JSON.stringify(sortKeys(toPlain(parsed.right))) : content
+  const parsed = parsePolicyJson(content)
+  return Either.isRight(parsed) ? JSON.stringify(sortKeys(jsonToPlain(parsed.right))) : content
 }
 
 const diffTags = (desired: Tags, actual: Tags) => {
