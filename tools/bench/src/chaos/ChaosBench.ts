@@ -19,10 +19,9 @@ import { QueueStore, TaskQueue, type AwsTaskQueueShape } from "@miyabi/queue"
 import { startSandbox } from "@miyabi/sandbox"
 import type { Task } from "@miyabi/types"
 import { Context, Effect, Layer } from "effect"
-// The scenario the queue's chaos test runs at CI size. It lives with the queue's tests, as the
-// chaos-worker.ts this bench spawns does; @miyabi/queue has no testing entry point to export it from.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { chaosEnv, enqueueChaos, isDesignedFailure, prng, progress, sendPoison, sqsFaults } from "../../../../packages/queue/test/aws/ChaosScenario.js"
+// The scenario the queue's chaos test runs at CI size, from the queue's tests (as is the chaos-worker.ts
+// this bench spawns): `@miyabi/queue/testing/chaos` exists only under the workspace's source condition.
+import { chaosEnv, enqueueChaos, isDesignedFailure, prng, progress, sendPoison, sqsFaults } from "@miyabi/queue/testing/chaos"
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`)
