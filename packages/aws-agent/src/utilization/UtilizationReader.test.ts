@@ -51,16 +51,20 @@ describe("utilization", () => {
   it.effect("batches at most 500 queries per GetMetricData call", () =>
     Effect.gen(function* () {
       const sizes: Array<number> = []
+      const periods = new Set<string>()
       const fake = Layer.succeed(CloudWatchMetrics, {
         getMetricData: (_target, queries: ReadonlyArray<MetricQuery>) =>
           Effect.sync(() => {
             sizes.push(queries.length)
+            for (const q of queries) periods.add(`${q.stat}@${q.periodSeconds}`)
             return queries.map((q) => ({ id: q.id, values: q.stat === "Maximum" ? [9, 12] : [4, 6] }))
           })
       })
       const resources = Array.from({ length: 600 }, (_, i) => instance(`i-${i}`))
       const result = yield* readUtilization(resources, { windowDays: 7, end: new Date("2026-11-20T00:00:00Z") }).pipe(Effect.provide(fake))
       expect(sizes.sort((a, b) => b - a)).toEqual([500, 500, 200])
+      // Hourly averages for the percentiles; the peak is one Maximum over the 7-day window.
+      expect([...periods].sort()).toEqual(["Average@3600", "Maximum@604800"])
       expect(result.calls).toBe(3)
       expect(result.resources[599]?.utilization).toMatchObject({ metric: "CPUUtilization", averagePercent: 5, peakPercent: 12, windowDays: 7, datapoints: 2 })
       expect(result.stats.get(resources[0]?.arn ?? "")).toMatchObject({ avg: 5, max: 6 })

@@ -3,7 +3,8 @@
  * and maximum for instances and databases, invocations and duration for
  * functions, CPU and memory for ECS services), batched 500 to a
  * GetMetricData call per (account, region), over a window (default 14 days)
- * at hourly resolution. A failed batch leaves its resources without
+ * at hourly resolution, except the instances' and databases' peak: one
+ * Maximum over the whole window. A failed batch leaves its resources without
  * utilization and is reported, not fatal.
  */
 import type { AwsError } from "@miyabi/aws-runtime"
@@ -25,6 +26,13 @@ interface Wanted {
   readonly metricName: string
   readonly dimensions: ReadonlyArray<{ readonly name: string; readonly value: string }>
   readonly stat: MetricQuery["stat"]
+  /**
+   * "window": one datapoint for the whole window. The peak needs no hourly
+   * series: the window's Maximum is the largest hourly Maximum, and asking
+   * for it alone halves the datapoints of an instance (discovery's client
+   * spent half its CPU decoding GetMetricData's hourly series).
+   */
+  readonly period?: "window"
 }
 
 /** What to ask CloudWatch about a resource; nothing for kinds (or states) without useful metrics. */
@@ -36,7 +44,7 @@ export const wantedMetrics = (r: Resource): ReadonlyArray<Wanted> => {
       const dims = [{ name: "InstanceId", value: r.id }]
       return [
         { role: "cpuAvg", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
-        { role: "cpuMax", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum" }
+        { role: "cpuMax", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum", period: "window" }
       ]
     }
     case "rds-instance": {
@@ -44,7 +52,7 @@ export const wantedMetrics = (r: Resource): ReadonlyArray<Wanted> => {
       const dims = [{ name: "DBInstanceIdentifier", value: r.id }]
       return [
         { role: "cpuAvg", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
-        { role: "cpuMax", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum" }
+        { role: "cpuMax", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, stat: "Maximum", period: "window" }
       ]
     }
     case "lambda-function": {
@@ -164,13 +172,15 @@ export const readUtilization = (
     // Whole hours, so every query gets the same aligned datapoints.
     const endAligned = new Date(Math.floor(end.getTime() / 3_600_000) * 3_600_000)
     const window = { start: new Date(endAligned.getTime() - windowDays * DAY_MS), end: endAligned }
+    // One period covering the window, in whole minutes as CloudWatch requires.
+    const windowPeriod = Math.max(60, Math.ceil((windowDays * DAY_MS) / 60_000) * 60)
     const queries: Array<{ readonly query: MetricQuery; readonly index: number; readonly role: Role }> = []
     resources.forEach((r, index) => {
       for (const w of wantedMetrics(r)) {
         queries.push({
           index,
           role: w.role,
-          query: { id: `q${queries.length}`, namespace: w.namespace, metricName: w.metricName, dimensions: w.dimensions, stat: w.stat, periodSeconds: PERIOD }
+          query: { id: `q${queries.length}`, namespace: w.namespace, metricName: w.metricName, dimensions: w.dimensions, stat: w.stat, periodSeconds: w.period === "window" ? windowPeriod : PERIOD }
         })
       }
     })

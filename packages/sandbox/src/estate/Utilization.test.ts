@@ -39,11 +39,12 @@ describe("timeGrid", () => {
     expect(grid.days.slice(0, 3)).toEqual(grid.times.slice(0, 3).map(diurnal))
   })
 
-  it("takes at most 24 samples of a long period, one of a period shorter than five minutes, and at most 10,080 periods", () => {
+  it("takes every five-minute sample of a long period, one of a period shorter than five minutes, and at most 10,080 periods", () => {
     const daily = timeGrid(start, start + 3 * DAY, 86_400)
     expect(daily.slots).toBe(288)
-    expect(daily.bounds).toEqual([0, 24, 48, 72])
-    expect((daily.times[1] ?? 0) - (daily.times[0] ?? 0)).toBe(12 * SAMPLE_MS)
+    expect(daily.bounds).toEqual([0, 288, 576, 864])
+    // The same sample times as the window's hourly grid: a period's statistics are over all of them.
+    expect(daily.times).toEqual(timeGrid(start, start + 3 * DAY, 3600).times)
     const minute = timeGrid(start, start + HOUR, 60)
     expect(minute.slots).toBe(1)
     expect(minute.times).toHaveLength(60)

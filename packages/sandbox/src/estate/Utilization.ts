@@ -15,7 +15,6 @@ export const SAMPLE_MS = 300_000
 
 const HOUR_MS = 3_600_000
 const MAX_PERIODS = 10_080
-const MAX_SAMPLES_PER_POINT = 24
 
 /**
  * 0..1, peaking mid-afternoon UTC, lowest at night. The functions below take
@@ -133,21 +132,22 @@ export interface TimeGrid {
 }
 
 /**
- * The five-minute samples of a query window, at most 24 per period (a
- * one-day period costs 24 samples, not 288), at most 10,080 periods, with
- * the diurnal cycle at each.
+ * Every five-minute sample of a query window (at most 10,080 periods), with
+ * the diurnal cycle at each. A long period costs as many samples as the
+ * same window in hours would (14 days: 4,032), and its statistics are those
+ * of all its samples, as CloudWatch's are: a window-long Maximum is exactly
+ * the largest of the hourly Maximums, a daily Sum the sum of the hourly ones.
  */
 export const timeGrid = (start: number, end: number, periodSeconds: number): TimeGrid => {
   const periodMs = Math.max(60, periodSeconds) * 1000
   const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
-  const stride = Math.max(1, Math.ceil(slots / MAX_SAMPLES_PER_POINT))
   const periodStarts: Array<number> = []
   const times: Array<number> = []
   const days: Array<number> = []
   const bounds: Array<number> = [0]
   for (let t0 = start, n = 0; t0 < end && n < MAX_PERIODS; t0 += periodMs, n++) {
     periodStarts.push(t0)
-    for (let s = 0; s < slots; s += stride) {
+    for (let s = 0; s < slots; s++) {
       const t = t0 + s * SAMPLE_MS
       times.push(t)
       days.push(diurnal(t))
