@@ -22,9 +22,9 @@ import {
 } from "@aws-sdk/client-s3"
 import { type AwsError, AwsClients } from "@miyabi/aws-runtime"
 import { PublicAccessBlock, Resource } from "@miyabi/types"
-import { Config, Context, Effect, Layer, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { InventoryTarget } from "./Inventory.js"
-import { bucketResource, s3Descriptor } from "./S3Inventory.js"
+import { bucketResource, forcePathStyleConfig, s3Descriptor } from "./S3Inventory.js"
 
 export interface S3ChangesShape {
   /** The bucket in the target's region, with its tags and lifecycle rule count; none when it does not exist. */
@@ -117,14 +117,4 @@ export const make = (forcePathStyle: boolean): Effect.Effect<S3ChangesShape, nev
   })
 
 /** Path style when an endpoint override is set (the sandbox, LocalStack), as S3Inventory decides it. */
-export const layerConfig: Layer.Layer<S3Changes, never, AwsClients.AwsClients> = Layer.effect(
-  S3Changes,
-  Effect.gen(function* () {
-    const overridden = yield* Config.option(Config.string("AWS_ENDPOINT_URL_S3")).pipe(
-      Effect.zipWith(Config.option(Config.string("AWS_ENDPOINT_URL")), (a, b) => Option.isSome(a) || Option.isSome(b)),
-      Effect.orElseSucceed(() => false)
-    )
-    const pathStyle = yield* Config.boolean("MIYABI_S3_FORCE_PATH_STYLE").pipe(Config.withDefault(overridden), Effect.orElseSucceed(() => overridden))
-    return yield* make(pathStyle)
-  })
-)
+export const layerConfig: Layer.Layer<S3Changes, never, AwsClients.AwsClients> = Layer.effect(S3Changes, Effect.flatMap(forcePathStyleConfig, make))

@@ -121,17 +121,15 @@ export const make = (forcePathStyle: boolean): Effect.Effect<S3InventoryShape, n
   })
 
 /** Path style when an endpoint override is set (AWS_ENDPOINT_URL[_S3]) unless MIYABI_S3_FORCE_PATH_STYLE says otherwise. */
-export const layerConfig: Layer.Layer<S3Inventory, never, AwsClients.AwsClients> = Layer.effect(
-  S3Inventory,
-  Effect.gen(function* () {
-    const overridden = yield* Config.option(Config.string("AWS_ENDPOINT_URL_S3")).pipe(
-      Effect.zipWith(Config.option(Config.string("AWS_ENDPOINT_URL")), (a, b) => Option.isSome(a) || Option.isSome(b)),
-      Effect.orElseSucceed(() => false)
-    )
-    const pathStyle = yield* Config.boolean("MIYABI_S3_FORCE_PATH_STYLE").pipe(Config.withDefault(overridden), Effect.orElseSucceed(() => overridden))
-    return yield* make(pathStyle)
-  })
-)
+export const forcePathStyleConfig: Effect.Effect<boolean> = Effect.gen(function* () {
+  const overridden = yield* Config.option(Config.string("AWS_ENDPOINT_URL_S3")).pipe(
+    Effect.zipWith(Config.option(Config.string("AWS_ENDPOINT_URL")), (a, b) => Option.isSome(a) || Option.isSome(b)),
+    Effect.orElseSucceed(() => false)
+  )
+  return yield* Config.boolean("MIYABI_S3_FORCE_PATH_STYLE").pipe(Config.withDefault(overridden), Effect.orElseSucceed(() => overridden))
+})
+
+export const layerConfig: Layer.Layer<S3Inventory, never, AwsClients.AwsClients> = Layer.effect(S3Inventory, Effect.flatMap(forcePathStyleConfig, make))
 
 export const layer = (options: { readonly forcePathStyle: boolean }): Layer.Layer<S3Inventory, never, AwsClients.AwsClients> =>
   Layer.effect(S3Inventory, make(options.forcePathStyle))
