@@ -10,8 +10,9 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers"
 import type { AccountId, Region } from "@miyabi/types"
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CommandIO, MetadataBearer } from "@smithy/types"
-import { Cache, Clock, Context, Data, Duration, Effect, Exit, Layer, RcMap, Runtime, Scope, Stream } from "effect"
+import { Cache, Clock, Context, Duration, Effect, Exit, Layer, Runtime, type Scope, Stream } from "effect"
 import { AwsConfig, type AwsConfigShape } from "./AwsConfig.js"
+import { makeClientCache } from "./ClientCache.js"
 import { type AwsError, type CallContext, fromSdkError, timeoutError } from "./AwsError.js"
 import { type ArrayKeys, type ItemOf, type PageKeys, paginate as paginateWith } from "./Paginate.js"
 import * as RequestBudget from "./RequestBudget.js"
@@ -70,12 +71,6 @@ export class AwsClients extends Context.Tag("@miyabi/aws-runtime/AwsClients")<Aw
 /** STS, which the runtime itself needs for identity and AssumeRole. */
 export const Sts = ServiceDescriptor.make("sts", (config) => new STSClient(config))
 
-class ClientKey extends Data.Class<{
-  readonly descriptor: ServiceDescriptor.ServiceDescriptor
-  readonly account: string | undefined
-  readonly region: string
-}> {}
-
 const partitionOf = (region: string): string =>
   region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws"
 
@@ -120,16 +115,15 @@ export const make = (
     const providerFor = (account: string | undefined): AwsCredentialIdentityProvider =>
       account === undefined ? base : () => Runtime.runPromise(runtime)(Effect.map(assumed(account), (a) => a.identity))
 
-    const clients = yield* RcMap.make({
-      lookup: (key: ClientKey) =>
-        Effect.acquireRelease(
-          Effect.sync(() =>
-            key.descriptor.make({ region: key.region, credentials: providerFor(key.account), maxAttempts: 1 })
-          ),
-          (client) => Effect.sync(() => client.destroy())
-        ),
-      idleTimeToLive: config.clientIdle
-    })
+    const clients = yield* makeClientCache(config.clientIdle)
+    // Descriptors are told apart by identity (two S3 descriptors may differ in path style), numbered as they come.
+    const descriptorIds = new Map<ServiceDescriptor.ServiceDescriptor, number>()
+    const clientKey = (descriptor: ServiceDescriptor.ServiceDescriptor, account: string | undefined, region: string): string => {
+      const id = descriptorIds.get(descriptor) ?? descriptorIds.set(descriptor, descriptorIds.size + 1).size
+      return `${id}|${account ?? ""}|${region}`
+    }
+    const makeClient = (descriptor: ServiceDescriptor.ServiceDescriptor, account: string | undefined, region: string) => () =>
+      descriptor.make({ region, credentials: providerFor(account), maxAttempts: 1 })
 
     /** One attempt, then the retry policy; `clientAccount` picks credentials, `context` names the call. */
     const send = <I extends object, O extends MetadataBearer>(
@@ -139,14 +133,12 @@ export const make = (
       command: CommandIO<I, O>
     ): Effect.Effect<O, AwsError> => {
       const budgetKey = { account: context.account ?? "self", region: context.region, service: context.service, operation: context.operation }
-      const clientKey = new ClientKey({ descriptor, account: clientAccount, region: context.region })
-      const request = Effect.scoped(
-        Effect.flatMap(RcMap.get(clients, clientKey), (client) =>
-          Effect.tryPromise({
-            try: (signal) => client.send(command, { abortSignal: signal }),
-            catch: (error) => fromSdkError(error, context)
-          })
-        )
+      const key = clientKey(descriptor, clientAccount, context.region)
+      const request = clients.use(key, makeClient(descriptor, clientAccount, context.region), (client) =>
+        Effect.tryPromise({
+          try: (signal) => client.send(command, { abortSignal: signal }),
+          catch: (error) => fromSdkError(error, context)
+        })
       ).pipe(
         Effect.timeoutFail({
           duration: config.callTimeout,
@@ -271,7 +263,8 @@ export const make = (
       Effect.gen(function* () {
         const clientAccount = yield* clientAccountFor(target.account)
         if (clientAccount !== undefined) yield* assumed(clientAccount)
-        const held = yield* RcMap.get(clients, new ClientKey({ descriptor, account: clientAccount, region: target.region ?? defaultRegion }))
+        const region = target.region ?? defaultRegion
+        const held = yield* clients.hold(clientKey(descriptor, clientAccount, region), makeClient(descriptor, clientAccount, region))
         // The map holds clients as the base interface; the descriptor built this one, so it is a C.
         return held as typeof held & ReturnType<typeof descriptor.make>
       })

@@ -12,7 +12,7 @@
  */
 import { AwsClients, AwsRuntime, type SdkClient, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { Region } from "@miyabi/types"
-import { Effect, Logger, LogLevel } from "effect"
+import { Effect, Logger, LogLevel, RuntimeFlags, RuntimeFlagsPatch, Supervisor } from "effect"
 
 const calls = Number(process.argv[2] ?? 20_000)
 const CAP = 64
@@ -27,6 +27,26 @@ const client: SdkClient = {
   destroy: () => undefined
 }
 const Echo = ServiceDescriptor.make("echo", () => client)
+
+/** Counts the Effect operations the runtime evaluates (a supervisor sees each one under OpSupervision). */
+class OperationCounter extends Supervisor.AbstractSupervisor<number> {
+  count = 0
+  readonly value = Effect.sync(() => this.count)
+  override onEffect(): void {
+    this.count++
+  }
+}
+
+/** Effect operations per call, over 100 calls one after the other. */
+const operationsPerCall = (one: (n: number) => Effect.Effect<unknown, unknown>) =>
+  Effect.gen(function* () {
+    const counter = new OperationCounter()
+    yield* Effect.forEach(Array.from({ length: 100 }, (_, n) => n), one, { discard: true }).pipe(
+      Effect.supervised(counter),
+      Effect.withRuntimeFlagsPatch(RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision))
+    )
+    return counter.count / 100
+  })
 
 const measure = (label: string, callers: number, one: (n: number) => Effect.Effect<unknown, unknown>) =>
   Effect.gen(function* () {
@@ -46,6 +66,7 @@ const program = Effect.gen(function* () {
   const viaRuntime = (n: number) => aws.call(Echo, { region: Region.make("us-east-1") }, new EchoCommand({ n }) as never, { operation: "Echo" })
   const bare = (n: number) => Effect.tryPromise((signal) => client.send(new EchoCommand({ n }) as never, { abortSignal: signal }))
   console.log(`${calls} calls per run, in-flight cap ${CAP}, on ${process.version}`)
+  console.log(`Effect operations per call: AwsClients.call ${(yield* operationsPerCall(viaRuntime)).toFixed(0)}, bare ${(yield* operationsPerCall(bare)).toFixed(0)}`)
   for (const callers of [CAP, 512]) {
     const baseline = yield* measure("bare Effect.tryPromise", callers, bare)
     const runtime = yield* measure("AwsClients.call", callers, viaRuntime)
