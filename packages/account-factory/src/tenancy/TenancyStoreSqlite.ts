@@ -38,6 +38,15 @@ const SCHEMA = `
 
 const Rows = <A, I>(schema: Schema.Schema<A, I>) => Schema.Array(Schema.parseJson(schema))
 
+/** The state's five lists, each row a JSON body: decoded on load, encoded on save. */
+const StateRows = Schema.Struct({
+  customers: Rows(Customer),
+  pools: Rows(PoolState),
+  placements: Rows(Placement),
+  departed: Rows(Placement),
+  deletions: Rows(ScheduledDeletion)
+})
+
 /** A row set of the state: its table, key column, and how a row reads back. */
 const tables = {
   customers: { table: "tenancy_customers", key: "id" },
@@ -102,30 +111,12 @@ export const layer = (path: string, options: TenancyStoreOptions = {}): Layer.La
             }),
             catch: failure("Unreadable")
           })
-          return yield* Effect.mapError(
-            Effect.all({
-              customers: Schema.decodeUnknown(Rows(Customer))(read.customers),
-              pools: Schema.decodeUnknown(Rows(PoolState))(read.pools),
-              placements: Schema.decodeUnknown(Rows(Placement))(read.placements),
-              departed: Schema.decodeUnknown(Rows(Placement))(read.departed),
-              deletions: Schema.decodeUnknown(Rows(ScheduledDeletion))(read.deletions)
-            }),
-            corrupt
-          ).pipe(Effect.map((state) => new TenancyState(state)))
+          return yield* Effect.mapError(Schema.decodeUnknown(StateRows)(read), corrupt).pipe(Effect.map((state) => new TenancyState(state)))
         }).pipe(Effect.withSpan("TenancyStoreSqlite.load"))
 
       const save = (state: TenancyState) =>
         Effect.gen(function* () {
-          const encoded = yield* Effect.mapError(
-            Effect.all({
-              customers: Schema.encode(Rows(Customer))(state.customers),
-              pools: Schema.encode(Rows(PoolState))(state.pools),
-              placements: Schema.encode(Rows(Placement))(state.placements),
-              departed: Schema.encode(Rows(Placement))(state.departed),
-              deletions: Schema.encode(Rows(ScheduledDeletion))(state.deletions)
-            }),
-            corrupt
-          )
+          const encoded = yield* Effect.mapError(Schema.encode(StateRows)(state), corrupt)
           yield* Effect.try({
             try: () =>
               write(
