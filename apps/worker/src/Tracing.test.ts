@@ -8,16 +8,15 @@
 import { Echo, SqliteTaskQueue, TaskQueue } from "@miyabi/queue"
 import { EnqueueRequest, type Task } from "@miyabi/types"
 import { Effect } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
+import { builtWorkerMain, startBuiltWorker } from "./BuiltWorker.testkit.js"
 import * as fs from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-worker-traces-"))
 const children: Array<ChildProcess> = []
 
@@ -75,19 +74,13 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 15_000): 
 
 /** Runs the worker until `task` is completed and `done` holds, then SIGTERM; resolves with its exit code. */
 const runUntilCompleted = async (store: string, task: Task, env: Record<string, string>, done: () => boolean = () => true) => {
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, MIYABI_STORE: store, MIYABI_HTTP_HOST: "127.0.0.1", MIYABI_HTTP_PORT: "0", MIYABI_TRACES: "", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "", ...env },
-    stdio: ["ignore", "ignore", "pipe"]
-  })
-  children.push(child)
-  let stderr = ""
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  const worker = startBuiltWorker({ MIYABI_STORE: store, MIYABI_TRACES: "", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "", ...env })
+  children.push(worker.process)
   await until("the task to complete", async () => (await statusOf(store, task)) === "Completed")
   await until("the collector to have what it should", () => Promise.resolve(done()))
-  child.kill("SIGTERM")
-  const code = await exited
-  return { code, stderr }
+  worker.process.kill("SIGTERM")
+  const code = await worker.exited
+  return { code, stderr: worker.stderr() }
 }
 
 const attribute = (span: OtlpSpan, key: string): string | undefined => {
@@ -96,7 +89,7 @@ const attribute = (span: OtlpSpan, key: string): string | undefined => {
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
+  if (!fs.existsSync(builtWorkerMain)) throw new Error(`${builtWorkerMain} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
 })
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL")

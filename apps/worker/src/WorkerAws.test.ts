@@ -8,12 +8,11 @@ import { Echo, QueueStore, TaskQueue } from "@miyabi/queue"
 import { type RunningSandbox, startSandbox } from "@miyabi/sandbox"
 import { EnqueueRequest, type TaskId } from "@miyabi/types"
 import { Effect } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
+import { builtWorkerMain, startBuiltWorker } from "./BuiltWorker.testkit.js"
 import * as fs from "node:fs"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const PREFIX = "worker-aws-test"
 const AWS_KEYS = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] as const
 
@@ -22,7 +21,7 @@ let child: ChildProcess | undefined
 const saved = new Map<string, string | undefined>()
 
 beforeAll(async () => {
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
+  if (!fs.existsSync(builtWorkerMain)) throw new Error(`${builtWorkerMain} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
   sandbox = await startSandbox()
   // The SDK reads its endpoint and keys from the environment; this test file's process points it at the sandbox.
   const env: Record<string, string> = { ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }
@@ -48,14 +47,10 @@ describe("miyabi-worker on MIYABI_STORE=aws: (built)", () => {
     const id: TaskId = await onQueue(
       Effect.flatMap(TaskQueue, (queue) => queue.enqueue(EnqueueRequest.make({ kind: Echo.kind, payload: { message: "from sqs" } }))).pipe(Effect.map((result) => result.task.id))
     )
-    const worker = spawn(process.execPath, [main], {
-      env: { ...process.env, MIYABI_STORE: `aws:prefix=${PREFIX}`, MIYABI_HTTP_HOST: "127.0.0.1", MIYABI_HTTP_PORT: "0", MIYABI_CONCURRENCY: "2" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const started = startBuiltWorker({ MIYABI_STORE: `aws:prefix=${PREFIX}`, MIYABI_CONCURRENCY: "2" })
+    const worker = started.process
     child = worker
-    let stderr = ""
-    worker.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)))
+    const exited = started.exited
 
     // Bounded: at most 30 s of 100 ms polls of the task record.
     let status = "Pending"
@@ -63,12 +58,12 @@ describe("miyabi-worker on MIYABI_STORE=aws: (built)", () => {
       await new Promise((resolve) => setTimeout(resolve, 100))
       status = (await onQueue(Effect.flatMap(TaskQueue, (queue) => queue.get(id)))).status
     }
-    expect(status, stderr).toBe("Completed")
+    expect(status, started.stderr()).toBe("Completed")
     const task = await onQueue(Effect.flatMap(TaskQueue, (queue) => queue.get(id)))
     expect(task).toMatchObject({ status: "Completed", attempts: 1, result: { echo: "from sqs" } })
 
     worker.kill("SIGTERM")
     expect(await exited).toBe(0)
-    expect(stderr).not.toContain("miyabi-worker:")
+    expect(started.stderr()).not.toContain("miyabi-worker:")
   })
 })

@@ -9,14 +9,13 @@ import { SqliteTaskQueue, TaskQueue } from "@miyabi/queue"
 import { type RunningSandbox, type SandboxEstate, sandboxEstate, startSandbox } from "@miyabi/sandbox"
 import { DeploymentId, EnqueueRequest, TaskKind, type TaskId } from "@miyabi/types"
 import { Effect, Option } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
+import { builtWorkerMain, startBuiltWorker } from "./BuiltWorker.testkit.js"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url))
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-worker-cycle-"))
 const db = path.join(tmp, "miyabi.db")
 
@@ -24,7 +23,7 @@ let sandbox: RunningSandbox<SandboxEstate>
 let child: ChildProcess | undefined
 
 beforeAll(async () => {
-  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
+  if (!fs.existsSync(builtWorkerMain)) throw new Error(`${builtWorkerMain} is missing: build the worker first (npx nx run @miyabi/worker:build)`)
   sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dynamodb: false, estate: sandboxEstate({ seed: 7, size: "tiny", asOf: Math.floor(Date.now() / 3_600_000) * 3_600_000 }) })
 })
 afterAll(async () => {
@@ -41,14 +40,10 @@ describe("miyabi-worker runs aws-cycle (built)", () => {
     const id: TaskId = await onQueue(
       Effect.flatMap(TaskQueue, (queue) => queue.enqueue(EnqueueRequest.make({ kind: TaskKind.make(Cycle.AgentCycleTask.kind), payload }))).pipe(Effect.map((r) => r.task.id))
     )
-    const worker = spawn(process.execPath, [main], {
-      env: { ...process.env, ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", MIYABI_STORE: `sqlite:${db}`, MIYABI_HTTP_HOST: "127.0.0.1", MIYABI_HTTP_PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const started = startBuiltWorker({ ...sandbox.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", MIYABI_STORE: `sqlite:${db}` })
+    const worker = started.process
     child = worker
-    let stderr = ""
-    worker.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)))
+    const exited = started.exited
 
     // Bounded: at most 120 s of 250 ms polls of the task record.
     let status = "Pending"
@@ -56,7 +51,7 @@ describe("miyabi-worker runs aws-cycle (built)", () => {
       await new Promise((resolve) => setTimeout(resolve, 250))
       status = (await onQueue(Effect.flatMap(TaskQueue, (queue) => queue.get(id)))).status
     }
-    expect(status, stderr).toBe("Completed")
+    expect(status, started.stderr()).toBe("Completed")
     const task = await onQueue(Effect.flatMap(TaskQueue, (queue) => queue.get(id)))
     expect(task.result).toMatchObject({ cycleId: "worker-cycle-1", deployment: { mode: "dry-run" }, verdict: null })
     expect(sandbox.log.changes()).toEqual([])
