@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { periodStart, periodWindow } from "../services/cloudwatch/PeriodWindow.js"
 import { aggregatorFor, demandPercent, diurnal, invocationsPerSlot, memoryDemandPercent, SAMPLE_MS, timeGrid } from "./Utilization.js"
 
 const HOUR = 3_600_000
@@ -37,6 +38,9 @@ describe("timeGrid", () => {
     expect(grid.bounds).toHaveLength(49)
     expect(grid.times.slice(0, 13)).toEqual(Array.from({ length: 13 }, (_, i) => start + i * SAMPLE_MS))
     expect(grid.days.slice(0, 3)).toEqual(grid.times.slice(0, 3).map(diurnal))
+    // CloudWatch's periods (PeriodWindow), as for put points: from the start, the last one begun before the end.
+    const cut = periodWindow(start, start + 2 * HOUR + 30 * 60_000, HOUR)
+    expect(timeGrid(cut.start, cut.end, 3600).periodStarts).toEqual([0, 1, 2].map((k) => periodStart(cut, k)))
   })
 
   it("takes every five-minute sample of a long period, one of a period shorter than five minutes, and at most 10,080 periods", () => {

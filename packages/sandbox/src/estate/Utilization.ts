@@ -9,6 +9,7 @@
  * (`timeGrid`) and the statistic over a period's samples (`aggregatorFor`).
  */
 import type { UtilizationProfile } from "./Model.js"
+import { periodStart, periodWindow } from "../services/cloudwatch/PeriodWindow.js"
 import { unitNoise } from "./Prng.js"
 
 export const SAMPLE_MS = 300_000
@@ -132,20 +133,22 @@ export interface TimeGrid {
 }
 
 /**
- * Every five-minute sample of a query window (at most 10,080 periods), with
- * the diurnal cycle at each. A long period costs as many samples as the
+ * Every five-minute sample of a query window (at most 10,080 periods, cut
+ * as CloudWatch cuts every series: see `PeriodWindow`), with the diurnal
+ * cycle at each. A long period costs as many samples as the
  * same window in hours would (14 days: 4,032), and its statistics are those
  * of all its samples, as CloudWatch's are: a window-long Maximum is exactly
  * the largest of the hourly Maximums, a daily Sum the sum of the hourly ones.
  */
 export const timeGrid = (start: number, end: number, periodSeconds: number): TimeGrid => {
-  const periodMs = Math.max(60, periodSeconds) * 1000
-  const slots = Math.max(1, Math.floor(periodMs / SAMPLE_MS))
+  const window = periodWindow(start, end, Math.max(60, periodSeconds) * 1000)
+  const slots = Math.max(1, Math.floor(window.periodMs / SAMPLE_MS))
   const periodStarts: Array<number> = []
   const times: Array<number> = []
   const days: Array<number> = []
   const bounds: Array<number> = [0]
-  for (let t0 = start, n = 0; t0 < end && n < MAX_PERIODS; t0 += periodMs, n++) {
+  for (let k = 0; k < Math.min(window.count, MAX_PERIODS); k++) {
+    const t0 = periodStart(window, k)
     periodStarts.push(t0)
     for (let s = 0; s < slots; s++) {
       const t = t0 + s * SAMPLE_MS

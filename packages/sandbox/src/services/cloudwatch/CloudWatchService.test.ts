@@ -105,6 +105,53 @@ describe("CloudWatch", () => {
       expect(reserved).toBeInstanceOf(InvalidParameterValueException)
     }))
 
+  it.scoped("answers put points in periods from the StartTime as CloudWatch rounds it, not from the epoch, in GetMetricData and GetMetricStatistics alike", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ dynamodb: false })
+      const cw = clientOf(sandbox)
+      const MIN = 60_000
+      const HOUR = 60 * MIN
+      // Two days old: CloudWatch rounds the StartTime to the minute (base + 7 min), and one-hour periods run from there.
+      const base = Math.floor(sandbox.clock.now().getTime() / HOUR) * HOUR - 48 * HOUR
+      const backlog = { Namespace: "Miyabi/Worker", MetricName: "Backlog", Dimensions: [{ Name: "Queue", Value: "aligned" }] }
+      const points: ReadonlyArray<readonly [number, number]> = [
+        [6 * MIN, 1000], // before the rounded StartTime
+        [7 * MIN, 10], // at it: included, although before the StartTime asked (7 min 30 s)
+        [40 * MIN, 20],
+        [HOUR + 7 * MIN - 1000, 30],
+        [HOUR + 7 * MIN, 40],
+        [2 * HOUR, 50],
+        [2 * HOUR + 59 * MIN, 60], // the last period, cut at the EndTime
+        [3 * HOUR, 1000] // the EndTime is exclusive
+      ]
+      yield* call(() => cw.send(new PutMetricDataCommand({ Namespace: backlog.Namespace, MetricData: points.map(([at, value]) => ({ MetricName: backlog.MetricName, Dimensions: backlog.Dimensions, Timestamp: new Date(base + at), Value: value })) })))
+      const window = { StartTime: new Date(base + 7 * MIN + 30_000), EndTime: new Date(base + 3 * HOUR) }
+      const periods = [base + 7 * MIN, base + HOUR + 7 * MIN, base + 2 * HOUR + 7 * MIN].map((t) => new Date(t))
+
+      const data = yield* call(() =>
+        cw.send(new GetMetricDataCommand({
+          ...window,
+          ScanBy: "TimestampAscending",
+          MetricDataQueries: (["Average", "Sum", "SampleCount", "Maximum"] as const).map((stat) => ({ Id: stat.toLowerCase(), MetricStat: { Metric: backlog, Period: 3600, Stat: stat } }))
+        }))
+      )
+      expect(data.MetricDataResults?.map((r) => [r.Id, r.Timestamps, r.Values])).toEqual([
+        ["average", periods, [20, 45, 60]],
+        ["sum", periods, [60, 90, 60]],
+        ["samplecount", periods, [3, 2, 1]],
+        ["maximum", periods, [30, 50, 60]]
+      ])
+
+      const stats = yield* call(() => cw.send(new GetMetricStatisticsCommand({ ...backlog, ...window, Period: 3600, Statistics: ["Average", "Sum", "SampleCount", "Maximum"] })))
+      // AWS does not promise an order of Datapoints.
+      const byTime = [...(stats.Datapoints ?? [])].sort((a, b) => (a.Timestamp?.getTime() ?? 0) - (b.Timestamp?.getTime() ?? 0))
+      expect(byTime).toEqual([
+        { Timestamp: periods[0], Average: 20, Sum: 60, SampleCount: 3, Maximum: 30, Unit: "None" },
+        { Timestamp: periods[1], Average: 45, Sum: 90, SampleCount: 2, Maximum: 50, Unit: "None" },
+        { Timestamp: periods[2], Average: 60, Sum: 60, SampleCount: 1, Maximum: 60, Unit: "None" }
+      ])
+    }))
+
   it.scoped("evaluates alarms against the series, pages DescribeAlarms and deletes", () =>
     Effect.gen(function* () {
       const sandbox = yield* start({ dynamodb: false, estate })

@@ -4,7 +4,8 @@
  * (PutMetricData + pluggable `MetricSource`s). Alarms (CloudWatchAlarms.ts)
  * are evaluated when read against the same data, so an alarm on a busy estate
  * instance really goes to ALARM. ListMetrics lists what the sources declare
- * and what was put.
+ * and what was put. GetMetricData and GetMetricStatistics answer periods
+ * from the StartTime as CloudWatch rounds it (`PeriodWindow`).
  * Metric-math expressions are not served.
  */
 import { Effect } from "effect"
@@ -15,6 +16,7 @@ import { makeAlarmOperations } from "./CloudWatchAlarms.js"
 import { cloudWatchError as e, dimensionsOf, invalid, invalidNextToken, missing, timeOf } from "./CloudWatchInput.js"
 import { makeGetMetricData } from "./GetMetricData.js"
 import type { MetricStore } from "./MetricStore.js"
+import { alignStartTime } from "./PeriodWindow.js"
 
 const STATS = new Set(["SampleCount", "Average", "Sum", "Minimum", "Maximum"])
 
@@ -55,16 +57,17 @@ export const makeCloudWatchService =
 
       GetMetricStatistics: (input, ctx) =>
         Effect.gen(function* () {
-          const start = timeOf(input, "StartTime")
+          const asked = timeOf(input, "StartTime")
           const end = timeOf(input, "EndTime")
           const period = num(input, "Period")
-          if (start === undefined) return yield* missing("StartTime")
+          if (asked === undefined) return yield* missing("StartTime")
           if (end === undefined) return yield* missing("EndTime")
           if (period === undefined || period < 1 || (period >= 60 && period % 60 !== 0)) return yield* invalid("The parameter Period must be a multiple of 60.")
           const statistics = strings(input, "Statistics")
           const extended = strings(input, "ExtendedStatistics")
           if (statistics.length === 0 && extended.length === 0) return yield* missing("Statistics")
           if (statistics.some((s) => !STATS.has(s))) return yield* invalid("The parameter Statistics contains an invalid value.")
+          const start = alignStartTime(asked, period, ctx.now)
           const requested = Math.ceil((end.getTime() - start.getTime()) / (period * 1000))
           if (requested > 1440) {
             return yield* e("InvalidParameterCombinationException", "InvalidParameterCombination", `You have requested up to ${requested} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`)

@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput, type MetricDataQuery } from "@aws-sdk/client-cloudwatch"
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput, type MetricDataQuery, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { settleInstance, stopInstance } from "../../estate/EstateChanges.js"
@@ -10,6 +10,7 @@ import { demandPercent, invocationsPerSlot, SAMPLE_MS } from "../../estate/Utili
 import { type SandboxHandle, start } from "../../Sandbox.js"
 import { call, callError } from "../../testing/SdkCalls.js"
 
+const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const SLOTS = HOUR / SAMPLE_MS
@@ -182,5 +183,32 @@ describe("GetMetricData over the estate", () => {
       const rest = yield* call(() => cw.send(new GetMetricDataCommand({ ...window, MaxDatapoints: 100_800, NextToken: token })))
       expect(rest.NextToken).toBeUndefined()
       expect(rest.MetricDataResults?.reduce((n, r) => n + (r.Values?.length ?? 0), 0)).toBe(total - 1000)
+    }))
+
+  it.scoped("rounds a StartTime off the period boundary by its age, as CloudWatch does, and answers the estate's and put points on the same periods", () =>
+    Effect.gen(function* () {
+      const sandbox = yield* start({ estate, dynamodb: false })
+      const cw = clientFor(sandbox, a.accountId)
+      const hour = Math.floor(sandbox.clock.now().getTime() / HOUR) * HOUR
+      // Asked 7 min 30 s past an hour: two days old it starts at 7 min, twenty days old at 5 min, seventy days old on the hour.
+      for (const [days, rounded] of [[2, 7 * MINUTE], [20, 5 * MINUTE], [70, 0]] as const) {
+        const from = hour - days * DAY + rounded
+        const window = { StartTime: new Date(hour - days * DAY + 7 * MINUTE + 30_000), EndTime: new Date(from + 6 * HOUR), ScanBy: "TimestampAscending" as const }
+        const served = seriesOf(yield* pagesOf(cw, { ...window, MetricDataQueries: [cpuQuery("cpu", a, "Average"), cpuQuery("peak", a, "Maximum")] }))
+        expect(served.get("cpu")).toEqual(expectedCpu(a, from, from + 6 * HOUR, "Average"))
+        expect(served.get("peak")).toEqual(expectedCpu(a, from, from + 6 * HOUR, "Maximum"))
+        expect(served.get("cpu")?.[0]?.[0]).toBe(from / 1000)
+        expect(served.get("cpu")).toHaveLength(6)
+      }
+
+      // The CloudWatch agent's memory series of an estate instance, with one point put by hand 10 minutes into the first period.
+      const from = hour - 2 * DAY + 7 * MINUTE
+      const memory = { Namespace: "CWAgent", MetricName: "mem_used_percent", Dimensions: [{ Name: "InstanceId", Value: a.id }] }
+      const window = { StartTime: new Date(from + 30_000), EndTime: new Date(from + 3 * HOUR), ScanBy: "TimestampAscending" as const, MetricDataQueries: [{ Id: "mem", MetricStat: { Metric: memory, Period: 3600, Stat: "Maximum" } }] }
+      const before = seriesOf(yield* pagesOf(cw, window)).get("mem") ?? []
+      expect(before.map(([t]) => t)).toEqual([from, from + HOUR, from + 2 * HOUR].map((t) => t / 1000))
+      yield* call(() => cw.send(new PutMetricDataCommand({ Namespace: "CWAgent", MetricData: [{ MetricName: "mem_used_percent", Dimensions: memory.Dimensions, Timestamp: new Date(from + 10 * MINUTE), Value: 99.5 }] })))
+      // The put point's period is the estate's first one: it wins there, no datapoint is added beside it.
+      expect(seriesOf(yield* pagesOf(cw, window)).get("mem")).toEqual([[from / 1000, 99.5], ...before.slice(1)])
     }))
 })

@@ -5,7 +5,8 @@
  * each query's in ScanBy order (newest first by default), and a page is a
  * window over that sequence: its token encodes the offset of the next value
  * and the queries and window it belongs to. A result with values on a page
- * that has more to come is PartialData.
+ * that has more to come is PartialData. Each query's periods start at the
+ * StartTime as CloudWatch rounds it for the query's period (`PeriodWindow`).
  *
  * Each result is cut from its own series (no per-page filter over every
  * value), so a full page costs what its values cost; each query's points
@@ -19,6 +20,7 @@ import { num, record, records, str } from "../Input.js"
 import { decodeToken, encodeToken } from "../Pagination.js"
 import { dimensionsOf, invalidNextToken, missing, timeOf, validation } from "./CloudWatchInput.js"
 import type { MetricStore } from "./MetricStore.js"
+import { alignStartTime } from "./PeriodWindow.js"
 
 const DEFAULT_MAX_DATAPOINTS = 100_800
 
@@ -76,9 +78,10 @@ export const makeGetMetricData =
       const asked = returned.map((q): MetricQuery => {
         const stat = record(q, "MetricStat") ?? {}
         const metric = record(stat, "Metric") ?? {}
+        const period = num(stat, "Period") ?? 60
         return {
           accountId: str(q, "AccountId") ?? ctx.accountId, region: ctx.region, namespace: str(metric, "Namespace") ?? "", metricName: str(metric, "MetricName") ?? "",
-          dimensions: dimensionsOf(metric), start, end, period: num(stat, "Period") ?? 60, stat: str(stat, "Stat") ?? "Average"
+          dimensions: dimensionsOf(metric), start: alignStartTime(start, period, ctx.now), end, period, stat: str(stat, "Stat") ?? "Average"
         }
       })
       const answers = store.pointsOfMany(asked, (points) => compact(points, descending))

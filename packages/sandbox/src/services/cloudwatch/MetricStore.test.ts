@@ -33,6 +33,17 @@ describe("MetricStore.points", () => {
     expect(pairs(store.points(query))).toEqual([[0, 1], [1, 60], [2, 3]])
   })
 
+  it("buckets put points in periods counted from the query's start, not from the epoch, and stops at its end", () => {
+    const store = makeMetricStore([])
+    const minutes = (m: number) => new Date(T0 + m * 60_000)
+    for (const [m, value] of [[6, 1000], [7, 1], [66, 3], [67, 5], [126, 7], [187, 1000]] as const) store.put({ ...query, timestamp: minutes(m), values: [value] })
+    const from7 = { ...query, start: minutes(7), end: minutes(187), stat: "Sum" }
+    // [7, 67) holds 1 and 3, [67, 127) 5 and 7, [127, 187) nothing; 6 is before the start, 187 the end.
+    expect(store.points(from7).map((p) => [p.timestamp.toISOString(), p.value])).toEqual([[minutes(7).toISOString(), 4], [minutes(67).toISOString(), 12]])
+    // From the hour, the same points fall in the epoch's hours.
+    expect(pairs(store.points({ ...from7, start: new Date(T0), end: minutes(180) }))).toEqual([[0, 1001], [1, 8], [2, 7]])
+  })
+
   it("runs many queries in one sharing call of each source that has one, with the same answers as one by one", () => {
     const calls: Array<string> = []
     const sharing = (name: string) => <A>(run: () => A): A => {

@@ -1,10 +1,14 @@
 /**
  * CloudWatch's data: points put with PutMetricData, aggregated per period
  * and statistic on read, merged with the pluggable sources (the estate's
- * utilization profiles, SQS's live gauges). Stored raw points are bounded
- * per series so a chatty test cannot grow memory without limit.
+ * utilization profiles, SQS's live gauges). Put points fall in the periods
+ * of the query's own window (`PeriodWindow`: from its StartTime, as the
+ * estate's series do), so both meet on the same timestamps. Stored raw
+ * points are bounded per series so a chatty test cannot grow memory without
+ * limit.
  */
 import type { MetricIdentity, MetricPoint, MetricQuery, MetricSource } from "../../EstateContract.js"
+import { periodOf, periodStart, periodWindow } from "./PeriodWindow.js"
 
 interface RawPoint {
   readonly t: number
@@ -107,20 +111,20 @@ export const makeMetricStore = (sources: ReadonlyArray<MetricSource>) => {
   const stored = (q: MetricQuery): ReadonlyArray<MetricPoint> => {
     const entry = series.get(seriesKey(q))
     if (entry === undefined) return []
-    const periodMs = q.period * 1000
+    const window = periodWindow(q.start.getTime(), q.end.getTime(), q.period * 1000)
     const buckets = new Map<number, Array<RawPoint>>()
     for (const p of entry.points) {
-      if (p.t < q.start.getTime() || p.t >= q.end.getTime()) continue
-      const bucket = Math.floor(p.t / periodMs) * periodMs
-      const list = buckets.get(bucket) ?? []
+      const k = periodOf(window, p.t)
+      if (k === undefined) continue
+      const list = buckets.get(k) ?? []
       list.push(p)
-      buckets.set(bucket, list)
+      buckets.set(k, list)
     }
     return [...buckets.entries()]
       .sort(([a], [b]) => a - b)
-      .flatMap(([t, points]) => {
+      .flatMap(([k, points]) => {
         const value = statistic(points, q.stat)
-        return value === undefined ? [] : [{ timestamp: new Date(t), value }]
+        return value === undefined ? [] : [{ timestamp: new Date(periodStart(window, k)), value }]
       })
   }
 
