@@ -3,8 +3,11 @@
  * an administrative or database port), instances with root and data volumes,
  * stray unattached volumes and Elastic IPs.
  */
+import type { Instance } from "./Instance.js"
 import { instanceTypes, type InstanceTypeSpec } from "./InstanceCatalog.js"
-import type { Instance, IpPermission, UtilizationProfile, Volume, VolumeType } from "./Model.js"
+import type { IpPermission } from "./SecurityGroup.js"
+import type { UtilizationProfile } from "./Utilization.js"
+import type { Volume, VolumeType } from "./Volume.js"
 import type { GenerationContext, Workload } from "./Workload.js"
 
 const DAY = 86_400_000

@@ -4,7 +4,7 @@
  * their running tasks.
  */
 import { PROFILE_WEIGHTS } from "./Compute.js"
-import type { EcsService, TaskDefinition } from "./Model.js"
+import type { EcsService, TaskDefinition } from "./EcsService.js"
 import type { GenerationContext, Workload } from "./Workload.js"
 import { nextCounter } from "./Workload.js"
 

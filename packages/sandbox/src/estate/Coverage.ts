@@ -5,7 +5,8 @@
  */
 import { generateAddress, generateInstance, generateSecurityGroup, generateStrayVolume } from "./Compute.js"
 import { generateBucket, generateDbInstance } from "./DataStores.js"
-import type { Account, Customer, RiskReason, WasteReason } from "./Model.js"
+import type { RiskReason, WasteReason } from "./Finding.js"
+import type { Account, Customer } from "./Organization.js"
 import { findingsOf } from "./Truth.js"
 import { drawWorkload, type GenerationContext } from "./Workload.js"
 

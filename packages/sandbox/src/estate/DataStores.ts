@@ -2,8 +2,9 @@
  * S3 buckets (encryption, public access block and lifecycle each sometimes
  * missing) and RDS instances (some public, some unencrypted).
  */
+import type { LifecycleRule, PublicAccessBlock } from "./Bucket.js"
 import { PROFILE_WEIGHTS } from "./Compute.js"
-import type { DbInstance, LifecycleRule, PublicAccessBlock } from "./Model.js"
+import type { DbInstance } from "./DbInstance.js"
 import type { GenerationContext, Workload } from "./Workload.js"
 import { nextCounter } from "./Workload.js"
 

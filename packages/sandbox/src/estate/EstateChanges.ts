@@ -4,7 +4,11 @@
  * a stopped instance stops costing and reporting CPU from `now`, a resized one
  * costs its new price and shows CPU scaled to its new size.
  */
-import type { DbInstance, EcsService, Instance, LambdaFunction, Volume, VolumeType } from "./Model.js"
+import type { DbInstance } from "./DbInstance.js"
+import type { EcsService } from "./EcsService.js"
+import type { Instance } from "./Instance.js"
+import type { LambdaFunction } from "./LambdaFunction.js"
+import type { Volume, VolumeType } from "./Volume.js"
 
 /** EC2 takes a moment to start or stop; the sandbox settles transitions after this long. */
 export const TRANSITION_MS = 5_000

@@ -6,7 +6,7 @@
  * downsized one costs its new price from the change onwards.
  */
 import type { CostLine, CostSource } from "../EstateContract.js"
-import type { EstateData, Tags } from "./Model.js"
+import type { EstateData } from "./EstateData.js"
 import {
   EIP_HOURLY_MICROS,
   FARGATE_GB_HOUR_MICROS,
@@ -23,6 +23,7 @@ import {
   rdsHourlyMicros,
   regionMultiplier
 } from "./PriceTable.js"
+import type { Tags } from "./Tags.js"
 
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000

@@ -18,8 +18,8 @@
  * `EstateMetricSource.sharing`.
  */
 import type { MetricPoint, MetricQuery, MetricSource } from "../EstateContract.js"
+import type { EstateData } from "./EstateData.js"
 import { findInstanceType } from "./InstanceCatalog.js"
-import type { EstateData } from "./Model.js"
 import { hashString } from "./Prng.js"
 import type { SandboxEstate } from "./SandboxEstate.js"
 import { aggregatorFor, demandPercent, invocationsPerSlot, memoryDemandPercent, surgePercent, type TimeGrid, timeGrid } from "./Utilization.js"

@@ -9,7 +9,8 @@
  * tables itself, signed as that account in that region. dynalite ignores
  * CreateTable's `Tags`: follow with TagResource.
  */
-import type { DynamoTable, EstateData } from "./Model.js"
+import type { DynamoTable } from "./DynamoTable.js"
+import type { EstateData } from "./EstateData.js"
 
 export interface CreateTableRequest {
   readonly TableName: string

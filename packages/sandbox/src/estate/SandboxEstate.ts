@@ -5,9 +5,10 @@
  */
 import type { AccountSeed, Estate } from "../EstateContract.js"
 import { estateCosts } from "./EstateCosts.js"
+import { type EstateData, noResources } from "./EstateData.js"
 import { estateMetrics } from "./EstateMetrics.js"
 import { generateEstate, type EstateOptions } from "./GenerateEstate.js"
-import { type Account, type EstateData, noResources, type Organization } from "./Model.js"
+import type { Account, Organization } from "./Organization.js"
 
 export interface SandboxEstate extends Estate {
   /** The generated resources, mutated in place by the sandbox's services. */

@@ -10,8 +10,9 @@
  * estate of a seed as it was. An idle load balancer (no target group, or
  * target groups with no registered targets) is waste in the truth.
  */
-import type { Instance, Tags } from "./Model.js"
+import type { Instance } from "./Instance.js"
 import { makePrng, type Prng } from "./Prng.js"
+import type { Tags } from "./Tags.js"
 import type { GenerationContext } from "./Workload.js"
 
 const DAY = 86_400_000

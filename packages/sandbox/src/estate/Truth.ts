@@ -8,8 +8,9 @@
  * whatever its size; "overProvisioned" holds until the resource has been
  * made smaller than the size its workload was generated for.
  */
+import type { EstateData } from "./EstateData.js"
+import type { Finding, ResourceKind, RiskReason, WasteReason } from "./Finding.js"
 import { findInstanceType } from "./InstanceCatalog.js"
-import type { EstateData, Finding, ResourceKind, RiskReason, WasteReason } from "./Model.js"
 
 const OPEN_PORTS = new Set([22, 3389, 3306, 5432])
 

@@ -8,9 +8,11 @@
  * Also how a query reads them: the five-minute sample times of its window
  * (`timeGrid`) and the statistic over a period's samples (`aggregatorFor`).
  */
-import type { UtilizationProfile } from "./Model.js"
 import { periodStart, periodWindow } from "../services/cloudwatch/PeriodWindow.js"
 import { unitNoise } from "./Prng.js"
+
+/** How a resource's load moves over the day: what the demand functions below draw from. */
+export type UtilizationProfile = "idle" | "steady" | "spiky" | "overProvisioned"
 
 export const SAMPLE_MS = 300_000
 

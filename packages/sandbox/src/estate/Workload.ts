@@ -4,8 +4,10 @@
  * decides the tags every resource of the workload carries, and holds the
  * per-account-region network (VPC, subnets, default security group).
  */
-import type { Account, Customer, Environment, EstateData, Tags } from "./Model.js"
+import type { EstateData } from "./EstateData.js"
+import type { Account, Customer, Environment } from "./Organization.js"
 import type { Prng } from "./Prng.js"
+import type { Tags } from "./Tags.js"
 
 export interface Network {
   readonly vpcId: string

@@ -9,8 +9,9 @@
  * another listing answers `InvalidNextToken`.
  */
 import { Effect } from "effect"
+import type { AutoScalingGroup } from "../../estate/AutoScalingGroup.js"
+import type { EstateData } from "../../estate/EstateData.js"
 import type { Estate } from "../../EstateContract.js"
-import type { AutoScalingGroup, EstateData } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { awsError, type Operation, type ServiceFactory } from "../../ServiceHandler.js"
 import { num, str, strings } from "../Input.js"

@@ -6,8 +6,9 @@
  * account, whatever region the request was signed for.
  */
 import { Effect } from "effect"
+import type { Distribution } from "../../estate/Distribution.js"
+import type { EstateData } from "../../estate/EstateData.js"
 import type { Estate } from "../../EstateContract.js"
-import type { Distribution, EstateData } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { XML_DECLARATION, xmlElement, XmlList } from "../../protocol/Xml.js"
 import { type AwsError, awsError, type RawRequest, type RawResponse, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"

@@ -5,7 +5,7 @@
  * and MaxResults / NextToken paging.
  */
 import { Effect } from "effect"
-import type { Tags } from "../../estate/Model.js"
+import type { Tags } from "../../estate/Tags.js"
 import { type AwsError, awsError } from "../../ServiceHandler.js"
 
 export const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)

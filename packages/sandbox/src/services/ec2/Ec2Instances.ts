@@ -5,9 +5,12 @@
  * type, which EC2 allows only on a stopped instance.
  */
 import { Effect } from "effect"
+import type { Address } from "../../estate/Address.js"
 import { changeInstanceType, settleInstance, startInstance, stopInstance } from "../../estate/EstateChanges.js"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { Instance, InstanceState } from "../../estate/Instance.js"
 import { findInstanceType } from "../../estate/InstanceCatalog.js"
-import type { Address, EstateData, Instance, InstanceState, Volume } from "../../estate/Model.js"
+import type { Volume } from "../../estate/Volume.js"
 import { type AwsError, awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { matcher, filtersOf, page, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
 

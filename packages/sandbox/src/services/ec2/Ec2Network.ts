@@ -4,7 +4,8 @@
  * Ec2SecurityGroups.ts).
  */
 import { Effect } from "effect"
-import type { EstateData, Tags } from "../../estate/Model.js"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { Tags } from "../../estate/Tags.js"
 import { awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { inScope } from "./Ec2Instances.js"
 import { filtersOf, matcher, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"

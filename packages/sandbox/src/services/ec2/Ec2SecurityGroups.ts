@@ -6,7 +6,8 @@
  * naming source groups or prefix lists is refused rather than half-applied.
  */
 import { Effect } from "effect"
-import type { EstateData, IpPermission, SecurityGroup } from "../../estate/Model.js"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { IpPermission, SecurityGroup } from "../../estate/SecurityGroup.js"
 import { type AwsError, awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { inScope } from "./Ec2Instances.js"
 import { filtersOf, matcher, page, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"

@@ -5,7 +5,8 @@
  */
 import { Effect } from "effect"
 import { modifyVolume } from "../../estate/EstateChanges.js"
-import type { EstateData, Volume, VolumeType } from "../../estate/Model.js"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { Volume, VolumeType } from "../../estate/Volume.js"
 import { type AwsError, awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { inScope } from "./Ec2Instances.js"
 import { filtersOf, matcher, page, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"

@@ -6,9 +6,10 @@
  * smaller revision; UpdateTaskProtection protects tasks from scale-in.
  */
 import { Effect } from "effect"
+import type { EcsService, EcsTask, TaskDefinition } from "../../estate/EcsService.js"
+import type { EstateData } from "../../estate/EstateData.js"
 import type { Estate } from "../../EstateContract.js"
 import { recordServiceChange } from "../../estate/EstateChanges.js"
-import type { EcsService, EcsTask, EstateData, TaskDefinition } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { type AwsError, awsError, type Operation, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
 import { clusterArn, fargateSize, nameOf, serviceArn, serviceJson, taskArn, taskDefinitionJson } from "./EcsShapes.js"

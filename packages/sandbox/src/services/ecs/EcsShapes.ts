@@ -3,7 +3,8 @@
  * after the recorded DescribeServices responses (lower-case `key` / `value`
  * tags, present only when `include: ["TAGS"]` asks for them).
  */
-import type { EcsService, EcsTask, Tags, TaskDefinition } from "../../estate/Model.js"
+import type { EcsService, EcsTask, TaskDefinition } from "../../estate/EcsService.js"
+import type { Tags } from "../../estate/Tags.js"
 
 interface Located {
   readonly accountId: string

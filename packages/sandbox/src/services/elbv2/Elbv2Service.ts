@@ -11,8 +11,10 @@
  * as `unused` with `Target.NotInUse`, a stopped instance `Target.InvalidState`.
  */
 import { Effect } from "effect"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { Instance } from "../../estate/Instance.js"
+import type { LoadBalancer, TargetGroup } from "../../estate/LoadBalancer.js"
 import type { Estate } from "../../EstateContract.js"
-import type { EstateData, Instance, LoadBalancer, TargetGroup } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { type AwsError, awsError, type Operation, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
 import { num, str, strings } from "../Input.js"

@@ -5,9 +5,10 @@
  * `LastUpdateStatus: InProgress`, and reads `Successful` a moment later.
  */
 import { Effect } from "effect"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { LambdaFunction } from "../../estate/LambdaFunction.js"
 import type { Estate } from "../../EstateContract.js"
 import { changeFunctionMemory } from "../../estate/EstateChanges.js"
-import type { EstateData, LambdaFunction } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { parseJsonBody, toJson } from "../../protocol/Json.js"
 import { type AwsError, awsError, type RawRequest, type RawResponse, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"

@@ -6,9 +6,10 @@
  * PubliclyAccessible, which RDS always applies at once.
  */
 import { Effect } from "effect"
+import type { DbInstance } from "../../estate/DbInstance.js"
+import type { EstateData } from "../../estate/EstateData.js"
 import type { Estate } from "../../EstateContract.js"
 import { requestDbInstanceClass, setDbPubliclyAccessible, settleDbInstance } from "../../estate/EstateChanges.js"
-import type { DbInstance, EstateData } from "../../estate/Model.js"
 import { rdsClasses } from "../../estate/PriceTable.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { XmlList } from "../../protocol/Xml.js"

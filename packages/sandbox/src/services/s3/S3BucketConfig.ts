@@ -5,7 +5,7 @@
  * encrypted: DeleteBucketEncryption resets the default to SSE-S3 (AES256),
  * it does not leave the bucket unencrypted.
  */
-import type { Bucket, PublicAccessBlock } from "../../estate/Model.js"
+import type { Bucket, PublicAccessBlock } from "../../estate/Bucket.js"
 import { type AwsError, awsError } from "../../ServiceHandler.js"
 
 const element = (xml: string, name: string): string | undefined => new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xml)?.[1]?.trim()

@@ -3,7 +3,7 @@
  * fields the platform's storage-tier optimization uses (id, prefix, status,
  * one transition, expiration days); other elements of a PUT are dropped.
  */
-import type { LifecycleRule } from "../../estate/Model.js"
+import type { LifecycleRule } from "../../estate/Bucket.js"
 import { escapeXml } from "../../protocol/Xml.js"
 
 const element = (xml: string, name: string): string | undefined => {

@@ -9,8 +9,9 @@
  */
 import { createHash } from "node:crypto"
 import { Effect } from "effect"
+import type { Bucket } from "../../estate/Bucket.js"
+import type { EstateData } from "../../estate/EstateData.js"
 import type { Estate } from "../../EstateContract.js"
-import type { Bucket, EstateData } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { escapeXml, XML_DECLARATION } from "../../protocol/Xml.js"
 import { type AwsError, awsError, type RawRequest, type RawResponse, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"

@@ -19,8 +19,9 @@
  * the estate and so not listed.
  */
 import { Effect } from "effect"
+import type { EstateData } from "../../estate/EstateData.js"
+import type { Tags } from "../../estate/Tags.js"
 import type { Estate } from "../../EstateContract.js"
-import type { EstateData, Tags } from "../../estate/Model.js"
 import { estateDataOf } from "../../estate/SandboxEstate.js"
 import { type AwsError, awsError, type Operation, type ServiceFactory } from "../../ServiceHandler.js"
 import { paginate } from "../Pagination.js"
