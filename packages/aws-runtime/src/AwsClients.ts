@@ -13,6 +13,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CommandIO, M
 import { Cache, Clock, Context, Duration, Effect, Exit, Layer, Runtime, type Scope, Stream } from "effect"
 import { AwsConfig, type AwsConfigShape } from "./AwsConfig.js"
 import { makeClientCache } from "./ClientCache.js"
+import { makeConnectionPool } from "./ConnectionPool.js"
 import { type AwsError, type CallContext, fromSdkError, timeoutError } from "./AwsError.js"
 import { type ArrayKeys, type ItemOf, type PageKeys, paginate as paginateWith } from "./Paginate.js"
 import * as RequestBudget from "./RequestBudget.js"
@@ -115,6 +116,8 @@ export const make = (
     const providerFor = (account: string | undefined): AwsCredentialIdentityProvider =>
       account === undefined ? base : () => Runtime.runPromise(runtime)(Effect.map(assumed(account), (a) => a.identity))
 
+    // Acquired before the client cache, so released after every client.
+    const connections = yield* makeConnectionPool
     const clients = yield* makeClientCache(config.clientIdle)
     // Descriptors are told apart by identity (two S3 descriptors may differ in path style), numbered as they come.
     const descriptorIds = new Map<ServiceDescriptor.ServiceDescriptor, number>()
@@ -123,7 +126,7 @@ export const make = (
       return `${id}|${account ?? ""}|${region}`
     }
     const makeClient = (descriptor: ServiceDescriptor.ServiceDescriptor, account: string | undefined, region: string) => () =>
-      descriptor.make({ region, credentials: providerFor(account), maxAttempts: 1 })
+      descriptor.make({ region, credentials: providerFor(account), maxAttempts: 1, requestHandler: connections.handler() })
 
     /** One attempt, then the retry policy; `clientAccount` picks credentials, `context` names the call. */
     const send = <I extends object, O extends MetadataBearer>(

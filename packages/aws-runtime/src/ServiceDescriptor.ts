@@ -5,6 +5,7 @@
  *
  *   export const Ec2 = ServiceDescriptor.make("ec2", (config) => new EC2Client(config))
  */
+import type { NodeHttpHandler } from "@smithy/node-http-handler"
 import type { AwsCredentialIdentityProvider, CommandIO, MetadataBearer } from "@smithy/types"
 
 /** The part of every SDK v3 client the runtime uses. */
@@ -17,12 +18,14 @@ export interface SdkClient {
  * What the runtime passes to a client constructor. No `endpoint`: the SDK
  * then honours AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL itself.
  * `maxAttempts: 1` turns the SDK's retries off, so our retry policy is the
- * only one and it is visible in the logs.
+ * only one and it is visible in the logs. `requestHandler` sends over the
+ * layer's shared connections (ConnectionPool.ts).
  */
 export interface SdkClientConfig {
   readonly region: string
   readonly credentials: AwsCredentialIdentityProvider
   readonly maxAttempts: 1
+  readonly requestHandler: NodeHttpHandler
 }
 
 export interface ServiceDescriptor<C extends SdkClient = SdkClient> {
