@@ -116,7 +116,9 @@ export const LearnOutput = Schema.Struct({
     removedResources: Schema.Int
   }),
   carried: CarriedOver,
-  infinity: InfinityData
+  infinity: InfinityData,
+  /** Changes that stuck but whose saving could not be measured (no before-cost): not in `record`, and why. Absent when none. */
+  unmeasured: Schema.optional(Schema.Array(Schema.Struct({ changeId: Schema.String, rule: Schema.String, reason: Schema.String })))
 })
 export type LearnOutput = typeof LearnOutput.Type
 

@@ -10,7 +10,7 @@
  * of starting a second one: the payload's cycle id is the idempotency key.
  */
 import type { AwsClients } from "@miyabi/aws-runtime"
-import { CycleId, defineTask, TaskKind } from "@miyabi/types"
+import { CycleId, defineTask, TaskKind, wasRead } from "@miyabi/types"
 import { Duration, Effect, Layer, Schema } from "effect"
 import * as CloudWatchAlarms from "../adapters/CloudWatchAlarms.js"
 import * as CloudWatchMetrics from "../adapters/CloudWatchMetrics.js"
@@ -49,11 +49,22 @@ export const awsLayer: Layer.Layer<
   AwsClients.AwsClients
 > = Layer.mergeAll(DiscoveryAdapters.layer, LiveResources.layer, CloudWatchMetrics.layer, CloudWatchAlarms.layer)
 
-/** What the task returns: the cycle's outcome in a few numbers. */
+/**
+ * What the task returns: the cycle's outcome in a few numbers. `skipped`
+ * counts the changes the deployer did not run; `notRead` those of them it
+ * recorded without a before-state (it had no reader for the resource, or the
+ * resource was gone).
+ */
 export const summaryOf = (report: AgentCycle.AgentCycleReport, resumed: ReadonlyArray<string>) => ({
   cycleId: report.cycleId,
   resumedPhases: resumed,
-  deployment: { id: report.deployment.id, mode: report.deployment.mode, status: report.deployment.status },
+  deployment: {
+    id: report.deployment.id,
+    mode: report.deployment.mode,
+    status: report.deployment.status,
+    skipped: report.deployment.executions.filter((e) => e.status === "skipped").length,
+    notRead: report.deployment.executions.filter((e) => !wasRead(e)).length
+  },
   verdict: report.monitor.observation?.verdict ?? null,
   rolledBack: report.monitor.observation?.rolledBack.length ?? 0,
   monthlyCost: { before: report.learn.delta.before.monthlyCost, after: report.learn.delta.after.monthlyCost },

@@ -11,7 +11,7 @@
  * Each phase decodes what it needs from the stored outputs of the phases
  * before it, so a resumed cycle sees exactly what the first process stored.
  */
-import { type AccountId, DeploymentId, type DeploymentRecord, type ExecutionPlan, MicroUsd, type RuleId, type RuleStats, type WorldState } from "@miyabi/types"
+import { type AccountId, DeploymentId, type DeploymentRecord, MicroUsd, type RuleId, type RuleStats } from "@miyabi/types"
 import type { AwsClients, AwsError } from "@miyabi/aws-runtime"
 import { Clock, Duration, Effect, Option, Schema } from "effect"
 import type { CloudWatchAlarms } from "../adapters/CloudWatchAlarms.js"
@@ -194,39 +194,6 @@ const monitorPhase = (env: AgentCycleEnv): AgentPhase => ({
     })
 })
 
-/**
- * Outcomes of the applied changes. A resource's realized saving is World_n's
- * price of it less World_n+1's (a deleted or released resource costs nothing
- * after), both from the same catalog; when several changes touched one
- * resource (a resize and a security fix), it is shared by their predicted
- * savings, so each dollar is counted once.
- */
-const outcomes = (plan: ExecutionPlan, record: DeploymentRecord, monitor: MonitorOutput, world0: WorldState, world1: WorldState, raw: ReadonlyMap<string, MicroUsd>) => {
-  const before = new Map(world0.resources.map((r) => [r.arn as string, r.monthlyCost]))
-  const after = new Map(world1.resources.map((r) => [r.arn as string, r.monthlyCost]))
-  const changes = new Map(plan.changes.map((c) => [c.id as string, c]))
-  const predicted = (changeId: string) => raw.get(changeId) ?? changes.get(changeId)?.expectedMonthlySavings ?? 0
-  const touching = new Map<string, Array<string>>()
-  for (const e of record.executions) touching.set(e.resource.arn, [...(touching.get(e.resource.arn) ?? []), e.changeId])
-  const share = (arn: string, changeId: string): number => {
-    const ids = touching.get(arn) ?? [changeId]
-    const total = ids.reduce((sum, id) => sum + predicted(id), 0)
-    return total === 0 ? (ids[0] === changeId ? 1 : 0) : predicted(changeId) / total
-  }
-  return record.executions.flatMap((execution) => {
-    const change = changes.get(execution.changeId)
-    if (change === undefined) return []
-    const arn = execution.resource.arn
-    const saved = (before.get(arn) ?? execution.before.monthlyCost) - (after.get(arn) ?? 0)
-    const rawPrediction = raw.get(change.id)
-    const outcome = Learning.outcomeOf(change, execution, monitor.observation ?? undefined, {
-      realizedMonthlySavings: MicroUsd.make(Math.round(saved * share(arn, change.id))),
-      ...(rawPrediction === undefined ? {} : { predictedMonthlySavings: rawPrediction })
-    })
-    return outcome === undefined ? [] : [outcome]
-  })
-}
-
 const learnPhase = (env: AgentCycleEnv): AgentPhase => ({
   name: "learn",
   run: (context: PhaseContext) =>
@@ -239,7 +206,8 @@ const learnPhase = (env: AgentCycleEnv): AgentPhase => ({
       const monitor = yield* storedOutput(MonitorOutput, cycleId, "monitor", context.outputs)
       const after = yield* storedOutput(DiscoverOutput, cycleId, "rediscover", context.outputs)
       const raw = new Map(planned.rawSavings.map((r) => [r.changeId, r.monthly]))
-      const learned = Learning.learningRecord(input.cycleId, outcomes(planned.plan, record, monitor, before.world, after.world, raw), ruleStatsMap(input.ruleStats), {
+      const { outcomes, unmeasured } = Learning.cycleOutcomes(planned.plan, record, monitor.observation ?? undefined, before.world, after.world, raw)
+      const learned = Learning.learningRecord(input.cycleId, outcomes, ruleStatsMap(input.ruleStats), {
         recordedAt: new Date(yield* Clock.currentTimeMillis)
       })
       const d = WorldDiff.diff(before.world, after.world)
@@ -260,11 +228,11 @@ const learnPhase = (env: AgentCycleEnv): AgentPhase => ({
         recommendations: learned.recommendations.map((r) => ({ rule: r.rule, kind: r.kind, message: r.message })),
         delta: { ...delta, changedResources: d.changed.length, addedResources: d.added.length, removedResources: d.removed.length },
         carried: { cycleId, world0, marks },
-        infinity: worldInfinity(world0, marks, env.criteria)
+        infinity: worldInfinity(world0, marks, env.criteria),
+        ...(unmeasured.length === 0 ? {} : { unmeasured })
       })
     })
 })
-
 
 export type PhaseName = "discover" | "plan" | "deploy" | "monitor" | "rediscover" | "learn"
 

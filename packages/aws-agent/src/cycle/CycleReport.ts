@@ -21,7 +21,11 @@ export const renderRulesTable = (rules: ReadonlyArray<RuleStats>, adviceOnly: Re
     rules.map((s) => [s.rule, s.applied, s.rolledBack, usd(s.predictedMonthlySavings), usd(s.realizedMonthlySavings), realizedShare(s), s.confidence.toFixed(2), adviceOnly.has(s.rule) ? "no (advice only)" : "yes"])
   )
 
-/** θ6's part: outcomes, per-rule statistics, recommendations. */
+/** Changes that stuck without a measurable saving (no before-cost): left out of the totals, one line each; none when every change was measured. */
+export const unmeasuredLines = (learn: LearnOutput): ReadonlyArray<string> =>
+  (learn.unmeasured ?? []).map((u) => `Not measured, left out of the totals: ${u.changeId} (${u.rule}): ${u.reason}.`)
+
+/** θ6's part: outcomes, per-rule statistics, changes left unmeasured, recommendations. */
 export const renderLearningMarkdown = (learn: LearnOutput): string => {
   const adviceOnly = new Set(learn.recommendations.filter((x) => x.kind === "advice-only").map((x) => x.rule))
   return [
@@ -29,6 +33,7 @@ export const renderLearningMarkdown = (learn: LearnOutput): string => {
     "",
     `Predicted ${usd(learn.record.predictedMonthlySavings)}/month, realized ${usd(learn.record.realizedMonthlySavings)}/month over ${learn.record.outcomes.length} outcome(s).`,
     "",
+    ...unmeasuredLines(learn).flatMap((line) => [line, ""]),
     learn.record.rules.length === 0 ? "No rule has statistics yet." : renderRulesTable(learn.record.rules, adviceOnly),
     "",
     ...(learn.recommendations.length === 0 ? ["No recommendation for the next cycle."] : ["Next cycle:", "", ...learn.recommendations.map((x) => `- ${x.message}`)]),
@@ -71,10 +76,11 @@ export const renderCycleMarkdown = (r: AgentCycleReport): string => {
     r.deployment.executions.length === 0
       ? "No changes."
       : table(
-          ["status", "rule", "resource", "savings/month", "reason"],
+          ["status", "rule", "resource", "before", "savings/month", "reason"],
           r.deployment.executions.map((e) => {
             const c = byId.get(e.changeId)
-            return [e.status, c?.rule, e.resource.id, c === undefined ? "" : usd(c.expectedMonthlySavings), e.reason ?? ""]
+            // A skipped change whose resource the deployer did not read has no before-state: said so, not made up.
+            return [e.status, c?.rule, e.resource.id, e.before?.state ?? "not read", c === undefined ? "" : usd(c.expectedMonthlySavings), e.reason ?? ""]
           })
         ),
     "",

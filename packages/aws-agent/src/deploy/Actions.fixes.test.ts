@@ -5,7 +5,6 @@ import { Option } from "effect"
 import { makeResource } from "../adapters/Inventory.js"
 import { inverseOf, irreversible, notExecutable, reached } from "./Actions.js"
 import { ref } from "./Deployer.testkit.js"
-import { unread } from "./Unread.js"
 
 const ACCOUNT = AccountId.make("123456789012")
 const REGION = Region.make("us-east-1")
@@ -96,9 +95,5 @@ describe("notExecutable: decided from the plan alone", () => {
     [{ _tag: "AllocateAddress", publicIp: "198.51.100.1" }, "elastic-ip", "AllocateAddress is advice or not executed by the deployer"]
   ] as const)("%o on a %s -> %s", (action, kind, expected) => {
     expect(Option.getOrUndefined(notExecutable({ action, resource: ref(kind, ACCOUNT, REGION, "arn:aws:ecs:us-east-1:123456789012:service/c/s") }))).toBe(expected)
-  })
-  it("a resource that was not read is recorded with a stand-in of its kind, state unknown", () => {
-    const r = unread(ref("load-balancer", ACCOUNT, REGION, "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1"))
-    expect([r.kind, r.details._tag, r.state, r.tags]).toEqual(["load-balancer", "load-balancer", "unknown", {}])
   })
 })

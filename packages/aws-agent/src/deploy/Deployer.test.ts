@@ -67,7 +67,7 @@ describe("Deployer against the sandbox", () => {
       expect(record.approvedBy).toBeUndefined()
       expect(record.executions.map((e) => e.status)).toEqual(["would-apply", "would-apply", "would-apply", "would-apply"])
       const resize = record.executions.find((e) => e.changeId === p.resize.id)
-      expect(resize?.before.details._tag === "ec2-instance" && resize.before.details.instanceType).toBe(p.instance.instanceType)
+      expect(resize?.before?.details._tag === "ec2-instance" && resize.before.details.instanceType).toBe(p.instance.instanceType)
       expect(resize?.inverse).toEqual({ _tag: "ResizeInstance", fromType: "t3.small", toType: p.instance.instanceType })
       const memory = record.executions.find((e) => e.changeId === p.memory.id)
       expect(memory?.inverse).toEqual({ _tag: "SetLambdaMemory", fromMiB: p.memory.action._tag === "SetLambdaMemory" ? p.memory.action.toMiB : 0, toMiB: p.fn.memorySize })
@@ -114,7 +114,7 @@ describe("Deployer against the sandbox", () => {
       expect(record.status).toBe("succeeded")
       const [execution] = record.executions
       expect(execution?.inverse).toEqual({ _tag: "DeleteBucketLifecycle" })
-      expect(execution?.before.details._tag === "s3-bucket" && execution.before.details.lifecycleRules).toBe(0)
+      expect(execution?.before?.details._tag === "s3-bucket" && execution.before.details.lifecycleRules).toBe(0)
       expect(execution?.after?.details._tag === "s3-bucket" && execution.after.details.lifecycleRules).toBe(1)
       expect(dataOf(estate).buckets.find((b) => b.name === bucket.name)?.lifecycleRules).toEqual([
         { id: "miyabi-ia-30d", prefix: "", status: "Enabled", transitionDays: 30, transitionStorageClass: "STANDARD_IA" }

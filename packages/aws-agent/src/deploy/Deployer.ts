@@ -15,8 +15,11 @@ import {
   DeploymentRecord,
   type ExecutionPlan,
   type MicroUsd,
+  type ReadExecution,
+  readExecution,
   type Resource,
-  type Risk
+  type Risk,
+  wasRead
 } from "@miyabi/types"
 import { Effect, Option, Ref } from "effect"
 import { notExecutable, order, reachedLike } from "./Actions.js"
@@ -103,27 +106,26 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     const startedAt = yield* now
     // What the deployer cannot execute is decided from the plan alone: it is recorded skipped and
     // never read as a precondition, so a resource it has no reader for cannot stale the plan.
-    const runnable = plan.changes.filter((c) => Option.isNone(notExecutable(c)))
-    const observed = yield* observeAll(runnable)
-    const recordOnly = yield* observeForRecord(plan.changes.filter((c) => Option.isSome(notExecutable(c))))
-    const before = new Map([...[...observed].map(([id, o]) => [id, o.before] as const), ...[...recordOnly].map(([id, o]) => [id, o.before] as const)])
-    const executions = order(plan.changes, before).flatMap((c) => {
-      const b = before.get(c.id)
-      if (b === undefined) return []
+    const cannot = new Map(plan.changes.flatMap((c) => Option.toArray(Option.map(notExecutable(c), (why) => [c.id as string, why] as const))))
+    const observed = yield* observeAll(plan.changes.filter((c) => !cannot.has(c.id)))
+    // Read only for the record; one that could not be read is recorded without a before-state.
+    const recordOnly = yield* observeForRecord(plan.changes.filter((c) => cannot.has(c.id)))
+    const before = new Map([...[...observed].map(([id, o]) => [id, o.before] as const), ...recordOnly])
+    const executions = order(plan.changes, before).map((c): ChangeExecution => {
+      const common = { changeId: c.id, resource: c.resource, action: c.action, startedAt }
       const o = observed.get(c.id)
-      const unreadNote = recordOnly.get(c.id)?.read === false ? " (the resource was not read)" : ""
-      const skip = Option.map(skipReason(c, b, plan, options), (r) => `${r}${unreadNote}`)
-      const inverse = o === undefined ? Option.none() : o.inverse
-      return [ChangeExecution.make({
-        changeId: c.id,
-        resource: c.resource,
-        action: c.action,
+      if (o === undefined) {
+        const read = recordOnly.get(c.id)
+        return ChangeExecution.make({ ...common, status: "skipped", ...(read === undefined ? {} : { before: read }), reason: cannot.get(c.id) ?? "not executed", finishedAt: startedAt })
+      }
+      const skip = skipReason(c, o.before, plan, options)
+      return readExecution({
+        ...common,
         status: Option.isSome(skip) ? "skipped" : "would-apply",
-        before: b,
-        ...(Option.isSome(inverse) ? { inverse: inverse.value } : {}),
-        startedAt,
+        before: o.before,
+        ...(Option.isSome(o.inverse) ? { inverse: o.inverse.value } : {}),
         ...(Option.isSome(skip) ? { reason: skip.value, finishedAt: startedAt } : {})
-      })]
+      })
     })
     const record = yield* Ref.make(
       DeploymentRecord.make({
@@ -139,7 +141,7 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     const run: Run = { plan, record, validation: options.validation ?? DEFAULT_VALIDATION }
     if (!apply) return yield* finish(run, "dry-run")
     yield* save(run)
-    return yield* runAll(run, executions.filter((e) => e.status !== "skipped"))
+    return yield* runAll(run, executions.filter((e): e is ReadExecution => e.status !== "skipped" && wasRead(e)))
   }).pipe(Effect.withSpan("Deployer.deploy", { attributes: { cycleId: plan.cycleId, changes: plan.changes.length } }))
 
 export interface ResumeOptions {
@@ -148,8 +150,8 @@ export interface ResumeOptions {
   readonly validation?: WaitPolicy
 }
 
-/** Recorded "running" before its action was sent, never confirmed: the process died around it. */
-const inFlight = (e: ChangeExecution): boolean => e.status === "running"
+/** Recorded "running" before its action was sent, never confirmed: the process died around it. (Read, as every change that ran.) */
+const inFlight = (e: ChangeExecution): e is ReadExecution => e.status === "running" && wasRead(e)
 
 /**
  * Continues a deployment whose process died: each change recorded in flight
@@ -188,7 +190,7 @@ export const resume = (id: DeploymentId, options: ResumeOptions): Effect.Effect<
     const pending = order(remaining, before).flatMap((c) => {
       const o = observed.get(c.id)
       if (o === undefined) return []
-      return [ChangeExecution.make({ changeId: c.id, resource: c.resource, action: c.action, status: "would-apply", before: o.before, ...(Option.isSome(o.inverse) ? { inverse: o.inverse.value } : {}), startedAt })]
+      return [readExecution({ changeId: c.id, resource: c.resource, action: c.action, status: "would-apply", before: o.before, ...(Option.isSome(o.inverse) ? { inverse: o.inverse.value } : {}), startedAt })]
     })
     return yield* runAll(run, pending)
   }).pipe(Effect.withSpan("Deployer.resume", { attributes: { deploymentId: id, mode: options.mode } }))

@@ -3,7 +3,7 @@
  * DynamoDB): a store's test calls `deploymentStoreConformance(backend)`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { AccountId, ChangeExecution, DeploymentId, DeploymentRecord, EbsVolumeDetails, Region, type Resource } from "@miyabi/types"
+import { AccountId, ChangeExecution, DeploymentId, DeploymentRecord, EbsVolumeDetails, Region, type Resource, wasRead } from "@miyabi/types"
 import { Duration, Effect, Layer, Option, Ref, type Scope } from "effect"
 import { makeResource } from "../adapters/Inventory.js"
 import { CYCLE, change, plan, ref } from "./Deployer.testkit.js"
@@ -57,6 +57,23 @@ export const storedDeployment = (status: "running" | "succeeded", id = "d-1") =>
     })
   })
 
+const lb = ref("load-balancer", "123456789012", "us-east-1", "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1")
+const stopLb = change(2, lb, { _tag: "StopInstance" })
+
+/** A finished deployment: the volume change applied, and a change on a load balancer skipped without reading it (no reader for the kind). */
+export const deploymentWithUnread = (id = "d-u") =>
+  StoredDeployment.make({
+    plan: plan([gp3, stopLb]),
+    record: DeploymentRecord.make({
+      ...storedDeployment("succeeded", id).record,
+      finishedAt: new Date("2026-11-27T10:00:05Z"),
+      executions: [
+        ChangeExecution.make({ ...storedDeployment("succeeded", id).record.executions[0]!, status: "applied", finishedAt: new Date("2026-11-27T10:00:04Z") }),
+        ChangeExecution.make({ changeId: stopLb.id, resource: lb, action: stopLb.action, status: "skipped", reason: "StopInstance applies to a ec2-instance, not a load-balancer", startedAt: new Date("2026-11-27T10:00:00Z"), finishedAt: new Date("2026-11-27T10:00:00Z") })
+      ]
+    })
+  })
+
 /** The one volume, live: observe reads its type, apply changes it. */
 const liveVolume = (type: Ref.Ref<EbsVolumeDetails["volumeType"]>) =>
   Layer.succeed(LiveResources, {
@@ -82,13 +99,23 @@ export const deploymentStoreConformance = (backend: DeploymentStoreBackend): voi
         const again = yield* reopen
         const loaded = Option.getOrThrow(yield* again.load(d("d-1")))
         expect(loaded).toEqual(storedDeployment("running"))
-        expect(loaded.record.executions[0]?.before.details).toBeInstanceOf(EbsVolumeDetails)
+        expect(loaded.record.executions[0]?.before?.details).toBeInstanceOf(EbsVolumeDetails)
         expect(loaded.record.startedAt).toBeInstanceOf(Date)
         yield* store.save(storedDeployment("succeeded"))
         const reread = yield* reopen
         expect(Option.map(yield* reread.load(d("d-1")), (x) => x.record.status)).toEqual(Option.some("succeeded"))
         expect(yield* reread.list).toEqual(["d-1", "d-2"])
         expect(yield* reread.load(d("d-3"))).toEqual(Option.none())
+      }))
+
+    it.scoped("a change skipped without reading its resource comes back without a before-state, in another instance", () =>
+      Effect.gen(function* () {
+        const { store, reopen } = yield* backend.open
+        yield* store.save(deploymentWithUnread())
+        const loaded = Option.getOrThrow(yield* (yield* reopen).load(d("d-u")))
+        expect(loaded).toEqual(deploymentWithUnread())
+        expect(loaded.record.executions.map((e) => [e.status, wasRead(e)])).toEqual([["applied", true], ["skipped", false]])
+        expect(loaded.record.executions[1]?.before).toBeUndefined()
       }))
 
     it.scoped("lists many deployments (more than one page of a paged store), each once, sorted by id", () =>

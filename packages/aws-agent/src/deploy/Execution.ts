@@ -5,13 +5,12 @@
  * applying one change (recorded "running" first, with its inverse), validating
  * it on the live resource, and undoing executions with their inverses.
  */
-import { type Change, type ChangeAction, ChangeExecution, DeploymentRecord, type DeploymentStatus, type ExecutionPlan, type Resource } from "@miyabi/types"
+import { type Change, type ChangeAction, type ChangeExecution, DeploymentRecord, type DeploymentStatus, type ExecutionPlan, type ReadExecution, readExecution, type Resource, wasRead } from "@miyabi/types"
 import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
 import { reachedLike } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
 import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
-import { unread } from "./Unread.js"
 
 export interface Run {
   readonly plan: ExecutionPlan
@@ -46,7 +45,7 @@ export const describe = (e: ApplyError): { readonly reason: string; readonly err
   e._tag === "AwsError" ? { reason: e.message, errorCode: e.code } : { reason: e._tag === "DeployError" ? e.message : `${e.instanceId} did not reach ${e.waitedFor}` }
 
 /** Polls the live resource until it shows `action` done, or fails after the timeout. */
-const validate = (run: Run, execution: ChangeExecution, action: ChangeAction) =>
+const validate = (run: Run, execution: ReadExecution, action: ChangeAction) =>
   Effect.flatMap(LiveResources, (live) =>
     live.observe(execution.resource).pipe(
       // passthrough: the result is the last observation, the resource as it ended up.
@@ -58,31 +57,31 @@ const validate = (run: Run, execution: ChangeExecution, action: ChangeAction) =>
     )
   )
 
-/** Applies one change: recorded "running" first (with its inverse), then applied, validated and recorded applied. */
-export const applyOne = (run: Run, execution: ChangeExecution): Effect.Effect<ChangeExecution, { readonly execution: ChangeExecution; readonly error: ApplyError }, LiveResources | DeploymentStore> =>
+/** Applies one change: recorded "running" first (with its inverse), then applied, validated and recorded applied. Only a read change can be applied. */
+export const applyOne = (run: Run, execution: ReadExecution): Effect.Effect<ReadExecution, { readonly execution: ReadExecution; readonly error: ApplyError }, LiveResources | DeploymentStore> =>
   Effect.gen(function* () {
     const live = yield* LiveResources
     const store = yield* DeploymentStore
     const startedAt = yield* now
-    let current = ChangeExecution.make({ ...execution, status: "running", startedAt })
+    let current = readExecution({ ...execution, status: "running", startedAt })
     yield* Effect.mapError(put(run, current), (error) => ({ execution: current, error }))
     // The snapshot id is the inverse of the deletion: recorded before the volume is deleted.
     const snapshotTaken = (snapshotId: string) => {
       const volumeType = current.before.details._tag === "ebs-volume" ? current.before.details.volumeType : "gp3"
-      current = ChangeExecution.make({ ...current, inverse: { _tag: "RestoreVolumeFromSnapshot", snapshotId, volumeType } })
+      current = readExecution({ ...current, inverse: { _tag: "RestoreVolumeFromSnapshot", snapshotId, volumeType } })
       return Effect.orDie(Effect.provideService(put(run, current), DeploymentStore, store))
     }
     const after = yield* live.apply(execution.resource, execution.action, { wait: run.validation, before: execution.before, snapshotTaken }).pipe(
       Effect.zipRight(validate(run, current, execution.action)),
       Effect.mapError((error) => ({ execution: current, error }))
     )
-    const applied = ChangeExecution.make({ ...current, status: "applied", finishedAt: yield* now, ...Option.match(after, { onNone: () => ({}), onSome: (a) => ({ after: a }) }) })
+    const applied = readExecution({ ...current, status: "applied", finishedAt: yield* now, ...Option.match(after, { onNone: () => ({}), onSome: (a) => ({ after: a }) }) })
     yield* Effect.mapError(put(run, applied), (error) => ({ execution: applied, error }))
     return applied
   })
 
-/** Undoes one execution with its inverse, unless the live resource already is as before; recorded rolled-back or rollback-failed with `why`. */
-export const rollbackOne = (run: Run, execution: ChangeExecution, why: string) =>
+/** Undoes one execution with its inverse, unless the live resource already is as before; recorded rolled-back or rollback-failed with `why`. Only a read change (one that ran) can be undone. */
+export const rollbackOne = (run: Run, execution: ReadExecution, why: string) =>
   Effect.gen(function* () {
     const live = yield* LiveResources
     const inverse = execution.inverse
@@ -96,7 +95,7 @@ export const rollbackOne = (run: Run, execution: ChangeExecution, why: string) =
         )
     const outcome = yield* Effect.either(result)
     const finishedAt = yield* now
-    const rolled = ChangeExecution.make({
+    const rolled = readExecution({
       ...execution,
       status: outcome._tag === "Right" && inverse !== undefined ? "rolled-back" : "rollback-failed",
       finishedAt,
@@ -106,11 +105,15 @@ export const rollbackOne = (run: Run, execution: ChangeExecution, why: string) =
     return rolled
   })
 
-/** Whether an execution may have changed its resource: applied, or recorded running and never confirmed. */
-export const touched = (e: ChangeExecution): boolean => e.status === "applied" || e.status === "running"
+/**
+ * Whether an execution may have changed its resource: applied, or recorded
+ * running and never confirmed. Such an execution was read (the schema refuses
+ * one without its before-state); the guard says so to the type.
+ */
+export const touched = (e: ChangeExecution): e is ReadExecution => (e.status === "applied" || e.status === "running") && wasRead(e)
 
 /** Undoes the given executions newest first (the reverse of the record's order). */
-export const rollbackEach = (run: Run, executions: ReadonlyArray<ChangeExecution>, why: string) =>
+export const rollbackEach = (run: Run, executions: ReadonlyArray<ReadExecution>, why: string) =>
   Effect.gen(function* () {
     const order = (yield* Ref.get(run.record)).executions.map((e) => e.changeId)
     const newestFirst = [...executions].sort((a, b) => order.indexOf(b.changeId) - order.indexOf(a.changeId))
@@ -118,21 +121,21 @@ export const rollbackEach = (run: Run, executions: ReadonlyArray<ChangeExecution
   })
 
 /** Rolls back every touched execution of the record (and `failed`, the change that just failed), newest first. */
-export const rollbackAll = (run: Run, why: string, failed?: ChangeExecution) =>
+export const rollbackAll = (run: Run, why: string, failed?: ReadExecution) =>
   Effect.gen(function* () {
     const record = yield* Ref.get(run.record)
-    const results = yield* rollbackEach(run, record.executions.filter((e) => touched(e) || e.changeId === failed?.changeId), why)
+    const results = yield* rollbackEach(run, record.executions.filter((e): e is ReadExecution => touched(e) || (e.changeId === failed?.changeId && wasRead(e))), why)
     return yield* finish(run, results.every((e) => e.status === "rolled-back") ? "rolled-back" : "failed")
   })
 
 /** Runs the given executions in order; on the first failure, rolls everything back. */
-export const runAll = (run: Run, pending: ReadonlyArray<ChangeExecution>) =>
+export const runAll = (run: Run, pending: ReadonlyArray<ReadExecution>) =>
   Effect.gen(function* () {
     for (const execution of pending) {
       const result = yield* Effect.either(applyOne(run, execution))
       if (result._tag === "Left") {
         const { reason, errorCode } = describe(result.left.error)
-        const failed = ChangeExecution.make({ ...result.left.execution, status: "failed", reason, ...(errorCode === undefined ? {} : { errorCode }) })
+        const failed = readExecution({ ...result.left.execution, status: "failed", reason, ...(errorCode === undefined ? {} : { errorCode }) })
         yield* put(run, failed)
         // The failed change may have half-happened (a stop without the start): it is rolled back too.
         return yield* rollbackAll(run, `deployment failed at ${failed.changeId}: ${reason}`, failed)
@@ -175,7 +178,7 @@ export const observeAll = (changes: ReadonlyArray<Change>) =>
 /**
  * Reads the resources of changes the deployer will not execute, only to
  * record them: a failed or empty read is no reason to stop the deployment,
- * the change is recorded with a stand-in before-state (`read: false`).
+ * the change is recorded without a before-state. The map holds the read ones.
  */
 export const observeForRecord = (changes: ReadonlyArray<Change>) =>
   Effect.flatMap(LiveResources, (live) =>
@@ -184,11 +187,8 @@ export const observeForRecord = (changes: ReadonlyArray<Change>) =>
       (c) =>
         live.observe(c.resource).pipe(
           Effect.option,
-          Effect.map((r) => {
-            const before = Option.flatten(r)
-            return [c.id, { before: Option.getOrElse(before, () => unread(c.resource)), read: Option.isSome(before) }] as const
-          })
+          Effect.map((r) => Option.match(Option.flatten(r), { onNone: () => [], onSome: (before) => [[c.id as string, before] as const] }))
         ),
       { concurrency: 4 }
     )
-  ).pipe(Effect.map((pairs) => new Map<string, { readonly before: Resource; readonly read: boolean }>(pairs)))
+  ).pipe(Effect.map((pairs) => new Map<string, Resource>(pairs.flat())))

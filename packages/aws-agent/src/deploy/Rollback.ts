@@ -10,7 +10,7 @@ import type { ChangeId, DeploymentId, DeploymentRecord } from "@miyabi/types"
 import { Effect, Option, Ref } from "effect"
 import { DeployError } from "./DeployError.js"
 import { DeploymentStore } from "./DeploymentStore.js"
-import { DEFAULT_VALIDATION, finish, rollbackEach, type Run } from "./Execution.js"
+import { DEFAULT_VALIDATION, finish, rollbackEach, type Run, touched } from "./Execution.js"
 import type { LiveResources, WaitPolicy } from "./LiveResources.js"
 
 export interface RollbackOptions {
@@ -40,7 +40,8 @@ export const rollbackChanges = (
     if (record.status === "running") return yield* new DeployError({ reason: "InProgress", message: `deployment ${id} is running or died mid-way: resume it before rolling changes back` })
     const unknown = changeIds.filter((c) => !record.executions.some((e) => e.changeId === c))
     if (unknown.length > 0) return yield* new DeployError({ reason: "NotFound", message: `deployment ${id} has no change ${unknown.join(", ")}` })
-    const wanted = record.executions.filter((e) => e.status === "applied" && changeIds.includes(e.changeId))
+    // An applied change was read (the schema refuses one without its before-state): `touched` narrows to that.
+    const wanted = record.executions.filter((e) => e.status === "applied").filter(touched).filter((e) => changeIds.includes(e.changeId))
     if (wanted.length === 0) return record
     const run: Run = { plan, record: yield* Ref.make(record), validation: options.validation ?? DEFAULT_VALIDATION }
     const results = yield* rollbackEach(run, wanted, reason)

@@ -7,7 +7,7 @@ import { ruleGate } from "../optimize/Confidence.js"
 import { optimize } from "../optimize/Optimizer.js"
 import { CYCLE, ec2, world } from "../optimize/World.testkit.js"
 import { learningRecord, statsOf } from "./LearningReport.js"
-import { outcomeOf } from "./Outcome.js"
+import { measured, outcomeOf } from "./Outcome.js"
 
 const BAD = "cost.rightsize-instance"
 const GOOD = "cost.gp2-to-gp3"
@@ -19,7 +19,7 @@ const cycle = (n: number, prior: ReadonlyMap<RuleId, RuleStats>) => {
   const outcomes = [
     outcomeOf(bad, execution(bad, "rolled-back"), undefined),
     outcomeOf(good, execution(good, "applied", 280_320_000 - 10_000_000), undefined)
-  ].flatMap((o) => (o === undefined ? [] : [o]))
+  ].flatMap((o) => measured(o) ?? [])
   return learningRecord(CycleId.make(`cycle-${n}`), outcomes, prior, { recordedAt: T0 })
 }
 

@@ -3,7 +3,8 @@
  * statistics (θ3's `ruleStats`), the advice-only policy, the learning record
  * and next-cycle recommendations.
  */
-export { outcomeOf, type OutcomeOptions } from "./Outcome.js"
+export { measured, outcomeOf, type Outcome, type OutcomeOptions, type Unmeasured } from "./Outcome.js"
+export { cycleOutcomes, type CycleOutcomes } from "./CycleOutcomes.js"
 export {
   adviceOnly,
   defaultAdvicePolicy,

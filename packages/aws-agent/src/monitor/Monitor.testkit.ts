@@ -41,3 +41,7 @@ export const execution = (change: Change, status: ChangeExecutionStatus, afterMo
     startedAt: T0
   })
 }
+
+/** `change` recorded skipped without its resource read: no before-state. */
+export const unreadExecution = (change: Change): ChangeExecution =>
+  ChangeExecution.make({ changeId: change.id, resource: change.resource, action: change.action, status: "skipped", reason: "not executed by the deployer", startedAt: T0, finishedAt: T0 })

@@ -12,7 +12,7 @@
  * `now` (default the Effect clock): the sandbox's estate has its own time.
  */
 import type { AwsError } from "@miyabi/aws-runtime"
-import { type Change, type ChangeId, type CycleId, type DeploymentRecord, type ExecutionPlan, MicroUsd, Observation, type ResourceRef } from "@miyabi/types"
+import { type Change, type ChangeId, type CycleId, type DeploymentRecord, type ExecutionPlan, MicroUsd, Observation, type ResourceRef, wasRead } from "@miyabi/types"
 import { Clock, Duration, Effect, Option } from "effect"
 import { CloudWatchAlarms } from "../adapters/CloudWatchAlarms.js"
 import { CloudWatchMetrics, MAX_QUERIES_PER_CALL, type MetricQuery } from "../adapters/CloudWatchMetrics.js"
@@ -152,7 +152,8 @@ export const watch = (
     const windowStart = yield* now
     const watched: ReadonlyArray<Watched> = record.executions.flatMap((e) => {
       const change = changes.get(e.changeId)
-      if (e.status !== "applied" || change === undefined) return []
+      // An applied change was read (the schema refuses one without its before-state); the guard narrows the type.
+      if (e.status !== "applied" || change === undefined || !wasRead(e)) return []
       const beforeCost = monthlyCost(catalog, e.before)
       const priced = COST_ACTIONS.has(change.action._tag)
       const target = priced ? Option.some(MicroUsd.make(Math.max(0, beforeCost - change.expectedMonthlySavings))) : Option.none()

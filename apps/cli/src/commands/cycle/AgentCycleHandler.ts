@@ -7,7 +7,7 @@
 import { join } from "node:path"
 import type * as Command from "@effect/cli/Command"
 import { Cycle, PricingCatalog } from "@miyabi/aws-agent"
-import { CycleId, decodeInput, InvalidInput } from "@miyabi/types"
+import { type ChangeExecution, CycleId, decodeInput, InvalidInput, wasRead } from "@miyabi/types"
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import { resolveGlobals } from "../../Global.js"
 import { Output } from "../../Output.js"
@@ -62,6 +62,13 @@ export const reportFiles = (report: Cycle.AgentCycle.AgentCycleReport) => [
   ...report.plan.iac
 ]
 
+/** "; 3 skipped (2 not read)" when the deployer skipped changes (not read: recorded without a before-state); nothing otherwise. */
+export const skippedNote = (executions: ReadonlyArray<ChangeExecution>): string => {
+  const skipped = executions.filter((e) => e.status === "skipped")
+  const notRead = skipped.filter((e) => !wasRead(e)).length
+  return skipped.length === 0 ? "" : `; ${skipped.length} skipped${notRead === 0 ? "" : ` (${notRead} not read)`}`
+}
+
 /** The cycle for people: World_n -> World_n+1 and what each phase did. */
 export const renderCycle = (r: Cycle.AgentCycle.AgentCycleReport): string => {
   const w0 = r.world0.world
@@ -72,7 +79,12 @@ export const renderCycle = (r: Cycle.AgentCycle.AgentCycleReport): string => {
     ["cycle", r.cycleId],
     ["World_n", `${w0.resources.length} resources, ${usd(w0.monthlyCost)}/month, score ${w0.securityScore}, ${w0.averageUtilization} % CPU`],
     ["plan", `${r.plan.changesProposed} change(s) proposed, ${r.plan.plan.changes.length} taken, ${r.plan.adviceCount} advice; target ${usd(r.plan.cost.target)}/month, score ${r.plan.security.target.toFixed(1)}`],
-    ["deploy", r.deployment.mode === "dry-run" ? `dry run: ${r.deployment.executions.length} change(s) would apply (--approve to apply)` : `${applied} applied, status ${r.deployment.status}`],
+    [
+      "deploy",
+      (r.deployment.mode === "dry-run"
+        ? `dry run: ${r.deployment.executions.filter((e) => e.status === "would-apply").length} change(s) would apply (--approve to apply)`
+        : `${applied} applied, status ${r.deployment.status}`) + skippedNote(r.deployment.executions)
+    ],
     ["monitor", observation === null ? r.monitor.note : `${observation.verdict}, ${observation.alarms.length} alarm(s), ${observation.rolledBack.length} rolled back`],
     ["World_n+1", `${w1.resources.length} resources, ${usd(w1.monthlyCost)}/month (${usd(r.learn.delta.costDelta)}), score ${w1.securityScore}, ${w1.averageUtilization} % CPU`],
     ["learn", `${r.learn.record.outcomes.length} outcome(s), realized ${usd(r.learn.record.realizedMonthlySavings)} of ${usd(r.learn.record.predictedMonthlySavings)} predicted; ${r.learn.recommendations.length} recommendation(s)`],

@@ -5,7 +5,7 @@
  */
 import type * as Command from "@effect/cli/Command"
 import { Deployment, Optimize } from "@miyabi/aws-agent"
-import { decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
+import { type ChangeExecution, decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { resolveGlobals } from "../../Global.js"
@@ -21,7 +21,10 @@ import { DeployFailed } from "./DeployFailed.js"
 
 type DeployFlags = Command.Command.ParseConfig<typeof deployOptions>
 
-/** A deployment record for people: one row per change with its status. */
+/** The resource's state as the deployer read it before the change, or "not read" (a skipped change it had no reader for, or whose resource was gone). */
+export const beforeState = (e: ChangeExecution): string => e.before?.state ?? "not read"
+
+/** A deployment record for people: one row per change with its status and the state it was read in. */
 export const renderRecord = (record: DeploymentRecord, plan: ExecutionPlan, options: { readonly colour?: boolean } = {}): string => {
   const byId = new Map(plan.changes.map((c) => [c.id as string, c]))
   const counts = new Map<string, number>()
@@ -37,10 +40,10 @@ export const renderRecord = (record: DeploymentRecord, plan: ExecutionPlan, opti
     record.executions.length === 0
       ? "no changes"
       : renderTable(
-          ["status", "rule", "resource", "savings/month", "change", "reason"],
+          ["status", "rule", "resource", "before", "savings/month", "change", "reason"],
           record.executions.map((e) => {
             const c = byId.get(e.changeId)
-            return [e.status, c?.rule, e.resource.id, c === undefined ? undefined : usd(c.expectedMonthlySavings), c?.summary ?? e.action._tag, e.reason]
+            return [e.status, c?.rule, e.resource.id, beforeState(e), c === undefined ? undefined : usd(c.expectedMonthlySavings), c?.summary ?? e.action._tag, e.reason]
           }),
           options.colour === true ? { colour: true } : {}
         )

@@ -44,6 +44,7 @@ export const learn = (flags: LearnFlags) =>
       yield* output.print(
         [
           `cycle ${cycleId}: ${learn.record.outcomes.length} outcome(s), realized ${usd(learn.record.realizedMonthlySavings)} of ${usd(learn.record.predictedMonthlySavings)} predicted per month`,
+          ...Cycle.CycleReport.unmeasuredLines(learn),
           "",
           learn.record.rules.length === 0
             ? "no rule has statistics yet (a dry-run cycle applies nothing)"
