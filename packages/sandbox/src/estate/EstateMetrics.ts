@@ -327,7 +327,7 @@ export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = 
       const end = query.end.getTime()
       const window = `${start}/${end}/${query.period}`
       const grid = shared(scope?.grids, window, () => timeGrid(start, end, query.period))
-      const aggregate = aggregatorFor(query.stat, sampler.counter, grid.slots)
+      const aggregate = aggregatorFor(query.stat, sampler.counter)
       if (aggregate === undefined) return []
       // The series: what the sampler depends on besides the times (the dimensions in their order: a name may repeat).
       const series = JSON.stringify([query.accountId, query.region, query.namespace, query.metricName, query.dimensions.map((d) => [d.name, d.value]), window])
@@ -336,7 +336,8 @@ export const estateMetrics = (data: EstateData, options: EstateMetricsOptions = 
       grid.periodStarts.forEach((t0, k) => {
         const from = samples.bounds[k] ?? 0
         const to = samples.bounds[k + 1] ?? 0
-        if (to > from) points.push({ timestamp: new Date(t0), value: Math.round(aggregate(samples.values, from, to) * 1e4) / 1e4 })
+        const slots = (grid.bounds[k + 1] ?? 0) - (grid.bounds[k] ?? 0)
+        if (to > from) points.push({ timestamp: new Date(t0), value: Math.round(aggregate(samples.values, from, to, slots) * 1e4) / 1e4 })
       })
       return points
     }

@@ -40,7 +40,11 @@ describe("timeGrid", () => {
     expect(grid.days.slice(0, 3)).toEqual(grid.times.slice(0, 3).map(diurnal))
     // CloudWatch's periods (PeriodWindow), as for put points: from the start, the last one begun before the end.
     const cut = periodWindow(start, start + 2 * HOUR + 30 * 60_000, HOUR)
-    expect(timeGrid(cut.start, cut.end, 3600).periodStarts).toEqual([0, 1, 2].map((k) => periodStart(cut, k)))
+    const cutGrid = timeGrid(cut.start, cut.end, 3600)
+    expect(cutGrid.periodStarts).toEqual([0, 1, 2].map((k) => periodStart(cut, k)))
+    // The end is exclusive: the last period has its six samples before it, not twelve.
+    expect(cutGrid.bounds.slice(-2)).toEqual([24, 30])
+    expect(cutGrid.times.at(-1)).toBe(cut.end - SAMPLE_MS)
   })
 
   it("takes every five-minute sample of a long period, one of a period shorter than five minutes, and at most 10,080 periods", () => {
@@ -62,11 +66,11 @@ describe("aggregatorFor", () => {
     const values = [3.5, -0, 0, 7.25, 7.25, 1e-9, 99.999, 42, Number.NaN, 5, 5, 0.1, 0.2, 0.3]
     for (const stat of ["Average", "Sum", "SampleCount", "Maximum", "Minimum", "p50", "p90", "p99.9", "p0"]) {
       for (const counter of [false, true]) {
-        const aggregate = aggregatorFor(stat, counter, 12)
+        const aggregate = aggregatorFor(stat, counter)
         if (aggregate === undefined) throw new Error(`no aggregator for ${stat}`)
         for (let from = 0; from < values.length; from++) {
           for (let to = from + 1; to <= values.length; to++) {
-            expect(Object.is(aggregate(values, from, to), plain(values.slice(from, to), stat, counter, 12))).toBe(true)
+            for (const slots of [12, 5]) expect(Object.is(aggregate(values, from, to, slots), plain(values.slice(from, to), stat, counter, slots))).toBe(true)
           }
         }
       }
@@ -74,8 +78,8 @@ describe("aggregatorFor", () => {
   })
 
   it("serves no statistic it does not know", () => {
-    expect(aggregatorFor("Median", false, 12)).toBeUndefined()
-    expect(aggregatorFor("tm90", false, 12)).toBeUndefined()
+    expect(aggregatorFor("Median", false)).toBeUndefined()
+    expect(aggregatorFor("tm90", false)).toBeUndefined()
   })
 })
 

@@ -85,11 +85,15 @@ const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
   return sorted[index] ?? 0
 }
 
-/** One period's samples: `values[from]` up to (not including) `values[to]`, never empty. */
-export type Aggregate = (values: ReadonlyArray<number>, from: number, to: number) => number
+/**
+ * One period's samples: `values[from]` up to (not including) `values[to]`,
+ * never empty; `slots` is the period's five-minute slots (fewer than a
+ * period's when the query's end cuts it short).
+ */
+export type Aggregate = (values: ReadonlyArray<number>, from: number, to: number, slots: number) => number
 
 /** Left to right, as `reduce((a, b) => a + b, 0)` adds. */
-const sum: Aggregate = (values, from, to) => {
+const sum = (values: ReadonlyArray<number>, from: number, to: number): number => {
   let total = 0
   for (let i = from; i < to; i++) total += values[i] ?? 0
   return total
@@ -103,14 +107,14 @@ const extreme = (pick: (a: number, b: number) => number, initial: number): Aggre
 }
 
 /** The statistic over one period's samples, or undefined for a statistic not served. Counters' samples stand for every slot of the period. */
-export const aggregatorFor = (stat: string, counter: boolean, slots: number): Aggregate | undefined => {
+export const aggregatorFor = (stat: string, counter: boolean): Aggregate | undefined => {
   switch (stat) {
     case "Average":
       return (values, from, to) => sum(values, from, to) / (to - from)
     case "Sum":
-      return counter ? (values, from, to) => Math.round((sum(values, from, to) / (to - from)) * slots) : sum
+      return counter ? (values, from, to, slots) => Math.round((sum(values, from, to) / (to - from)) * slots) : sum
     case "SampleCount":
-      return counter ? () => slots : (_values, from, to) => to - from
+      return counter ? (_values, _from, _to, slots) => slots : (_values, from, to) => to - from
     case "Maximum":
       return extreme(Math.max, Number.NEGATIVE_INFINITY)
     case "Minimum":
@@ -124,9 +128,13 @@ export const aggregatorFor = (stat: string, counter: boolean, slots: number): Ag
   }
 }
 
-/** A query window's sample times: period k's are `times[bounds[k]]` up to `times[bounds[k + 1]]`. */
+/**
+ * A query window's sample times: period k's are `times[bounds[k]]` up to
+ * `times[bounds[k + 1]]`, as many as its slots (a counter's Sum counts them
+ * all, sampled or not).
+ */
 export interface TimeGrid {
-  /** Five-minute slots in a period (a counter's Sum counts them all, sampled or not). */
+  /** Five-minute slots in a whole period; the last one has fewer when the window's end cuts it short. */
   readonly slots: number
   readonly periodStarts: ReadonlyArray<number>
   readonly times: ReadonlyArray<number>
@@ -152,7 +160,8 @@ export const timeGrid = (start: number, end: number, periodSeconds: number): Tim
   for (let k = 0; k < Math.min(window.count, MAX_PERIODS); k++) {
     const t0 = periodStart(window, k)
     periodStarts.push(t0)
-    for (let s = 0; s < slots; s++) {
+    // The end is exclusive: a period it cuts short has only the samples before it.
+    for (let s = 0; s < slots && t0 + s * SAMPLE_MS < end; s++) {
       const t = t0 + s * SAMPLE_MS
       times.push(t)
       days.push(diurnal(t))

@@ -19,7 +19,8 @@ const SLOTS = HOUR / SAMPLE_MS
 /**
  * The series the estate's profiles define, computed here from the Utilization
  * functions and the instance's history, not by the metric source: hourly
- * points of twelve five-minute samples, none while the instance is stopped.
+ * points of twelve five-minute samples (those before the end in a last hour
+ * it cuts short), none while the instance is stopped.
  */
 const expectedCpu = (instance: Instance, start: number, end: number, stat: "Average" | "Maximum"): Array<[number, number]> => {
   const key = hashString(instance.id)
@@ -27,7 +28,7 @@ const expectedCpu = (instance: Instance, start: number, end: number, stat: "Aver
   const out: Array<[number, number]> = []
   for (let t0 = start; t0 < end; t0 += HOUR) {
     const samples: Array<number> = []
-    for (let s = 0; s < SLOTS; s++) {
+    for (let s = 0; s < SLOTS && t0 + s * SAMPLE_MS < end; s++) {
       const t = t0 + s * SAMPLE_MS
       const epoch = instance.history.filter((e) => e.at <= t).at(-1)
       if (epoch === undefined || !epoch.running) continue
@@ -40,12 +41,12 @@ const expectedCpu = (instance: Instance, start: number, end: number, stat: "Aver
   return out
 }
 
-/** Invocations Sum per hour: every slot of the hour counted. */
+/** Invocations Sum per hour: every slot of the hour before the end counted. */
 const expectedInvocations = (fn: LambdaFunction, start: number, end: number): Array<[number, number]> => {
   const key = hashString(fn.name + fn.accountId)
   const out: Array<[number, number]> = []
   for (let t0 = start; t0 < end; t0 += HOUR) {
-    const samples = Array.from({ length: SLOTS }, (_, s) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t0 + s * SAMPLE_MS))
+    const samples = Array.from({ length: Math.min(SLOTS, Math.ceil((end - t0) / SAMPLE_MS)) }, (_, s) => invocationsPerSlot(fn.profile, fn.invocationsPerHour, key, t0 + s * SAMPLE_MS))
     out.push([t0 / 1000, Math.round(samples.reduce((a, b) => a + b, 0))])
   }
   return out
@@ -186,7 +187,7 @@ describe("GetMetricData over the estate", () => {
       expect(rest.MetricDataResults?.reduce((n, r) => n + (r.Values?.length ?? 0), 0)).toBe(total - 1000)
     }))
 
-  it.scoped("rounds a StartTime off the period boundary by its age, as CloudWatch does, and answers the estate's and put points on the same periods", () =>
+  it.scoped("rounds a StartTime off the period boundary by its age, as CloudWatch does, cuts the last period at the EndTime, and answers the estate's and put points on the same periods", () =>
     Effect.gen(function* () {
       const sandbox = yield* start({ estate, dynamodb: false })
       const cw = clientFor(sandbox, a.accountId)
@@ -202,8 +203,16 @@ describe("GetMetricData over the estate", () => {
         expect(served.get("cpu")).toHaveLength(6)
       }
 
-      // The CloudWatch agent's memory series of an estate instance, with one point put by hand 10 minutes into the first period.
+      // An EndTime 20 minutes into the third hour: that period has only its four samples before it (its counter Sum, four slots).
       const from = hour - 2 * DAY + 7 * MINUTE
+      const cut = { StartTime: new Date(from + 30_000), EndTime: new Date(from + 2 * HOUR + 20 * MINUTE), ScanBy: "TimestampAscending" as const }
+      const calls = { Id: "calls", MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "Invocations", Dimensions: [{ Name: "FunctionName", Value: fn.name }] }, Period: 3600, Stat: "Sum" } }
+      const short = seriesOf(yield* pagesOf(cw, { ...cut, MetricDataQueries: [cpuQuery("cpu", a, "Maximum"), calls] }))
+      expect(short.get("cpu")).toEqual(expectedCpu(a, from, cut.EndTime.getTime(), "Maximum"))
+      expect(short.get("calls")).toEqual(expectedInvocations(fn, from, cut.EndTime.getTime()))
+      expect(short.get("calls")).toHaveLength(3)
+
+      // The CloudWatch agent's memory series of an estate instance, with one point put by hand 10 minutes into the first period.
       const memory = { Namespace: "CWAgent", MetricName: "mem_used_percent", Dimensions: [{ Name: "InstanceId", Value: a.id }] }
       const window = { StartTime: new Date(from + 30_000), EndTime: new Date(from + 3 * HOUR), ScanBy: "TimestampAscending" as const, MetricDataQueries: [{ Id: "mem", MetricStat: { Metric: memory, Period: 3600, Stat: "Maximum" } }] }
       const before = seriesOf(yield* pagesOf(cw, window)).get("mem") ?? []
