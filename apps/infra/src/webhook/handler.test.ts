@@ -7,6 +7,7 @@
  */
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { Intake } from "@miyabi/queue"
+import { issuesPayload } from "@miyabi/queue/testing/intake"
 import { type RunningSandbox, startSandbox } from "@miyabi/sandbox"
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
@@ -19,21 +20,7 @@ import { webhookCodeDirectory } from "../testing/Paths.js"
 const SECRET = "webhook-test-secret"
 const PREFIX = "e2e"
 
-const issuePayload = JSON.stringify({
-  action: "labeled",
-  label: { id: 99, name: "miyabi" },
-  issue: {
-    id: 1001,
-    number: 42,
-    title: "Right-size the idle RDS instances",
-    html_url: "https://github.com/acme/infra/issues/42",
-    state: "open",
-    labels: [{ id: 1, name: "miyabi", color: "ededed" }],
-    user: { login: "octocat" }
-  },
-  repository: { id: 7, full_name: "acme/infra", owner: { login: "acme" } },
-  sender: { login: "octocat" }
-})
+const issuePayload = issuesPayload({ label: "miyabi" })
 
 const event = (body: string, delivery: string, signature: string) => ({
   requestContext: { http: { method: "POST" } },

@@ -8,6 +8,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { issuesPayload } from "@miyabi/queue/testing/intake"
 import { startSandbox } from "@miyabi/sandbox"
 import { assertBuilt, miyabi, startForeground, stopAll } from "../sandbox/testing/BuiltCli.js"
 
@@ -17,23 +18,6 @@ afterEach(stopAll)
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 const SECRET = "test-webhook-secret"
-
-const issueEvent = (labels: ReadonlyArray<string>) =>
-  JSON.stringify({
-    action: "labeled",
-    issue: {
-      id: 1001,
-      number: 42,
-      title: "Right-size the idle RDS instances",
-      html_url: "https://github.com/acme/infra/issues/42",
-      state: "open",
-      labels: labels.map((name, i) => ({ id: i + 1, name })),
-      user: { login: "octocat" }
-    },
-    label: { id: 1, name: labels[0] ?? "" },
-    repository: { id: 7, full_name: "acme/infra", owner: { login: "acme" } },
-    sender: { login: "octocat" }
-  })
 
 const post = (url: string, body: string, delivery: string, secret = SECRET) =>
   fetch(url, {
@@ -63,13 +47,13 @@ describe("miyabi intake serve (built)", () => {
     const { url } = JSON.parse(await server.ready) as { url: string }
     expect((await fetch(`${url}/health`)).status).toBe(200)
 
-    const body = issueEvent(["miyabi", "priority:high"])
+    const body = issuesPayload({ labels: ["miyabi", "priority:high"], label: "miyabi" })
     const accepted = await post(url, body, "delivery-1")
     expect(accepted.body.status).toBe("accepted")
     expect([200, 202]).toContain(accepted.status)
     expect((await post(url, body, "delivery-1")).body.status).not.toBe("accepted")
     expect(await post(url, body, "delivery-2", "not-the-secret")).toMatchObject({ status: 401, body: { status: "rejected" } })
-    expect((await post(url, issueEvent(["bug"]), "delivery-3")).body.status).toBe("ignored")
+    expect((await post(url, issuesPayload({ labels: ["bug"], label: "bug" }), "delivery-3")).body.status).toBe("ignored")
 
     server.child.kill("SIGTERM")
     expect(await server.exited).toBe(0)
@@ -88,7 +72,7 @@ describe("miyabi intake serve (built)", () => {
       const second = startForeground(["intake", "serve", "--store", store, "--port", "0", "--json"], "\n}\n", env)
       const [a, b] = (await Promise.all([first.ready, second.ready])).map((text) => JSON.parse(text) as { url: string; replayStore: string })
       expect([a?.replayStore, b?.replayStore]).toEqual(["dynamodb", "dynamodb"])
-      const body = issueEvent(["miyabi"])
+      const body = issuesPayload({ label: "miyabi" })
       expect(await post(a!.url, body, "aws-delivery-1")).toMatchObject({ status: 202, body: { status: "accepted" } })
       expect(await post(b!.url, body, "aws-delivery-1")).toEqual({ status: 409, body: { status: "rejected", reason: "delivery aws-delivery-1 was already received" } })
       // "already received" is the replay store's answer; the queue's idempotency key would say "already enqueued as task".

@@ -1,7 +1,9 @@
 /**
  * GitHub deliveries for the intake's tests: an `issues` payload with the
  * fields GitHub sends (and a few it sends that the intake ignores), signed
- * like GitHub signs them. Not exported from the package.
+ * like GitHub signs them. Not in the package's API: tests elsewhere (the CLI's
+ * `intake serve`, the webhook Lambda bundle) import it as
+ * `@miyabi/queue/testing/intake`, a source-only export.
  */
 import { TaskKind } from "@miyabi/types"
 import { Layer, Redacted } from "effect"
