@@ -15,6 +15,15 @@ export interface Prng {
   readonly hex: (length: number) => string
   /** Lower-case letters and digits. */
   readonly alnum: (length: number) => string
+  /** Characters drawn uniformly from `alphabet`. */
+  readonly chars: (alphabet: string, length: number) => string
+}
+
+/** A seed from a text (FNV-1a), for generators named by what they serve ("org:<management account>"). */
+export const seedOf = (text: string): number => {
+  let hash = 0x811c9dc5
+  for (const c of text) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193) >>> 0
+  return hash
 }
 
 const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -57,7 +66,8 @@ export const makePrng = (seed: number): Prng => {
     pick,
     weighted,
     hex: (length) => fromAlphabet("0123456789abcdef", length),
-    alnum: (length) => fromAlphabet(ALNUM, length)
+    alnum: (length) => fromAlphabet(ALNUM, length),
+    chars: fromAlphabet
   }
 }
 

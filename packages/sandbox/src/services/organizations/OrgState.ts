@@ -5,6 +5,7 @@
  * the management account id, so the same estate gives the same ids.
  */
 import type { AccountSeed, OrganizationSeed } from "../../EstateContract.js"
+import { makePrng, seedOf } from "../../estate/Prng.js"
 
 export type NodeType = "ROOT" | "ORGANIZATIONAL_UNIT" | "ACCOUNT"
 
@@ -67,27 +68,12 @@ export interface CreateAccountRequest {
 export const FULL_AWS_ACCESS_ID = "p-FullAWSAccess"
 export const SCP = "SERVICE_CONTROL_POLICY"
 
-/** A tiny deterministic generator of id characters. */
-const makeIdSource = (seedText: string) => {
-  let state = 0x811c9dc5
-  for (const c of seedText) state = Math.imul(state ^ c.charCodeAt(0), 0x01000193) >>> 0
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const chars = (alphabet: string, n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(next() * alphabet.length)] ?? "0").join("")
-  return { chars }
-}
-
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 const DIGITS = "0123456789"
 
 export const makeOrgState = (seed: OrganizationSeed) => {
   const management = seed.managementAccount
-  const ids = makeIdSource(`org:${management.id}`)
+  const ids = makePrng(seedOf(`org:${management.id}`))
   const orgId = `o-${ids.chars(LOWER_ALNUM, 10)}`
   const rootSuffix = ids.chars(LOWER_ALNUM, 4)
   const rootId = `r-${rootSuffix}`
