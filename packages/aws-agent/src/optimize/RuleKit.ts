@@ -16,12 +16,14 @@ import {
   type Risk,
   RuleId,
   type Severity,
+  type Utilization,
   type WorldState
 } from "@miyabi/types"
 import { monthlyCost, type PriceCatalog } from "../pricing/PricingCatalog.js"
 import { Advice, type AdviceReason } from "./Advice.js"
 import type { OptimizeConfig } from "./Config.js"
 import { priorityOf } from "./Priority.js"
+import type { Load } from "./Sizing.js"
 
 export interface RuleContext {
   readonly world: WorldState
@@ -144,6 +146,22 @@ export const advice = (rule: OptimizeRule, r: Resource, ctx: RuleContext, d: Adv
 
 /** Utilization-based rules need this much history; otherwise they say so. */
 export const hasHistory = (r: Resource, ctx: RuleContext): boolean => (r.utilization?.datapoints ?? 0) >= ctx.config.minHistoryHours
+
+/**
+ * What a running instance or database has asked of its size over the window:
+ * p95 CPU (never above the peak) and peak CPU, and memory when it is
+ * reported. Right-sizing fits candidate sizes to this.
+ */
+export const observedLoad = (r: Resource, u: Utilization, size: { readonly vcpus: number; readonly memoryGiB: number }, ctx: RuleContext): Load => {
+  const peak = u.peakPercent ?? u.averagePercent
+  return {
+    vcpus: size.vcpus,
+    memoryGiB: size.memoryGiB,
+    p95Percent: Math.min(peak, ctx.p95(r) ?? peak),
+    peakPercent: peak,
+    ...(u.memoryAveragePercent === undefined ? {} : { memoryPercent: u.memoryAveragePercent })
+  }
+}
 
 export const insufficientData = (rule: OptimizeRule, r: Resource, ctx: RuleContext, what: string): Proposal =>
   advice(rule, r, ctx, {

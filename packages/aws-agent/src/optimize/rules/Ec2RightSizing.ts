@@ -6,8 +6,8 @@
  */
 import { Ec2InstanceDetails, type Resource } from "@miyabi/types"
 import { instanceType } from "../../pricing/PricingCatalog.js"
-import { change, costWith, hasHistory, insufficientData, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
-import { BURSTABLE_TARGET, burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, type Load, maxSafeCurrentPeak } from "../Sizing.js"
+import { change, costWith, hasHistory, insufficientData, observedLoad, optimizeRule, type Proposal, type RuleContext, usd } from "../RuleKit.js"
+import { BURSTABLE_TARGET, burstableBaseline, type Candidate, cheapestFit, familyOf, isBurstable, isGraviton, maxSafeCurrentPeak } from "../Sizing.js"
 
 /** Current-generation equivalents (same architecture, x86). */
 export const EC2_SUCCESSORS: Readonly<Record<string, ReadonlyArray<string>>> = {
@@ -60,9 +60,8 @@ export const ec2RightSizing = optimizeRule(
     if (u === undefined || u.metric !== "CPUUtilization" || !hasHistory(r, ctx)) return [insufficientData(ec2RightSizing, r, ctx, "right-sizing")]
     const info = instanceType(ctx.catalog, d.instanceType)
     if (info === undefined) return []
-    const peak = u.peakPercent ?? u.averagePercent
-    const p95 = Math.min(peak, ctx.p95(r) ?? peak)
-    const load: Load = { vcpus: info.vcpus, memoryGiB: info.memoryGiB, p95Percent: p95, peakPercent: peak, ...(u.memoryAveragePercent === undefined ? {} : { memoryPercent: u.memoryAveragePercent }) }
+    const load = observedLoad(r, u, info, ctx)
+    const { p95Percent: p95, peakPercent: peak } = load
     const now = costWith(ctx.catalog, r, d)
     const best = cheapestFit(load, now, candidates(r, d, ctx), ctx.config)
     if (best === undefined) return []
