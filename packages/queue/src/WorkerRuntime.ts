@@ -38,15 +38,10 @@ export interface WorkerRuntimeOptions {
   readonly maxTasks?: number
 }
 
-export interface DrainReport {
+/** Why the worker stopped, and its counters at that moment (abandoned attempts are in its metrics only). */
+export interface DrainReport
+  extends Pick<Metrics.WorkerMetricsSnapshot, "claimed" | "completed" | "retried" | "deadLettered" | "released" | "leaseLost" | "queueErrors"> {
   readonly reason: StopReason
-  readonly claimed: number
-  readonly completed: number
-  readonly retried: number
-  readonly deadLettered: number
-  readonly released: number
-  readonly leaseLost: number
-  readonly queueErrors: number
 }
 
 type Outcome =
