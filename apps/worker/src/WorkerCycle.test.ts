@@ -67,6 +67,11 @@ describe("miyabi-worker runs aws-cycle (built)", () => {
       )
     )
     expect(Option.map(deployment, (d) => d.record.status)).toEqual(Option.some("dry-run"))
+    // The task's result counts what the record holds: changes skipped, and of them those recorded without a before-state (not read).
+    const executions = Option.getOrThrow(deployment).record.executions
+    expect(task.result).toMatchObject({
+      deployment: { skipped: executions.filter((e) => e.status === "skipped").length, notRead: executions.filter((e) => e.before === undefined).length }
+    })
     expect(fs.readdirSync(tmp)).not.toContain("deployments")
 
     worker.kill("SIGTERM")

@@ -2,7 +2,7 @@
  * A completed cycle as Markdown: World_n -> World_n+1, what was deployed,
  * what θ5 saw, what θ6 learned, and how far World∞ is. Pure.
  */
-import { Money, MicroUsd, type RuleStats } from "@miyabi/types"
+import { type DeploymentRecord, type ExecutionPlan, Money, MicroUsd, type RuleStats } from "@miyabi/types"
 import type { AgentCycleReport } from "./AgentCycle.js"
 import type { LearnOutput } from "./AgentCycleData.js"
 
@@ -41,11 +41,24 @@ export const renderLearningMarkdown = (learn: LearnOutput): string => {
   ].join("\n")
 }
 
+/** θ4's record: one row per change, with the state its resource was read in, or "not read" (a skipped change recorded without a before-state). */
+export const renderExecutionsMarkdown = (record: DeploymentRecord, plan: ExecutionPlan): string => {
+  const byId = new Map(plan.changes.map((c) => [c.id as string, c]))
+  return record.executions.length === 0
+    ? "No changes."
+    : table(
+        ["status", "rule", "resource", "before", "savings/month", "reason"],
+        record.executions.map((e) => {
+          const c = byId.get(e.changeId)
+          return [e.status, c?.rule, e.resource.id, e.before?.state ?? "not read", c === undefined ? "" : usd(c.expectedMonthlySavings), e.reason ?? ""]
+        })
+      )
+}
+
 export const renderCycleMarkdown = (r: AgentCycleReport): string => {
   const w0 = r.world0.world
   const w1 = r.world1.world
   const d = r.learn.delta
-  const byId = new Map(r.plan.plan.changes.map((c) => [c.id as string, c]))
   const observation = r.monitor.observation
   return [
     `# Cycle ${r.cycleId}`,
@@ -73,16 +86,7 @@ export const renderCycleMarkdown = (r: AgentCycleReport): string => {
     "",
     `Deployment ${r.deployment.id}: ${r.deployment.status}.`,
     "",
-    r.deployment.executions.length === 0
-      ? "No changes."
-      : table(
-          ["status", "rule", "resource", "before", "savings/month", "reason"],
-          r.deployment.executions.map((e) => {
-            const c = byId.get(e.changeId)
-            // A skipped change whose resource the deployer did not read has no before-state: said so, not made up.
-            return [e.status, c?.rule, e.resource.id, e.before?.state ?? "not read", c === undefined ? "" : usd(c.expectedMonthlySavings), e.reason ?? ""]
-          })
-        ),
+    renderExecutionsMarkdown(r.deployment, r.plan.plan),
     "",
     "## Monitoring (θ5)",
     "",
