@@ -17,7 +17,7 @@ interface AgentSummary {
   readonly world1: { readonly resources: number; readonly monthlyCostUsd: string; readonly securityScore: number }
   readonly plan: { readonly changes: number }
   readonly deployment: { readonly status: string; readonly changes: number; readonly applied: number; readonly changesLogged: number }
-  readonly monitor: { readonly verdict: string | null; readonly alarms: number }
+  readonly monitor: { readonly verdict: string | null; readonly alarms: number; readonly rolledBack: number }
   readonly delta: { readonly monthlyCostUsd: string }
   readonly learning: { readonly outcomes: number; readonly rules: number }
   readonly reports: ReadonlyArray<string>
@@ -41,12 +41,14 @@ describe("demo agent step", () => {
         expect(s.deployment.status).toBe("succeeded")
         expect(s.deployment.applied).toBeGreaterThan(0)
         expect(s.deployment.changesLogged).toBeGreaterThan(0)
-        expect(s.monitor.verdict).not.toBeNull()
+        // The applied changes were watched and held: a healthy verdict, nothing rolled back.
+        expect(s.monitor).toMatchObject({ verdict: "healthy", rolledBack: 0 })
         expect(s.monitor.alarms).toBeGreaterThan(0)
         expect(Number(s.delta.monthlyCostUsd)).toBeLessThan(0)
         expect(Number(s.world1.monthlyCostUsd)).toBeLessThan(Number(s.world0.monthlyCostUsd))
         expect(s.learning.outcomes).toBe(s.deployment.applied)
-        for (const file of s.reports) expect(fs.existsSync(file)).toBe(true)
+        expect(s.reports.map((file) => path.basename(file))).toEqual(expect.arrayContaining(["cycle.md", "plan.md"]))
+        expect(s.reports.filter((file) => !fs.existsSync(file))).toEqual([])
         expect(report.text).toContain("World0 -> World1")
       }),
     60_000

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Option } from "effect"
+import { Chunk, Duration, Effect, Either, Option, Schedule } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { miyabi } from "../../Global.js"
 import { besideStore, parseTags, vendOptionsFromEnv } from "./OrgContext.js"
 import { orgJournal } from "./OrgJournal.js"
+
+/** The first three waits of a schedule, in ms (none when there is no schedule). */
+const delaysOf = (schedule: Schedule.Schedule<unknown, unknown> | undefined) =>
+  schedule === undefined ? Effect.succeed([]) : Effect.map(Schedule.run(Schedule.delays(schedule), 0, [1, 2, 3]), (out) => Chunk.toReadonlyArray(out).map(Duration.toMillis))
 
 describe("OrgContext", () => {
   it.effect("parses --tag KEY=VALUE and names a malformed one", () =>
@@ -33,8 +37,9 @@ describe("OrgContext", () => {
       try {
         process.env["MIYABI_VEND_POLL_MS"] = "25"
         const options = yield* vendOptionsFromEnv()
-        expect(options.pollSchedule).toBeDefined()
-        expect(options.roleSchedule).toBeDefined()
+        // Both waits are the 25 ms asked for, every time (the defaults back off from 250 ms and wait 5 s).
+        expect(yield* delaysOf(options.pollSchedule)).toEqual([25, 25, 25])
+        expect(yield* delaysOf(options.roleSchedule)).toEqual([25, 25, 25])
         process.env["MIYABI_VEND_POLL_MS"] = "soon"
         const bad = yield* Effect.either(vendOptionsFromEnv())
         expect(Either.isLeft(bad) && bad.left.message).toContain("MIYABI_VEND_POLL_MS")
