@@ -194,6 +194,7 @@ describe("network", () => {
 
   it("resolves availability zones at deploy (Fn::GetAZs), so synth needs no account lookup", () => {
     const subnets = Object.values(resourcesOf(synth.template, "AWS::EC2::Subnet"))
+    expect(subnets.length).toBeGreaterThanOrEqual(config.azCount)
     for (const subnet of subnets) expect(JSON.stringify(subnet.Properties?.["AvailabilityZone"])).toContain("Fn::GetAZs")
     const manifest = JSON.parse(fs.readFileSync(path.join(synth.outdir, "manifest.json"), "utf8")) as { missing?: unknown }
     expect(manifest.missing).toBeUndefined()
@@ -292,7 +293,9 @@ describe("observability", () => {
     for (const group of groups) expect(group.Properties?.["RetentionInDays"]).toBe(config.logRetentionDays)
     // No CDK LogRetention custom resource, no function logging to an implicit (never-expiring) group.
     synth.template.resourceCountIs("Custom::LogRetention", 0)
-    for (const fn of Object.values(resourcesOf(synth.template, "AWS::Lambda::Function"))) {
+    const functions = Object.values(resourcesOf(synth.template, "AWS::Lambda::Function"))
+    expect(functions.length).toBeGreaterThan(0)
+    for (const fn of functions) {
       expect(fn.Properties?.["LoggingConfig"]).toHaveProperty("LogGroup")
     }
   })
