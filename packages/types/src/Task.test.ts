@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema } from "effect"
-import { decodeInput, InvalidInput } from "./index.js"
+import { decodeInput, decodeInputEither, InvalidInput } from "./index.js"
 import { EnqueueRequest, Task } from "./Task.js"
 
 const aTask = {
@@ -38,7 +38,8 @@ describe("Task", () => {
     }))
 
   it("rejects a kind with upper-case letters", () => {
-    const result = Schema.decodeUnknownEither(EnqueueRequest)({ kind: "Bad Kind", payload: 1 })
-    expect(Either.isLeft(result)).toBe(true)
+    expect(Either.isRight(Schema.decodeUnknownEither(EnqueueRequest)({ kind: "good-kind", payload: 1 }))).toBe(true)
+    const result = decodeInputEither(EnqueueRequest, "request")({ kind: "Bad-Kind", payload: 1 })
+    expect(Either.isLeft(result) && [result.left.path, /more\)$/.test(result.left.reason)]).toEqual(["kind", false])
   })
 })
