@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { AllocationPolicy, CostLine, decodeInput, decodeInputEither } from "./index.js"
 
 const aLine = {
@@ -21,7 +21,7 @@ describe("Cost", () => {
   it("rejects fractional micro-dollars", () => {
     // The only issue is the amount: the rest of the line is valid (see the round trip above).
     const result = decodeInputEither(CostLine, "line")({ ...aLine, unblended: 1.5 })
-    expect(Either.isLeft(result) && [result.left.path, /more\)$/.test(result.left.reason)]).toEqual(["unblended", false])
+    expect(result._tag === "Left" && [result.left.path, /more\)$/.test(result.left.reason)]).toEqual(["unblended", false])
   })
 
   it("defaults the customer tag to CostCenter, the measure to unblended and the key to even", () => {

@@ -40,6 +40,6 @@ describe("Task", () => {
   it("rejects a kind with upper-case letters", () => {
     expect(Either.isRight(Schema.decodeUnknownEither(EnqueueRequest)({ kind: "good-kind", payload: 1 }))).toBe(true)
     const result = decodeInputEither(EnqueueRequest, "request")({ kind: "Bad-Kind", payload: 1 })
-    expect(Either.isLeft(result) && [result.left.path, /more\)$/.test(result.left.reason)]).toEqual(["kind", false])
+    expect(result._tag === "Left" && [result.left.path, /more\)$/.test(result.left.reason)]).toEqual(["kind", false])
   })
 })
