@@ -33,7 +33,7 @@ describe("QueueStore.parseStore", () => {
         'MIYABI_STORE: aws: provision is true or false, not "maybe"',
         "MIYABI_STORE: aws: prefix is 1-60 characters of letters, digits, - and _"
       ])
-      expect(Either.isLeft(parseAwsSettings("table="))).toBe(true)
+      expect(parseAwsSettings("table=")).toEqual(Either.left('aws: setting "table" has no value'))
     })
   )
 

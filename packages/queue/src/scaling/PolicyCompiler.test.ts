@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import fc from "fast-check"
 import { adjustmentFor, alarmState, breaches, expressionValue } from "./AlarmEvaluator.js"
 import { compile, type CompiledRule } from "./PolicyCompiler.js"
@@ -24,8 +24,11 @@ describe("PolicyCompiler", () => {
   it("rejects steps out of order and scale-in rules that add capacity", () => {
     const badOrder = { ...specPolicy, rules: [{ ...specPolicy.rules[0], steps: [{ at: 500, change: 50 }, { at: 100, change: 20 }] }] }
     const badSign = { ...specPolicy, rules: [{ ...specPolicy.rules[1], steps: [{ at: 10, change: 10 }] }] }
-    expect(Either.isLeft(Schema.decodeUnknownEither(ScalingPolicy)(badOrder))).toBe(true)
-    expect(Either.isLeft(Schema.decodeUnknownEither(ScalingPolicy)(badSign))).toBe(true)
+    // Each is refused for its own fault, and only for it.
+    const issues = (input: unknown) =>
+      Either.match(Schema.decodeUnknownEither(ScalingPolicy, { errors: "all" })(input), { onLeft: (error) => ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.message), onRight: () => [] })
+    expect(issues(badOrder)).toEqual(['steps of a scale-out rule must be strictly increasing in "at"'])
+    expect(issues(badSign)).toEqual(["a scale-in rule's changes must be negative"])
   })
 
   it("registers the ECS service as a scalable target, min 1 max 100 (500 at hyper-scale)", () => {
