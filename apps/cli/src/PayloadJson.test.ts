@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import { parseJson, readPayload } from "./PayloadJson.js"
 
@@ -64,8 +64,8 @@ describe("readPayload", () => {
   it.effect("defaults to an empty object and rejects both flags at once", () =>
     Effect.gen(function* () {
       expect(yield* readPayload({ payload: undefined, payloadFile: undefined })).toEqual({})
-      const both = yield* Effect.either(readPayload({ payload: "{}", payloadFile: "x.json" }))
-      expect(Either.isLeft(both)).toBe(true)
+      const both = yield* Effect.flip(readPayload({ payload: "{}", payloadFile: "x.json" }))
+      expect([both.source, both.reason]).toEqual(["--payload", "give either --payload or --payload-file, not both"])
     })
   )
 
