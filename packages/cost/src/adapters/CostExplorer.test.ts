@@ -83,7 +83,9 @@ describe("CostExplorerSource", () => {
       const error = yield* Effect.flip(
         Effect.provide(Effect.flatMap(CostExplorerSource, (ce) => ce.read({ from: "2026-10-31", to: "2026-10-01" })), source)
       )
+      // Refused before any request: no sandbox runs here, so a call would fail in another way.
       expect(error).toBeInstanceOf(CostExplorerError)
+      expect(error).toMatchObject({ reason: "InvalidPeriod", detail: "2026-10-31..2026-10-01 is not a period of days" })
     }))
 })
 
