@@ -1,6 +1,8 @@
 /**
  * θ4 output: what was applied (or would have been, in a dry run), with the
- * state before each change and its inverse, so any change can be undone.
+ * state before each change and its inverse, so any change can be undone. A
+ * change the deployer skipped without reading its resource has no state
+ * before: it is recorded as not read, never with an invented one.
  */
 import { Schema } from "effect"
 import { CycleId } from "./Ids.js"
@@ -81,7 +83,11 @@ export const readExecution = (fields: Omit<ConstructorParameters<typeof ChangeEx
 const LEGACY_UNREAD_NOTE = " (the resource was not read)"
 
 const isLegacyStandIn = (e: ChangeExecution): boolean =>
-  e.status === "skipped" && e.reason?.endsWith(LEGACY_UNREAD_NOTE) === true && e.before?.state === "unknown" && e.before.monthlyCost === 0
+  e.status === "skipped" &&
+  e.reason?.endsWith(LEGACY_UNREAD_NOTE) === true &&
+  e.before?.state === "unknown" &&
+  e.before.monthlyCost === 0 &&
+  Object.keys(e.before.tags).length === 0
 
 /** A stored execution: an old record's stand-in before-state is dropped on decode (and its note from the reason), so it reads as not read. */
 const StoredChangeExecution = Schema.transform(ChangeExecution, Schema.typeSchema(ChangeExecution), {

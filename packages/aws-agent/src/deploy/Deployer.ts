@@ -111,21 +111,24 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     // Read only for the record; one that could not be read is recorded without a before-state.
     const recordOnly = yield* observeForRecord(plan.changes.filter((c) => cannot.has(c.id)))
     const before = new Map([...[...observed].map(([id, o]) => [id, o.before] as const), ...recordOnly])
-    const executions = order(plan.changes, before).map((c): ChangeExecution => {
+    const executions = order(plan.changes, before).flatMap((c): ReadonlyArray<ChangeExecution> => {
       const common = { changeId: c.id, resource: c.resource, action: c.action, startedAt }
-      const o = observed.get(c.id)
-      if (o === undefined) {
+      const why = cannot.get(c.id)
+      if (why !== undefined) {
         const read = recordOnly.get(c.id)
-        return ChangeExecution.make({ ...common, status: "skipped", ...(read === undefined ? {} : { before: read }), reason: cannot.get(c.id) ?? "not executed", finishedAt: startedAt })
+        return [ChangeExecution.make({ ...common, status: "skipped", ...(read === undefined ? {} : { before: read }), reason: why, finishedAt: startedAt })]
       }
+      // observeAll read every other change, or failed the deployment as stale.
+      const o = observed.get(c.id)
+      if (o === undefined) return []
       const skip = skipReason(c, o.before, plan, options)
-      return readExecution({
+      return [readExecution({
         ...common,
         status: Option.isSome(skip) ? "skipped" : "would-apply",
         before: o.before,
         ...(Option.isSome(o.inverse) ? { inverse: o.inverse.value } : {}),
         ...(Option.isSome(skip) ? { reason: skip.value, finishedAt: startedAt } : {})
-      })
+      })]
     })
     const record = yield* Ref.make(
       DeploymentRecord.make({
