@@ -106,9 +106,11 @@ describe("DynamoDB per account and region", () => {
 
   it.scoped("seeds the estate's tables, with their tags, each in its own account and region when asked", () =>
     Effect.gen(function* () {
-      const estate = sandboxEstate({ seed: 4, size: "small", resources: 3_000, accounts: 3 })
+      const estate = sandboxEstate({ seed: 7, size: "small", resources: 3_000, accounts: 3 })
       const placesWithTables = [...new Set(estate.data.tables.map((t) => `${t.accountId}/${t.region}`))]
       expect(placesWithTables.length).toBeGreaterThan(1)
+      // Both billing modes are seeded, so the billing mode read back below is checked for each.
+      expect([...new Set(estate.data.tables.map((t) => t.billingMode))].sort()).toEqual(["PAY_PER_REQUEST", "PROVISIONED"])
       const sandbox = yield* start({ estate, dynamodb: { estateTables: true } })
       for (const key of placesWithTables) {
         const [accountId = "", region = ""] = key.split("/")
@@ -126,7 +128,8 @@ describe("DynamoDB per account and region", () => {
       }
       // A place of the estate without tables starts empty; seeding is not logged as a caller's change.
       const empty = estate.data.regions.find((r) => !placesWithTables.includes(`${sandbox.accountId}/${r}`))
-      if (empty !== undefined) expect((yield* call(() => clientFor(sandbox, sandbox.accountId, empty).send(new ListTablesCommand({})))).TableNames).toEqual([])
+      if (empty === undefined) throw new Error("every region of the estate has tables")
+      expect((yield* call(() => clientFor(sandbox, sandbox.accountId, empty).send(new ListTablesCommand({})))).TableNames).toEqual([])
       expect(sandbox.log.changes()).toEqual([])
     }))
 

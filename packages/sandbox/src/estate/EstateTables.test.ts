@@ -14,6 +14,8 @@ describe("the estate's DynamoDB tables", () => {
       const { accountId, region } = busiestPlace(estate.data.tables)
       const tables = tablesIn(estate.data, accountId, region)
       expect(tables.length).toBeGreaterThan(0)
+      // Provisioned tables are here, so their throughput below is checked too (on-demand ones: Dynamo.test.ts).
+      expect(tables.some((t) => t.billingMode === "PROVISIONED")).toBe(true)
       const sandbox = yield* start({ estate })
       const client = new DynamoDBClient({ endpoint: sandbox.endpoint, region, credentials: sandbox.credentialsFor(accountId) })
       for (const t of tables) {

@@ -65,7 +65,8 @@ describe("EC2", () => {
       const all = yield* call(() => client.send(new DescribeInstancesCommand({})))
       const instances = (all.Reservations ?? []).flatMap((r) => r.Instances ?? [])
       const untagged = expected.find((i) => Object.keys(i.tags).length === 0)
-      if (untagged !== undefined) expect("Tags" in (instances.find((i) => i.InstanceId === untagged.id) ?? {})).toBe(false)
+      if (untagged === undefined) throw new Error("the seed gives no untagged instance")
+      expect(Object.keys(instances.find((i) => i.InstanceId === untagged.id) ?? { Tags: "not served" })).not.toContain("Tags")
       const tagged = expected.find((i) => Object.keys(i.tags).length > 0)
       const shown = instances.find((i) => i.InstanceId === tagged?.id)
       expect(shown?.Tags).toEqual(Object.entries(tagged?.tags ?? {}).map(([Key, Value]) => ({ Key, Value })))
@@ -143,15 +144,14 @@ describe("EC2", () => {
       const inUse = errorOf(yield* callError(() => client.send(new DeleteVolumeCommand({ VolumeId: attached?.id ?? "" }))))
       expect(inUse.name).toBe("VolumeInUse")
       const loose = mine.find((v) => v.attachment === undefined && v.deletedAt === undefined)
-      if (loose !== undefined) {
-        const snap = yield* call(() => client.send(new CreateSnapshotCommand({ VolumeId: loose.id, Description: "before delete", TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "Reason", Value: "cleanup" }] }] })))
-        expect(snap.SnapshotId).toMatch(/^snap-[0-9a-f]{17}$/)
-        expect(snap.State).toBe("pending")
-        expect(snap.Tags).toEqual([{ Key: "Reason", Value: "cleanup" }])
-        yield* call(() => client.send(new DeleteVolumeCommand({ VolumeId: loose.id })))
-        const gone = errorOf(yield* callError(() => client.send(new DescribeVolumesCommand({ VolumeIds: [loose.id] }))))
-        expect(gone.name).toBe("InvalidVolume.NotFound")
-      }
+      if (loose === undefined) throw new Error("the seed gives no unattached volume")
+      const snap = yield* call(() => client.send(new CreateSnapshotCommand({ VolumeId: loose.id, Description: "before delete", TagSpecifications: [{ ResourceType: "snapshot", Tags: [{ Key: "Reason", Value: "cleanup" }] }] })))
+      expect(snap.SnapshotId).toMatch(/^snap-[0-9a-f]{17}$/)
+      expect(snap.State).toBe("pending")
+      expect(snap.Tags).toEqual([{ Key: "Reason", Value: "cleanup" }])
+      yield* call(() => client.send(new DeleteVolumeCommand({ VolumeId: loose.id })))
+      const gone = errorOf(yield* callError(() => client.send(new DescribeVolumesCommand({ VolumeIds: [loose.id] }))))
+      expect(gone.name).toBe("InvalidVolume.NotFound")
     }))
 
   it.scoped("describes and releases Elastic IPs, tags resources, lists open security groups and regions", () =>
@@ -169,17 +169,18 @@ describe("EC2", () => {
       const again = errorOf(yield* callError(() => there.send(new ReleaseAddressCommand({ AllocationId: loose.allocationId }))))
       expect(again.name).toBe("InvalidAllocationID.NotFound")
 
-      const open = yield* call(() => client.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "ip-permission.cidr", Values: ["0.0.0.0/0"] }, { Name: "ip-permission.from-port", Values: ["22", "3389", "3306", "5432"] }] })))
+      // Security groups where one is open to the world on 22, so the filter has something to find.
+      const risky = data.securityGroups.find((g) => g.ingress.some((p) => p.cidrs.includes("0.0.0.0/0") && p.fromPort === 22))
+      if (risky === undefined) throw new Error("the seed gives no group open to the world on 22")
+      const groups = new EC2Client({ endpoint: sandbox.endpoint, region: risky.region, credentials: sandbox.credentialsFor(risky.accountId) })
+      const open = yield* call(() => groups.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "ip-permission.cidr", Values: ["0.0.0.0/0"] }, { Name: "ip-permission.from-port", Values: ["22", "3389", "3306", "5432"] }] })))
       // As on AWS, each filter matches any permission of the group independently.
       const expected = data.securityGroups.filter(
-        (g) => g.accountId === accountId && g.region === region && g.ingress.some((p) => p.cidrs.includes("0.0.0.0/0")) && g.ingress.some((p) => [22, 3389, 3306, 5432].includes(p.fromPort ?? -1))
+        (g) => g.accountId === risky.accountId && g.region === risky.region && g.ingress.some((p) => p.cidrs.includes("0.0.0.0/0")) && g.ingress.some((p) => [22, 3389, 3306, 5432].includes(p.fromPort ?? -1))
       )
       expect((open.SecurityGroups ?? []).map((g) => g.GroupId).sort()).toEqual(expected.map((g) => g.id).sort())
-      const risky = data.securityGroups.find((g) => g.accountId === accountId && g.region === region && g.ingress.some((p) => p.cidrs.includes("0.0.0.0/0") && p.fromPort === 22))
-      if (risky !== undefined) {
-        const shownRisky = (open.SecurityGroups ?? []).find((g) => g.GroupId === risky.id)
-        expect(shownRisky?.IpPermissions?.some((p) => p.FromPort === 22 && p.ToPort === 22 && p.IpProtocol === "tcp" && p.IpRanges?.some((r) => r.CidrIp === "0.0.0.0/0"))).toBe(true)
-      }
+      const shownRisky = (open.SecurityGroups ?? []).find((g) => g.GroupId === risky.id)
+      expect(shownRisky?.IpPermissions?.some((p) => p.FromPort === 22 && p.ToPort === 22 && p.IpProtocol === "tcp" && p.IpRanges?.some((r) => r.CidrIp === "0.0.0.0/0"))).toBe(true)
       const none = yield* call(() => client.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "ip-permission.from-port", Values: ["9999"] }] })))
       expect(none.SecurityGroups).toEqual([])
 

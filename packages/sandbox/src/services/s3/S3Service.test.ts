@@ -19,7 +19,7 @@ import { makeS3Service } from "./S3Service.js"
 import { call, callError, collect } from "../../testing/SdkCalls.js"
 
 const setup = Effect.gen(function* () {
-  const estate = sandboxEstate({ seed: 23, size: "small" })
+  const estate = sandboxEstate({ seed: 7, size: "small" })
   const counts = new Map<string, number>()
   for (const b of estate.data.buckets) counts.set(b.accountId, (counts.get(b.accountId) ?? 0) + 1)
   const [accountId = ""] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? []
@@ -54,6 +54,9 @@ describe("S3", () => {
   it.scoped("answers location, encryption, public access block and tagging, or AWS's not-found errors", () =>
     Effect.gen(function* () {
       const { client, mine, all } = yield* setup
+      // The seed gives both sides of every branch below, so each answer and each not-found error is checked.
+      const both = (has: (b: (typeof mine)[number]) => boolean) => [mine.some(has), mine.some((b) => !has(b))]
+      expect([both((b) => b.encryption !== undefined), both((b) => b.publicAccessBlock !== undefined), both((b) => Object.keys(b.tags).length > 0)]).toEqual([[true, true], [true, true], [true, true]])
       for (const b of mine) {
         const location = yield* call(() => client.send(new GetBucketLocationCommand({ Bucket: b.name })))
         expect(location.LocationConstraint ?? "").toBe(b.region === "us-east-1" ? "" : b.region)
@@ -85,7 +88,8 @@ describe("S3", () => {
       const missing = yield* callError(() => client.send(new GetBucketLocationCommand({ Bucket: "no-such-bucket-anywhere" })))
       expect(missing).toBeInstanceOf(NoSuchBucket)
       const foreign = all.find((b) => !mine.includes(b))
-      if (foreign !== undefined) expect(s3Error(yield* callError(() => client.send(new GetBucketEncryptionCommand({ Bucket: foreign.name }))))).toEqual({ name: "AccessDenied", status: 403 })
+      if (foreign === undefined) throw new Error("the seed gives no bucket of another account")
+      expect(s3Error(yield* callError(() => client.send(new GetBucketEncryptionCommand({ Bucket: foreign.name }))))).toEqual({ name: "AccessDenied", status: 403 })
     }))
 
   it.scoped("reads lifecycle rules and puts a new configuration", () =>
@@ -93,10 +97,9 @@ describe("S3", () => {
       const { client, mine, sandbox } = yield* setup
       const withRules = mine.find((b) => b.lifecycleRules !== undefined)
       const without = mine.find((b) => b.lifecycleRules === undefined)
-      if (withRules !== undefined) {
-        const got = yield* call(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: withRules.name })))
-        expect(got.Rules?.[0]).toMatchObject({ ID: withRules.lifecycleRules?.[0]?.id, Status: "Enabled", Transitions: [{ Days: withRules.lifecycleRules?.[0]?.transitionDays, StorageClass: "STANDARD_IA" }] })
-      }
+      if (withRules === undefined) throw new Error("no bucket has a lifecycle")
+      const got = yield* call(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: withRules.name })))
+      expect(got.Rules?.[0]).toMatchObject({ ID: withRules.lifecycleRules?.[0]?.id, Status: "Enabled", Transitions: [{ Days: withRules.lifecycleRules?.[0]?.transitionDays, StorageClass: "STANDARD_IA" }] })
       if (without === undefined) throw new Error("every bucket has a lifecycle")
       expect(s3Error(yield* callError(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: without.name }))))).toEqual({ name: "NoSuchLifecycleConfiguration", status: 404 })
       yield* call(() =>
