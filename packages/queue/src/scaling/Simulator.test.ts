@@ -11,13 +11,14 @@ const fixed = (n: number): ScalingPolicy => ({ ...specPolicy, capacity: { min: n
 /** Checks the cooldown rules on a run's scale events. */
 const assertCooldowns = (policy: ScalingPolicy, events: ReadonlyArray<ScaleEvent>) => {
   const cooldownOf = (direction: "out" | "in") => policy.rules.find((r) => r.direction === direction)!.cooldownSeconds
-  let lastOut: ScaleEvent | undefined
+  // A scale-out cooldown runs from the step that started it; an excess added inside it does not restart it.
+  let outCooldownFrom: number | undefined
   let lastIn: ScaleEvent | undefined
   for (const event of events) {
     if (event.adjustment > 0) {
       // Inside the cooldown only the excess of a larger step may be added.
-      if (lastOut !== undefined && event.at - lastOut.at < cooldownOf("out")) expect(event.adjustment).toBeLessThanOrEqual(50 - 20)
-      lastOut = event
+      if (outCooldownFrom !== undefined && event.at - outCooldownFrom < cooldownOf("out")) expect(event.adjustment).toBeLessThanOrEqual(50 - 20)
+      else outCooldownFrom = event.at
       lastIn = undefined
     } else {
       if (lastIn !== undefined) expect(event.at - lastIn.at).toBeGreaterThanOrEqual(cooldownOf("in"))
@@ -103,6 +104,19 @@ describe("Simulator", () => {
     const [hyper] = runs[3]!.slice(2) as [SimulationResult]
     expect(hyper.maxWorkers).toBeGreaterThan(100)
     expect(hyper.waitSeconds.p50).toBe(0)
+  })
+
+  it("inside the 60 s scale-out cooldown a larger step adds only its excess, and the same step adds nothing", () => {
+    // Alarms every 10 s so they fire inside the cooldown: 200 tasks at 0 s pass depth 100 and age 300 s at 310 s;
+    // 400 more at 315 s pass depth 500 at 320 s, inside the cooldown of the +20 step taken at 310 s.
+    const policy: ScalingPolicy = { ...specPolicy, evaluation: { ...specPolicy.evaluation, periodSeconds: 10 } }
+    const arrivals: ReadonlyArray<Arrival> = [...Array.from({ length: 200 }, () => ({ at: 0 })), ...Array.from({ length: 400 }, () => ({ at: 315 }))]
+    const result = simulate({ policy, arrivals, service: fifteenMinutes, startDelaySeconds: startDelay, seed: 5, horizonSeconds: 400 })
+    const outs = result.scaleEvents.filter((e) => e.adjustment > 0).map((e) => [e.at, e.adjustment, e.to])
+    // +20 at 310 s; +50 is due at 320 s but only its excess of 30 is added; nothing more until the cooldown
+    // ends at 370 s, when +50 is added again, capped at the maximum of 100.
+    expect(outs).toEqual([[310, 20, 21], [320, 30, 51], [370, 49, 100]])
+    assertCooldowns(policy, result.scaleEvents)
   })
 
   it("scales back in by 10 at most every 300 s to the minimum once the queue is empty", () => {
