@@ -41,7 +41,8 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
       expect(untagged[0]?.state).toBe("running")
       const graviton = found.find((r) => r.details._tag === "ec2-instance" && r.details.instanceType === "t4g.micro")
       expect(graviton?.state).toBe("stopped")
-      expect(graviton?.tags["Application"]).toBeDefined()
+      // Tags become a map, values kept as AWS has them (trailing space included).
+      expect(graviton?.tags).toMatchObject({ Application: "myapp", "cost-center": "bleh ", Name: "samltesting" })
       expect(graviton?.dependencies.some((d) => d.includes(":volume/vol-"))).toBe(true)
     }).pipe(Effect.provide(layer)))
 

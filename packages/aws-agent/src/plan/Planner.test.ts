@@ -78,6 +78,18 @@ describe("plan", () => {
     expect(ids).toContain("S3Bucketpubliclogs")
     expect(ids.some((id) => id.includes("ikept"))).toBe(false)
     expect(ids.some((id) => id.includes("volfree"))).toBe(false)
-    expect(template.Resources["S3Bucketpubliclogs"]?.Properties["LifecycleConfiguration"]).toBeDefined()
+    // The cost.s3-lifecycle advice's rule (S3 API shape) in CloudFormation's names; the bucket is versioned.
+    expect(template.Resources["S3Bucketpubliclogs"]?.Properties["LifecycleConfiguration"]).toEqual({
+      Rules: [
+        {
+          Id: "miyabi-intelligent-tiering",
+          Status: "Enabled",
+          Prefix: "",
+          Transitions: [{ StorageClass: "INTELLIGENT_TIERING", TransitionInDays: 30 }],
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          NoncurrentVersionExpiration: { NoncurrentDays: 90 }
+        }
+      ]
+    })
   })
 })
