@@ -84,6 +84,11 @@ describe("allocate", () => {
     expect(totals([line(POOL, -0.000010)], p)).toEqual({ a: -0.000004, b: -0.000003, c: -0.000003 })
   })
 
+  it("trims the customer tag's value, and treats a blank one as untagged", () => {
+    // " globex " is globex's own line; "  " is pooled and split 30:10 by tasks.
+    expect(totals([line(POOL, 4, { CostCenter: " globex " }), line(POOL, 8, { CostCenter: "  " })], estate)).toEqual({ globex: 10, initech: 2 })
+  })
+
   it("uses the configured customer tag and the amortized measure", () => {
     const p = policy({ customerTag: "business_unit", measure: "amortized", accounts: [] })
     const l = new CostLine({ ...line(STRAY, 0), tags: { business_unit: "TempeAI" }, unblended: MicroUsd.make(5), amortized: MicroUsd.make(3) })

@@ -20,7 +20,13 @@ describe("apportion", () => {
   })
 
   it("refuses weights that sum to zero", () => {
-    expect(() => apportion(5, parts({ a: 0 }))).toThrow(RangeError)
+    expect(() => apportion(5, parts({ a: 0 }))).toThrow(new RangeError("apportion: weights must sum to more than zero"))
+  })
+
+  it("refuses a negative weight, even when the sum is positive, and an amount that is not a safe integer", () => {
+    expect(() => apportion(10, parts({ a: 2, b: -1 }))).toThrow(new RangeError("apportion: negative weight for b"))
+    expect(() => apportion(1.5, parts({ a: 1 }))).toThrow(new RangeError("apportion: amount must be a safe integer"))
+    expect(() => apportion(2 ** 53, parts({ a: 1 }))).toThrow(new RangeError("apportion: amount must be a safe integer"))
   })
 
   it("sums exactly, keeps the sign and stays within one micro-dollar of the exact quota", () => {
