@@ -30,6 +30,13 @@ describe("adviseTenancy", () => {
     expect(of("small").recommendation).toBe("Stay")
   })
 
+  it("keeps a customer at exactly the threshold where it is; one micro-dollar more moves it", () => {
+    const at = new Customer({ id: CustomerId.make("at"), name: "at", monthlyCost: Money.fromUsd(1_000) })
+    const over = new Customer({ id: CustomerId.make("over"), name: "over", monthlyCost: (Money.fromUsd(1_000) + 1) as MicroUsd })
+    const edge = adviseTenancy({ customers: [at, over], placements: [placed("at", "Pool"), placed("over", "Pool")], pools, settings: defaultTenancySettings })
+    expect(edge.customers.map((a) => [a.customerId, a.recommendation])).toEqual([["at", "Stay"], ["over", "MoveToSilo"]])
+  })
+
   it("prices each model per customer as the SPEC does", () => {
     expect(of("small").modelCosts).toEqual({ Silo: Money.fromUsd(50), Pool: Money.fromUsd(255), Bridge: Money.fromUsd(15) })
     expect(report.totals).toEqual({ Silo: Money.fromUsd(50), Pool: Money.fromUsd(510), Bridge: Money.fromUsd(15) })
