@@ -46,6 +46,8 @@ const table: ReadonlyArray<readonly [string, Error, AwsErrorReason, boolean]> = 
   ["S3 NoSuchLifecycleConfiguration", sdkError("NoSuchLifecycleConfiguration", 404), "NotFound", false],
   ["Organizations ConcurrentModificationException", sdkError("ConcurrentModificationException", 400), "Conflict", false],
   ["HTTP 409", sdkError("Whatever", 409), "Conflict", false],
+  ["EC2 InvalidGroup.InUse (400)", sdkError("InvalidGroup.InUse", 400), "Conflict", false],
+  ["EC2 InvalidPermission.Duplicate (400)", sdkError("InvalidPermission.Duplicate", 400), "Conflict", false],
   ["ValidationError", sdkError("ValidationError", 400), "Validation", false],
   ["EC2 InvalidParameterValue", sdkError("InvalidParameterValue", 400), "Validation", false],
   ["InternalFailure (500)", sdkError("InternalFailure", 500), "Unavailable", true],
@@ -55,6 +57,8 @@ const table: ReadonlyArray<readonly [string, Error, AwsErrorReason, boolean]> = 
   ["HTTP 504", sdkError("GatewayTimeout", 504), "Timeout", true],
   ["a refused connection", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }), "Unavailable", true],
   ["the SDK's socket timeout", Object.assign(new Error("socket timed out"), { name: "TimeoutError" }), "Timeout", true],
+  ["a server fault without a status", sdkError("Mystery", undefined, { fault: "server" }), "Unavailable", true],
+  ["an unknown code the SDK marks retryable, not as throttling", sdkError("SomethingOdd", undefined, { throttling: false }), "Unknown", true],
   ["anything else", new Error("what"), "Unknown", false]
 ]
 
