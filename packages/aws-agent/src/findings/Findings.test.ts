@@ -65,6 +65,11 @@ describe("Findings", () => {
   it.each([
     ["an idle instance", [make(instance(), { utilization: cpu(1.2, 4) })], ["cost.idle-instance"]],
     ["a busy instance", [make(instance(), { utilization: cpu(45, 90) })], []],
+    // The thresholds are "under": exactly 3 % average is not idle, exactly 20 % peak is not over-provisioned.
+    ["an instance averaging exactly 3 % is over-provisioned, not idle", [make(instance(), { utilization: cpu(3, 15) })], ["cost.overprovisioned-instance"]],
+    ["an instance peaking at exactly 20 % is not over-provisioned", [make(instance(), { utilization: cpu(8, 20) })], []],
+    ["a database averaging exactly 3 % is over-provisioned, not idle", [make(db(), { utilization: cpu(3, 15) })], ["cost.overprovisioned-database"]],
+    ["an instance and a database with an empty CPU series get no utilization finding", [make(instance(), { utilization: Utilization.make({ metric: "CPUUtilization", averagePercent: 0, peakPercent: 0, windowDays: 14, datapoints: 0 }) }), make(db(), { utilization: Utilization.make({ metric: "CPUUtilization", averagePercent: 0, peakPercent: 0, windowDays: 14, datapoints: 0 }) })], []],
     ["an over-provisioned instance", [make(instance(), { utilization: cpu(8, 14) })], ["cost.overprovisioned-instance"]],
     ["a spiky instance is not over-provisioned", [make(instance(), { utilization: cpu(12, 95) })], []],
     ["an instance without metrics gets no utilization finding", [make(instance())], []],
@@ -118,6 +123,16 @@ describe("Findings", () => {
     expect(unattached?.evidence).toMatchObject({ volumeType: "gp2", sizeGiB: 100 })
     // gp2 -> gp3: 100 GiB x ($0.10 - $0.08).
     expect(findings.find((f) => f.rule === "cost.gp2-volume")?.estimatedMonthlyImpact).toBe(2_000_000)
+  })
+
+  it.each([
+    [99_999_999, "low"],
+    [100_000_000, "medium"],
+    [999_999_999, "medium"],
+    [1_000_000_000, "high"]
+  ] as const)("rates a cost finding of %i micro-dollars a month %s (medium from $100, high from $1,000)", (cost, severity) => {
+    const [finding] = evaluate([make(volume("gp3", "available"), { state: "detached", cost })], shipped)
+    expect([finding?.rule, finding?.severity]).toEqual(["cost.unattached-volume", severity])
   })
 
   it("has unique rule ids", () => {
