@@ -83,6 +83,9 @@ describe("Findings", () => {
     ["an associated address", [make(ElasticIpDetails.make({ publicIp: "1.2.3.4", allocationId: "eipalloc-1", associationId: "eipassoc-1" }))], []],
     ["SSH open to the world", [make(group(tcp(22, 22)))], ["security.open-ssh"]],
     ["SSH open to a private range", [make(group(tcp(22, 22, "10.0.0.0/8")))], []],
+    // AWS may answer a TCP rule's protocol as its number; UDP on 22 is not SSH.
+    ["SSH open with the protocol given as 6", [make(group(IngressRule.make({ protocol: "6", fromPort: 22, toPort: 22, ipv4Ranges: ["0.0.0.0/0"], ipv6Ranges: [], sourceGroupIds: [] })))], ["security.open-ssh"]],
+    ["UDP 22 open to the world is not SSH", [make(group(IngressRule.make({ protocol: "udp", fromPort: 22, toPort: 22, ipv4Ranges: ["0.0.0.0/0"], ipv6Ranges: [], sourceGroupIds: [] })))], []],
     ["RDP open to the world", [make(group(tcp(3389, 3389)))], ["security.open-rdp"]],
     ["a port range covering PostgreSQL and MongoDB", [make(group(tcp(5000, 30000)))], ["security.open-database-port"]],
     ["MSSQL 1433 open", [make(group(tcp(1433, 1433)))], ["security.open-database-port"]],

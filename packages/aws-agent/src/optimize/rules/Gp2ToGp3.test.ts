@@ -20,6 +20,24 @@ describe("Gp2ToGp3", () => {
     expect(ps[0]?._tag === "Change" ? String(ps[0].evidence["caveat"]) : "").toContain("3000 IOPS")
   })
 
+  it("gives gp2 250 MiB/s only above 170 GiB, where gp3's extra throughput outweighs the per-GiB saving", () => {
+    const [at170] = changesOf(proposals(gp2ToGp3, [volume("vol-170", "gp2", 170)]))
+    expect(at170?.action).toMatchObject({ iops: 3000, throughputMiBps: 125 })
+    // 171 GiB x $0.02 = $3.42 saved, 125 MiB/s x $0.04 = $5.00 added: no change.
+    expect(proposals(gp2ToGp3, [volume("vol-171", "gp2", 171)])).toEqual([])
+  })
+
+  it("reads gp2's IOPS as 3 per GiB, at least 100 and at most 16,000", () => {
+    const evidence = (sizeGiB: number) => {
+      const [p] = proposals(gp2ToGp3, [volume(`vol-${sizeGiB}`, "gp2", sizeGiB)])
+      return p?._tag === "Change" ? [p.evidence["gp2BaselineIops"], p.evidence["gp3Iops"]] : []
+    }
+    expect(evidence(20)).toEqual([100, 3000])
+    expect(evidence(2000)).toEqual([6000, 6000])
+    // 6,000 GiB would be 18,000 IOPS at 3 per GiB; gp2 stops at 16,000, and so does the gp3 target.
+    expect(evidence(6000)).toEqual([16_000, 16_000])
+  })
+
   it("ignores other volume types", () => {
     expect(proposals(gp2ToGp3, [volume("vol-3", "gp3", 100)])).toEqual([])
   })
