@@ -9,7 +9,12 @@ describe("idle resources", () => {
     ["idle all window -> stop", { avg: 1, peak: 4 }, true],
     ["a 30 % spike once -> keep", { avg: 1, peak: 30 }, false],
     ["busy -> keep", { avg: 20, peak: 40 }, false],
-    ["idle but only 10 hours of data -> keep", { avg: 1, peak: 2, hours: 10 }, false]
+    ["idle but only 10 hours of data -> keep", { avg: 1, peak: 2, hours: 10 }, false],
+    ["idle with exactly the 30 hours of data needed -> stop", { avg: 1, peak: 2, hours: 30 }, true],
+    ["idle with 29 hours of data -> keep", { avg: 1, peak: 2, hours: 29 }, false],
+    // Idle means average under 3 % and peak under 10 %: exactly at either is not idle.
+    ["averaging exactly 3 % -> keep", { avg: 3, peak: 4 }, false],
+    ["peaking at exactly 10 % -> keep", { avg: 1, peak: 10 }, false]
   ] as const)("instances: %s", (_, u, stops) => {
     const r = ec2("i-idle", "m5.large", u)
     const changes = changesOf(proposals(idleInstance, [r]))
