@@ -14,6 +14,9 @@ describe("WebhookSignature", () => {
     expect(verifySignature("s3cret", body, good.toUpperCase().replace("SHA256", "sha256"))).toBe("valid")
     expect(verifySignature("s3cret", body, undefined)).toBe("missing")
     expect(verifySignature("s3cret", body, "")).toBe("missing")
+    // Whitespace around the header's value is not part of it.
+    expect(verifySignature("s3cret", body, "   ")).toBe("missing")
+    expect(verifySignature("s3cret", body, ` ${good}\t`)).toBe("valid")
     expect(verifySignature("s3cret", body, good.replace("sha256=", "sha1="))).toBe("malformed")
     expect(verifySignature("s3cret", body, good.slice(0, -2))).toBe("malformed")
     expect(verifySignature("s3cret", body, `${good}00`)).toBe("malformed")
