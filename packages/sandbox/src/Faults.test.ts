@@ -37,6 +37,20 @@ describe("Faults", () => {
     expect(at(1_000)).toBe("ok")
   })
 
+  it("holds a burst above the rate, and never more than the burst however long the account was quiet", () => {
+    const faults = makeFaults({ rateLimits: [{ perSecond: 1, burst: 3 }] })
+    const at = (ms: number) => faults.decide("sqs", "X", "1", ms).fail ?? "ok"
+    expect([at(0), at(0), at(0), at(0)]).toEqual(["ok", "ok", "ok", "throttle"])
+    // An hour later the bucket is full again: 3 tokens, not 3,600.
+    expect([at(3_600_000), at(3_600_000), at(3_600_000), at(3_600_000)]).toEqual(["ok", "ok", "ok", "throttle"])
+  })
+
+  it("lets the first matching rule that fails decide how", () => {
+    const faults = makeFaults({ rules: [{ service: "sqs", throttleRate: 1 }, { errorRate: 1 }] })
+    expect(faults.decide("sqs", "X", "1", 0).fail).toBe("throttle")
+    expect(faults.decide("sts", "X", "1", 0).fail).toBe("internal")
+  })
+
   it("limits one operation without touching the others", () => {
     const faults = makeFaults({ rateLimits: [{ service: "organizations", operation: "CreateAccount", perSecond: 1, burst: 1 }] })
     expect(faults.decide("organizations", "CreateAccount", "1", 0).fail).toBeUndefined()
