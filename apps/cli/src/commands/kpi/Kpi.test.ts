@@ -40,6 +40,8 @@ describe("Kpi", () => {
     [[5], 50, 5],
     [[1, 2, 3, 4], 50, 2],
     [[1, 2, 3, 4], 99, 4],
+    // Rank ceil(0.6 x 4) = ceil(2.4) = 3: the rank rounds up, never to the nearest.
+    [[1, 2, 3, 4], 60, 3],
     [Array.from({ length: 100 }, (_, i) => i + 1), 99, 99],
     [Array.from({ length: 100 }, (_, i) => i + 1), 50, 50]
   ])("nearest-rank percentile of %j at p%d is %s", (sorted, p, expected) => {
@@ -83,6 +85,14 @@ describe("Kpi", () => {
     expect(kpis.errorRate).toEqual({ value: 4 / 23, pass: false })
     expect(kpis.p99LatencySeconds).toEqual({ value: 55 * 60, pass: false })
     expect(kpis.deadLettered.value).toBe(1)
+  })
+
+  it("holds the targets' edges: a p99 of exactly 30 min misses < 30 min, an error rate of exactly 0.5 % meets <= 0.5 %", () => {
+    // 199 tasks of 30 minutes each (15 waiting, 15 running); one needed a second attempt: 1 failed attempt of 200.
+    const tasks = [...Array.from({ length: 198 }, () => task("Completed", { waitMs: 15 * MIN })), task("Completed", { waitMs: 15 * MIN, attempts: 2 })]
+    const kpis = values(tasks)
+    expect(kpis.p99LatencySeconds).toEqual({ value: 30 * 60, pass: false })
+    expect(kpis.errorRate).toEqual({ value: 0.005, pass: true })
   })
 
   it("counts only tasks finished inside the window, and divides by --workers when given", () => {
