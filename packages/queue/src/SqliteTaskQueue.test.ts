@@ -206,7 +206,10 @@ describe("SqliteTaskQueue", () => {
       const [, lease] = yield* mustClaim(alice)
       yield* queue.cancel(task.id)
       const lost = yield* Effect.flip(queue.heartbeat(lease, 1_000))
-      expect(lost.detail).toMatch(/is Cancelled/)
+      expect([lost.reason, lost.detail]).toEqual(["LeaseLost", expect.stringMatching(/is Cancelled/)])
+      // Its worker cannot complete it either: it stays Cancelled.
+      expect((yield* Effect.flip(queue.complete(lease, { ok: true }))).reason).toBe("LeaseLost")
+      expect((yield* queue.get(task.id)).status).toBe("Cancelled")
     }).pipe(Effect.provide(inMemory)))
 
   it.effect("lists with a filter and reports stats per lane", () =>
