@@ -238,7 +238,14 @@ describe("worker fleet", () => {
     expect(environment["MIYABI_QUEUE_PREFIX"]).toBe(names.prefix)
     expect(environment["MIYABI_DRAIN_SECONDS"]).toBe(String(config.worker.drainSeconds))
     expect(environment["MIYABI_HTTP_PORT"]).toBe(String(config.worker.httpPort))
-    for (const name of ["MIYABI_TASK_TABLE", "MIYABI_QUEUE_HIGH_URL", "MIYABI_QUEUE_STANDARD_URL", "MIYABI_QUEUE_DLQ_URL"]) expect(environment[name]).toBeDefined()
+    // The table and the queues the stack creates, by reference (Ref of a queue is its URL, of a table its name).
+    const logicalId = (type: string, property: string, value: string) => Object.entries(resourcesOf(synth.template, type)).find(([, r]) => r.Properties?.[property] === value)?.[0]
+    expect(Object.fromEntries(["MIYABI_TASK_TABLE", "MIYABI_QUEUE_HIGH_URL", "MIYABI_QUEUE_STANDARD_URL", "MIYABI_QUEUE_DLQ_URL"].map((n) => [n, environment[n]]))).toEqual({
+      MIYABI_TASK_TABLE: { Ref: logicalId("AWS::DynamoDB::Table", "TableName", names.table) },
+      MIYABI_QUEUE_HIGH_URL: { Ref: logicalId("AWS::SQS::Queue", "QueueName", names.highQueue) },
+      MIYABI_QUEUE_STANDARD_URL: { Ref: logicalId("AWS::SQS::Queue", "QueueName", names.standardQueue) },
+      MIYABI_QUEUE_DLQ_URL: { Ref: logicalId("AWS::SQS::Queue", "QueueName", names.deadLetterQueue) }
+    })
   })
 
   it("stages the worker's Docker build context without node_modules, .git, dist or cdk.out (no Docker at synth)", () => {
