@@ -71,6 +71,17 @@ describe("ScpLint", () => {
     expect(summary(lintPolicy({ name: "p", source: "p.json", content }, { platformRoleArn: "arn:aws:iam::*:role/OrganizationAccountAccessRole" }))).toEqual([["platform-lockout", "warning", "statement #1"]])
   })
 
+  it("allows exactly 5,120 characters without whitespace and refuses one more", () => {
+    // A Sid padded so the minified document is exactly `length` characters long.
+    const ofLength = (length: number) => {
+      const base = minifyPolicy(policy(deny({ Sid: "", Action: "s3:PutObject" }))).length
+      return policy(deny({ Sid: "S".repeat(length - base), Action: "s3:PutObject" }))
+    }
+    expect(minifyPolicy(ofLength(MAX_SCP_SIZE))).toHaveLength(MAX_SCP_SIZE)
+    expect(summary(lintPolicy({ name: "p", source: "p.json", content: ofLength(MAX_SCP_SIZE) }))).toEqual([])
+    expect(summary(lintPolicy({ name: "p", source: "p.json", content: ofLength(MAX_SCP_SIZE + 1) }))).toEqual([["size", "error"]])
+  })
+
   it("measures size without whitespace and minifies for upload", () => {
     const padded = policy(deny({ Action: "s3:PutObject" })).replace(/\n/g, "\n" + " ".repeat(MAX_SCP_SIZE))
     expect(padded.length).toBeGreaterThan(MAX_SCP_SIZE)
@@ -111,16 +122,19 @@ describe("ScpLint", () => {
 
   it.effect("counts policies per target across the spec", () =>
     Effect.gen(function* () {
-      const names = ["a", "b", "c", "d", "e", "f"]
-      const text = [
-        "version: 1",
-        "organizationalUnits: [{ name: Production }]",
-        "policies:",
-        ...names.map((n) => `  - { name: ${n}, content: '${policy(deny({ Action: "s3:PutObject" })).replace(/\n\s*/g, "")}' }`),
-        "attachments:",
-        ...names.map((n) => `  - { policy: ${n}, targets: [Production] }`)
-      ].join("\n")
-      const spec = yield* parseSpec(text, "six.yaml", () => Effect.fail(new Error("no files")))
+      const attached = (names: ReadonlyArray<string>) =>
+        [
+          "version: 1",
+          "organizationalUnits: [{ name: Production }]",
+          "policies:",
+          ...names.map((n) => `  - { name: ${n}, content: '${policy(deny({ Action: "s3:PutObject" })).replace(/\n\s*/g, "")}' }`),
+          "attachments:",
+          ...names.map((n) => `  - { policy: ${n}, targets: [Production] }`)
+        ].join("\n")
+      // Five on one OU is AWS's limit, and allowed.
+      const five = yield* parseSpec(attached(["a", "b", "c", "d", "e"]), "five.yaml", () => Effect.fail(new Error("no files")))
+      expect(lintSpec(five).findings.map(formatFinding)).toEqual([])
+      const spec = yield* parseSpec(attached(["a", "b", "c", "d", "e", "f"]), "six.yaml", () => Effect.fail(new Error("no files")))
       const report = lintSpec(spec)
       expect(report.errors).toBe(1)
       expect(report.findings[0]).toMatchObject({ rule: "policies-per-target", source: "six.yaml" })
