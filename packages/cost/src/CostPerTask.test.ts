@@ -32,6 +32,18 @@ describe("perTaskCosts", () => {
     expect(result.customers).toEqual([])
   })
 
+  it("gives a task with a negative duration (a clock that stepped back) no weight and no cost", () => {
+    const result = perTaskCosts(
+      [
+        { taskId: "skewed", size: "standard", durationMs: -5 * MIN },
+        { taskId: "ok", size: "standard", durationMs: MIN }
+      ],
+      MicroUsd.make(1_000)
+    )
+    expect(result.tasks.map((t) => [t.taskId, t.cost])).toEqual([["skewed", 0], ["ok", 1_000]])
+    expect(result.unattributed).toBe(0)
+  })
+
   it("charges Spot tasks less than on-demand ones of the same length", () => {
     const result = perTaskCosts(
       [
