@@ -96,6 +96,10 @@ describe("WebhookIntake", () => {
       const noId = delivery(issuesPayload({ label: "miyabi" }))
       const { ["X-GitHub-Delivery"]: _, ...withoutId } = noId.headers
       expect(yield* post({ ...noId, headers: withoutId })).toEqual({ statusCode: 400, body: { status: "rejected", reason: "missing X-GitHub-Delivery header" } })
+      expect(yield* post({ ...noId, headers: { ...noId.headers, "X-GitHub-Delivery": "" } })).toEqual({ statusCode: 400, body: { status: "rejected", reason: "missing X-GitHub-Delivery header" } })
+      const { ["X-GitHub-Event"]: _event, ...withoutEvent } = noId.headers
+      expect(yield* post({ ...noId, headers: withoutEvent })).toEqual({ statusCode: 400, body: { status: "rejected", reason: "missing X-GitHub-Event header" } })
+      expect(yield* post({ ...noId, headers: { ...noId.headers, "X-GitHub-Event": "" } })).toEqual({ statusCode: 400, body: { status: "rejected", reason: "missing X-GitHub-Event header" } })
       // A malformed delivery is not remembered: its redelivery is 400 again, not 409.
       expect((yield* post(bad[0]!)).statusCode).toBe(400)
       expect(yield* Effect.flatMap(TaskQueue, (q) => q.list({}))).toHaveLength(0)
