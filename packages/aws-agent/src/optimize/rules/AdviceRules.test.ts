@@ -29,5 +29,7 @@ describe("advice rules", () => {
   it("commitments: not for idle or part-time instances", () => {
     expect(proposals(commitments, [ec2("i-idle", "m5.large", { avg: 1, peak: 2 })])).toEqual([])
     expect(proposals(commitments, [ec2("i-part", "m5.large", { avg: 40, peak: 70, hours: 100 })])).toEqual([])
+    // Idle is under 3 % average: an instance at exactly 3 % is steady work, and a candidate.
+    expect(adviceOf(proposals(commitments, [ec2("i-edge", "m5.large", { avg: 3, peak: 20 })])).map((a) => a.reason)).toEqual(["commitment"])
   })
 })
