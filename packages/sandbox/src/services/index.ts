@@ -8,6 +8,7 @@
  */
 import type { Estate } from "../EstateContract.js"
 import type { ServiceFactory } from "../ServiceHandler.js"
+import { makeAthenaService } from "./athena/AthenaService.js"
 import { makeAutoScalingService } from "./autoscaling/AutoScalingService.js"
 import { makeCloudFrontService } from "./cloudfront/CloudFrontService.js"
 import { makeEc2Service } from "./ec2/Ec2Service.js"
@@ -29,5 +30,7 @@ export const estateServices: ReadonlyArray<ServiceFactory<Estate>> = [
   makeElbv2Service,
   makeAutoScalingService,
   makeCloudFrontService,
-  makeTaggingService
+  makeTaggingService,
+  // Tables over S3 locations need AthenaOptions.locations: pass makeAthenaService({ locations }) in SandboxOptions.services.
+  makeAthenaService()
 ]

@@ -1,0 +1,231 @@
+/**
+ * Amazon Athena over JSON 1.1 (`AmazonAthena.*`): StartQueryExecution,
+ * GetQueryExecution, GetQueryResults and StopQueryExecution, with the SQL run
+ * on DuckDB (AthenaEngine.ts). Faithful where a caller depends on it:
+ *
+ * - a query is QUEUED, then RUNNING, on its first GetQueryExecution polls
+ *   (`runningPolls`, default 2) before it ends: callers must poll;
+ * - SQL errors and unknown tables are a FAILED state with a StateChangeReason
+ *   (`TABLE_NOT_FOUND: ...`, `SYNTAX_ERROR: ...`), not an exception; an
+ *   unknown QueryExecutionId is `InvalidRequestException`;
+ * - StopQueryExecution before the query has ended makes it CANCELLED;
+ * - GetQueryResults: column names as the first row of the first page, cells
+ *   as VarCharValue (absent for NULL), MaxResults up to 1000, opaque NextToken;
+ * - Statistics.DataScannedInBytes: the size of the files of the tables the
+ *   query names.
+ *
+ * Tables are Athena's own DDL, `CREATE EXTERNAL TABLE db.t (...) STORED AS
+ * PARQUET LOCATION 's3://bucket/prefix/'` (or CSV, TEXTFILE), run through
+ * StartQueryExecution. The sandbox's S3 serves bucket configuration, not
+ * objects, so an S3 location is read from the local directory `locations`
+ * maps it to (longest prefix wins): from the factory's options, or else from
+ * the estate's `athena.locations` (an estate may carry its CUR data; this is
+ * how a package that cannot import this factory gives a sandbox its tables).
+ */
+import { randomUUID } from "node:crypto"
+import { readdir, stat } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect } from "effect"
+import type { AwsError, Operation, ServiceFactory } from "../../ServiceHandler.js"
+import { awsError } from "../../ServiceHandler.js"
+import { num, record, str } from "../Input.js"
+import { paginate } from "../Pagination.js"
+import { CATALOG, type EngineResult, makeAthenaEngine } from "./AthenaEngine.js"
+import { type ExternalTable, parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
+
+export interface AthenaOptions {
+  /** `s3://bucket/prefix/` -> local directory holding that prefix's objects. */
+  readonly locations?: Readonly<Record<string, string>>
+  /** GetQueryExecution answers before a query shows its final state (QUEUED, then RUNNING); default 2. */
+  readonly runningPolls?: number
+}
+
+/** One query execution; `polls` counts GetQueryExecution calls, which drive its progression. */
+interface Query {
+  readonly id: string
+  readonly sql: string
+  readonly database: string | undefined
+  readonly workGroup: string
+  readonly submitted: Date
+  readonly outcome: { readonly ok: true; readonly result: EngineResult; readonly scanned: number } | { readonly ok: false; readonly reason: string }
+  polls: number
+  cancelled: Date | undefined
+  completed: Date | undefined
+}
+
+/** An estate that carries Athena data: `{ ...minimalEstate(), athena: { locations } }`. */
+export interface AthenaEstate {
+  readonly athena?: AthenaOptions
+}
+
+const estateOptions = (estate: object): AthenaOptions => {
+  const athena: unknown = "athena" in estate ? estate.athena : undefined
+  if (typeof athena !== "object" || athena === null || !("locations" in athena)) return {}
+  const { locations } = athena
+  if (typeof locations !== "object" || locations === null) return {}
+  return { locations: Object.fromEntries(Object.entries(locations).filter((e): e is [string, string] => typeof e[1] === "string")) }
+}
+
+const invalid = (message: string): AwsError => awsError("InvalidRequestException", message, { fields: { AthenaErrorCode: "INVALID_INPUT" } })
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`
+
+/** Athena's error names for what DuckDB reports. */
+const failureReason = (message: string): string => {
+  const first = message.split("\n")[0] ?? message
+  if (/^Catalog Error: Table with name .* does not exist/i.test(first)) return `TABLE_NOT_FOUND: ${first}`
+  if (/^Catalog Error: Schema with name .* does not exist/i.test(first)) return `SCHEMA_NOT_FOUND: ${first}`
+  if (/^(Parser|Binder|Catalog) Error/i.test(first)) return `SYNTAX_ERROR: ${first}`
+  return `GENERIC_INTERNAL_ERROR: ${first}`
+}
+
+const filesUnder = async (dir: string): Promise<ReadonlyArray<string>> => {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))
+}
+
+export const makeAthenaService =
+  (options: AthenaOptions = {}): ServiceFactory =>
+  (env) => {
+    const engine = makeAthenaEngine()
+    const queries = new Map<string, Query>()
+    const tables = new Map<string, { readonly dir: string; readonly table: ExternalTable }>()
+    const runningPolls = options.runningPolls ?? 2
+    const locations = options.locations ?? estateOptions(env.estate).locations ?? {}
+
+    const localDir = (location: string): string | undefined => {
+      const prefix = Object.keys(locations).filter((p) => location.startsWith(p)).sort((a, b) => b.length - a.length)[0]
+      return prefix === undefined ? undefined : join(locations[prefix] ?? "", location.slice(prefix.length))
+    }
+
+    const createTable = (ddl: ExternalTable, database: string | undefined): Effect.Effect<Query["outcome"]> =>
+      Effect.gen(function* () {
+        const db = ddl.database ?? database
+        const dir = localDir(ddl.location)
+        if (db === undefined) return { ok: false as const, reason: "SEMANTIC_ERROR: no database: name it in the table or in QueryExecutionContext" }
+        if (dir === undefined) return { ok: false as const, reason: `HIVE_METASTORE_ERROR: the sandbox has no local directory for ${ddl.location} (AthenaOptions.locations or the estate's athena.locations)` }
+        const key = `${db}.${ddl.table}`.toLowerCase()
+        if (tables.has(key) && !ddl.ifNotExists) return { ok: false as const, reason: `ALREADY_EXISTS: Table ${key} already exists` }
+        if (tables.has(key)) return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
+        const glob = quote(join(dir, "**", ddl.format === "parquet" ? "*.parquet" : "*"))
+        const source = ddl.format === "parquet"
+          ? `read_parquet(${glob}, union_by_name = true)`
+          : `read_csv(${glob}, header = ${ddl.skipHeader}, names = [${ddl.columns.map(quote).join(", ")}])`
+        const created = yield* engine.run(db, [`CREATE VIEW "${ddl.table.replace(/"/g, '""')}" AS SELECT * FROM ${source}`], true).pipe(Effect.either)
+        if (created._tag === "Left") return { ok: false as const, reason: failureReason(created.left) }
+        tables.set(key, { dir, table: ddl })
+        return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
+      })
+
+    const select = (sql: string, database: string | undefined): Effect.Effect<Query["outcome"]> =>
+      Effect.gen(function* () {
+        const ran = yield* engine.run(database, [trinoToDuckDb(sql)]).pipe(Effect.either)
+        if (ran._tag === "Left") return { ok: false as const, reason: failureReason(ran.left) }
+        // Athena bills the bytes it reads: here, every file of every table the query names.
+        const named = [...tables.entries()].filter(([key]) => sql.toLowerCase().replace(/"/g, "").includes(key.split(".")[1] ?? key))
+        const sizes = yield* Effect.promise(() =>
+          Promise.all(named.map(async ([, t]) => (await Promise.all((await filesUnder(t.dir)).map(async (f) => (await stat(f)).size))).reduce((a, b) => a + b, 0)))
+        )
+        return { ok: true as const, result: ran.right, scanned: sizes.reduce((a, b) => a + b, 0) }
+      })
+
+    const find = (input: Record<string, unknown>): Effect.Effect<Query, AwsError> => {
+      const id = str(input, "QueryExecutionId") ?? ""
+      const query = queries.get(id)
+      return query === undefined ? Effect.fail(invalid(`QueryExecution ${id} was not found`)) : Effect.succeed(query)
+    }
+
+    /** The state a poll sees: QUEUED, RUNNING, then the outcome (or CANCELLED if stopped first). */
+    const stateOf = (q: Query): "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" => {
+      if (q.cancelled !== undefined) return "CANCELLED"
+      if (q.polls <= runningPolls) return q.polls <= 1 ? "QUEUED" : "RUNNING"
+      return q.outcome.ok ? "SUCCEEDED" : "FAILED"
+    }
+    const ended = (q: Query): boolean => q.cancelled !== undefined || q.polls > runningPolls
+
+    const operations: Record<string, Operation> = {
+      StartQueryExecution: (input) =>
+        Effect.gen(function* () {
+          const sql = str(input, "QueryString") ?? ""
+          if (sql.trim() === "") return yield* invalid("QueryString must not be empty")
+          const context = record(input, "QueryExecutionContext") ?? {}
+          const catalog = str(context, "Catalog")
+          const database = str(context, "Database")
+          const ddl = parseCreateExternalTable(sql)
+          const outcome: Query["outcome"] =
+            catalog !== undefined && catalog.toLowerCase() !== CATALOG ? { ok: false, reason: `CATALOG_NOT_FOUND: catalog ${catalog} does not exist` }
+            : ddl === undefined ? yield* select(sql, database)
+            : yield* createTable(ddl, database)
+          const id = randomUUID()
+          queries.set(id, { id, sql, database, workGroup: str(input, "WorkGroup") ?? "primary", submitted: env.now(), outcome, polls: 0, cancelled: undefined, completed: undefined })
+          return { QueryExecutionId: id }
+        }),
+
+      GetQueryExecution: (input) =>
+        Effect.map(find(input), (q) => {
+          q.polls++
+          const state = stateOf(q)
+          if (ended(q)) q.completed ??= env.now()
+          return {
+            QueryExecution: {
+              QueryExecutionId: q.id,
+              Query: q.sql,
+              StatementType: parseCreateExternalTable(q.sql) === undefined ? "DML" : "DDL",
+              QueryExecutionContext: { Catalog: "AwsDataCatalog", ...(q.database === undefined ? {} : { Database: q.database }) },
+              WorkGroup: q.workGroup,
+              Status: {
+                State: state,
+                SubmissionDateTime: q.submitted,
+                ...(q.completed === undefined ? {} : { CompletionDateTime: q.completed }),
+                ...(state === "FAILED" && !q.outcome.ok ? { StateChangeReason: q.outcome.reason } : {}),
+                ...(state === "CANCELLED" ? { StateChangeReason: "Query was cancelled by user" } : {})
+              },
+              Statistics: { DataScannedInBytes: state === "SUCCEEDED" && q.outcome.ok ? q.outcome.scanned : 0, EngineExecutionTimeInMillis: 0 }
+            }
+          }
+        }),
+
+      GetQueryResults: (input) =>
+        Effect.gen(function* () {
+          const q = yield* find(input)
+          const max = num(input, "MaxResults") ?? 1000
+          if (!Number.isInteger(max) || max < 1 || max > 1000) return yield* invalid("MaxResults must be between 1 and 1000")
+          const state = q.cancelled !== undefined ? "CANCELLED" : ended(q) ? (q.outcome.ok ? "SUCCEEDED" : "FAILED") : "RUNNING"
+          if (state === "RUNNING") return yield* invalid(`Query has not yet finished. Current state: RUNNING`)
+          if (state !== "SUCCEEDED" || !q.outcome.ok) return yield* invalid(`Query did not finish successfully. Final query state: ${state}`)
+          const { columns, rows } = q.outcome.result
+          const cells = (values: ReadonlyArray<string | undefined>) => ({ Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })) })
+          const all = columns.length === 0 ? [] : [cells(columns.map((c) => c.name)), ...rows.map(cells)]
+          const page = yield* paginate(all, { scope: `athena:${q.id}`, token: str(input, "NextToken"), pageSize: max, invalidToken: () => invalid("The NextToken is not valid for this query") })
+          return {
+            UpdateCount: 0,
+            ResultSet: {
+              Rows: page.items,
+              ResultSetMetadata: { ColumnInfo: columns.map((c) => ({ CatalogName: "hive", SchemaName: "", TableName: "", Name: c.name, Label: c.name, Type: c.type, Precision: 0, Scale: 0, Nullable: "UNKNOWN", CaseSensitive: false })) }
+            },
+            ...(page.nextToken === undefined ? {} : { NextToken: page.nextToken })
+          }
+        }),
+
+      // Stopping a query that has already ended changes nothing and succeeds, as on AWS.
+      StopQueryExecution: (input) =>
+        Effect.map(find(input), (q) => {
+          if (!ended(q)) {
+            q.cancelled = env.now()
+            q.completed = q.cancelled
+          }
+          return {}
+        })
+    }
+
+    return {
+      signingName: "athena",
+      protocol: "json1.1",
+      targetPrefix: "AmazonAthena",
+      readOnly: new Set(["GetQueryExecution", "GetQueryResults"]),
+      errors: {
+        throttling: { code: "TooManyRequestsException", status: 400, message: "Rate exceeded" },
+        internal: { code: "InternalServerException", status: 500, message: "An internal error occurred." }
+      },
+      operations
+    }
+  }
