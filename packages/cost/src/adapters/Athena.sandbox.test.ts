@@ -1,0 +1,106 @@
+/**
+ * The Athena adapter against the sandbox's Athena (real AthenaClient over
+ * loopback HTTP, SQL run on DuckDB): the same CUR 2.0 file read through
+ * Athena and through the embedded DuckDB reader must give the same lines,
+ * to the micro-dollar. (Athena.test.ts keeps the mocked error mapping.)
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena"
+import { describe, expect, it } from "@effect/vitest"
+import { AwsRuntime } from "@miyabi/aws-runtime"
+import { minimalEstate, Sandbox, useSandboxEnv } from "@miyabi/sandbox"
+import type { CostLine } from "@miyabi/types"
+import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
+import { writeFixture } from "../testing/CurFixtures.js"
+import { AthenaCurSource, type AthenaCurTable, layer as athenaLayer } from "./Athena.js"
+import { CurSource, layer as curLayer } from "./CurFiles.js"
+import { layer as duckDbLayer } from "./DuckDb.js"
+
+const table: AthenaCurTable = { catalog: "AwsDataCatalog", database: "cur", table: "cur2", workGroup: "primary", tags: "map", commitmentColumns: false }
+const runtime = AwsRuntime.layer({ region: "us-east-1", retryBaseDelay: Duration.millis(1), retryMaxDelay: Duration.millis(2) })
+const athenaSource = (pollInterval: Duration.DurationInput) => athenaLayer({ table, pollInterval, timeout: Duration.seconds(30) }).pipe(Layer.provide(runtime))
+const curReader = curLayer.pipe(Layer.provideMerge(duckDbLayer({ config: { threads: "1" } })))
+
+const comparable = (lines: ReadonlyArray<CostLine>) =>
+  lines.map((l) => `${l.date}|${l.account}|${l.service}|${l.tags["CostCenter"] ?? ""}|${l.unblended}|${l.amortized}`).sort()
+
+/** Two CUR 2.0 Parquet months at s3://cur-bucket/cur2/ (a local directory the sandbox's Athena reads), and its table. */
+const withCurInSandbox = (rows: number) =>
+  Effect.gen(function* () {
+    const dir = yield* Effect.acquireRelease(
+      Effect.promise(() => mkdtemp(join(tmpdir(), "miyabi-athena-"))),
+      (d) => Effect.promise(() => rm(d, { recursive: true, force: true }))
+    )
+    // Two monthly exports under one location, as a CUR 2.0 export lays them out (one folder per billing period).
+    const months = yield* Effect.forEach(["2026-09", "2026-10"], (month) =>
+      Effect.promise(() => mkdir(join(dir, "cur2", `billing_period=${month}`), { recursive: true })).pipe(
+        Effect.andThen(writeFixture({ dir: join(dir, "cur2", `billing_period=${month}`), rows, month, formats: ["cur2-parquet"] })),
+        Effect.provide(duckDbLayer({ config: { threads: "1" } }))
+      )
+    )
+    const totalMicros = months.reduce((s, m) => s + m.totalMicros, 0)
+    const sandbox = yield* Sandbox.start({ estate: { ...minimalEstate(), athena: { locations: { "s3://cur-bucket/": dir } } }, dynamodb: false })
+    yield* useSandboxEnv(sandbox)
+    // The CUR export's table, as the CUR 2.0 Athena integration creates it.
+    const athena = new AthenaClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 })
+    const ddl = yield* Effect.promise(() =>
+      athena.send(
+        new StartQueryExecutionCommand({
+          QueryString: `CREATE EXTERNAL TABLE cur.cur2 (line_item_usage_start_date timestamp, line_item_usage_account_id string, line_item_product_code string,
+            line_item_line_item_type string, line_item_unblended_cost double, resource_tags map<string,string>) STORED AS PARQUET LOCATION 's3://cur-bucket/cur2/'`
+        })
+      )
+    )
+    const state = yield* Effect.promise(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: ddl.QueryExecutionId ?? "" }))).pipe(
+      Effect.map((out) => out.QueryExecution?.Status?.State),
+      Effect.repeat({ until: (s) => s === "SUCCEEDED" || s === "FAILED", times: 5 })
+    )
+    expect(state).toBe("SUCCEEDED")
+    return { sandbox, totalMicros, dir }
+  })
+
+describe("AthenaCurSource against the sandbox's Athena", () => {
+  it.scopedLive("reads the same lines as the embedded DuckDB reader, to the micro-dollar, over several result pages", () =>
+    Effect.gen(function* () {
+      const { sandbox, totalMicros, dir } = yield* withCurInSandbox(5_000)
+      const viaAthena = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-09-01", to: "2026-10-31" })).pipe(Effect.provide(athenaSource(Duration.millis(1))))
+      const viaDuckDb = yield* Effect.flatMap(CurSource, (c) => c.read({ path: join(dir, "cur2") })).pipe(Effect.provide(curReader))
+      expect(viaAthena.lines.length).toBeGreaterThan(1000)
+      expect(comparable(viaAthena.lines)).toEqual(comparable(viaDuckDb.lines))
+      expect(viaAthena.lines.reduce((s, l) => s + l.unblended, 0)).toBe(totalMicros)
+      // QUEUED, RUNNING, SUCCEEDED; more than 1000 groups come in more than one page.
+      const requests = sandbox.log.requests()
+      expect(viaAthena.polls).toBe(3)
+      expect(viaAthena.pages).toBe(Math.ceil((viaAthena.lines.length + 1) / 1000))
+      expect(requests.filter((r) => r.operation === "GetQueryResults").length).toBe(viaAthena.pages)
+      expect(viaAthena.dataScannedBytes).toBeGreaterThan(0)
+      expect(viaAthena.lines.every((l) => l.source === `athena:${viaAthena.queryExecutionId}`)).toBe(true)
+      // A day outside the data: no lines, still a SUCCEEDED query.
+      const empty = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-12-01", to: "2026-12-02" })).pipe(Effect.provide(athenaSource(Duration.millis(1))))
+      expect(empty.lines).toEqual([])
+    }))
+
+  it.scopedLive("stops the query when the read is interrupted", () =>
+    Effect.gen(function* () {
+      const { sandbox } = yield* withCurInSandbox(200)
+      const polled = () => sandbox.log.requests().filter((r) => r.operation === "GetQueryExecution")
+      const before = polled().length
+      // A slow poll keeps the query RUNNING from the adapter's point of view until the interrupt.
+      const fiber = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-10-01", to: "2026-10-31" })).pipe(
+        Effect.provide(athenaSource(Duration.seconds(20))),
+        Effect.fork
+      )
+      // The read's first poll (QUEUED) has been answered; its next one is 20 s away.
+      yield* Effect.sync(() => polled().length > before).pipe(Effect.repeat({ schedule: Schedule.spaced(Duration.millis(10)), until: (ok) => ok, times: 500 }))
+      yield* Fiber.interrupt(fiber)
+      const starts = sandbox.log.requests().filter((r) => r.operation === "StartQueryExecution")
+      const stops = sandbox.log.requests().filter((r) => r.operation === "StopQueryExecution")
+      expect(stops.length).toBe(1)
+      // The read's query (the second start, after the DDL) is the one stopped.
+      expect(starts.length).toBe(2)
+      expect(polled().length).toBe(before + 1)
+      expect(stops[0]?.input).toEqual(polled().at(-1)?.input)
+    }))
+})
