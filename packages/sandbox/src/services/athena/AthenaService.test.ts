@@ -112,6 +112,8 @@ describe("Athena", () => {
       const missing = (yield* settle(yield* startQuery("SELECT * FROM nope"))).q
       expect(missing?.Status?.State).toBe("FAILED")
       expect(missing?.Status?.StateChangeReason).toMatch(/^TABLE_NOT_FOUND: .*nope/)
+      const column = (yield* settle(yield* startQuery("SELECT no_such_column FROM cur2"))).q
+      expect(column?.Status?.StateChangeReason).toMatch(/^COLUMN_NOT_FOUND: .*no_such_column/)
       const syntax = yield* startQuery("SELEC 1")
       const failed = (yield* settle(syntax)).q
       expect(failed?.Status?.StateChangeReason).toMatch(/^SYNTAX_ERROR: /)

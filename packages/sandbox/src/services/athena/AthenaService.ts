@@ -6,7 +6,7 @@
  * - a query is QUEUED, then RUNNING, on its first GetQueryExecution polls
  *   (`runningPolls`, default 2) before it ends: callers must poll;
  * - SQL errors and unknown tables are a FAILED state with a StateChangeReason
- *   (`TABLE_NOT_FOUND: ...`, `SYNTAX_ERROR: ...`), not an exception; an
+ *   (`TABLE_NOT_FOUND: ...`, `COLUMN_NOT_FOUND: ...`, `SYNTAX_ERROR: ...`), not an exception; an
  *   unknown QueryExecutionId is `InvalidRequestException`;
  * - StopQueryExecution before the query has ended makes it CANCELLED;
  * - GetQueryResults: column names as the first row of the first page, cells
@@ -74,6 +74,7 @@ const failureReason = (message: string): string => {
   const first = message.split("\n")[0] ?? message
   if (/^Catalog Error: Table with name .* does not exist/i.test(first)) return `TABLE_NOT_FOUND: ${first}`
   if (/^Catalog Error: Schema with name .* does not exist/i.test(first)) return `SCHEMA_NOT_FOUND: ${first}`
+  if (/^Binder Error: Referenced column .* not found/i.test(first)) return `COLUMN_NOT_FOUND: ${first}`
   if (/^(Parser|Binder|Catalog) Error/i.test(first)) return `SYNTAX_ERROR: ${first}`
   return `GENERIC_INTERNAL_ERROR: ${first}`
 }
