@@ -14,7 +14,7 @@ import { minimalEstate, Sandbox, useSandboxEnv } from "@miyabi/sandbox"
 import type { CostLine } from "@miyabi/types"
 import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { writeFixture } from "../testing/CurFixtures.js"
-import { AthenaCurSource, type AthenaCurTable, layer as athenaLayer } from "./Athena.js"
+import { AthenaCurSource, type AthenaCurTable, AthenaError, layer as athenaLayer } from "./Athena.js"
 import { CurSource, layer as curLayer } from "./CurFiles.js"
 import { layer as duckDbLayer } from "./DuckDb.js"
 
@@ -80,6 +80,16 @@ describe("AthenaCurSource against the sandbox's Athena", () => {
       // A day outside the data: no lines, still a SUCCEEDED query.
       const empty = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-12-01", to: "2026-12-02" })).pipe(Effect.provide(athenaSource(Duration.millis(1))))
       expect(empty.lines).toEqual([])
+    }))
+
+  it.scopedLive("fails with Athena's reason when the query FAILS (a table without the commitment columns read as if it had them)", () =>
+    Effect.gen(function* () {
+      yield* withCurInSandbox(100)
+      const withCommitments = athenaLayer({ table: { ...table, commitmentColumns: true }, pollInterval: Duration.millis(1) }).pipe(Layer.provide(runtime))
+      const error = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-10-01", to: "2026-10-31" })).pipe(Effect.provide(withCommitments), Effect.flip)
+      expect(error).toBeInstanceOf(AthenaError)
+      expect(error).toMatchObject({ reason: "QueryFailed" })
+      expect(error.message).toMatch(/FAILED: COLUMN_NOT_FOUND: .*reservation_effective_cost/)
     }))
 
   it.scopedLive("stops the query when the read is interrupted", () =>
