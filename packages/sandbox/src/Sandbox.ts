@@ -127,6 +127,8 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
     for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
+    // Added before the server starts, so it runs after the server has stopped taking requests.
+    yield* Effect.addFinalizer(() => Effect.sync(() => [...core, ...extra].forEach((handler) => handler.close?.())))
     const dynamoOptions = typeof options.dynamodb === "object" ? options.dynamodb : {}
     const data = dynamoOptions.estateTables === true ? estateDataOf(estate) : undefined
     const dynamo = options.dynamodb === false

@@ -144,6 +144,8 @@ export interface ServiceHandler {
   readonly rest?: RestRoute
   /** Defaults per protocol when absent (see `defaultServiceErrors`). */
   readonly errors?: ServiceErrors
+  /** Releases what the service holds beyond memory (an embedded engine); run when the sandbox stops. */
+  readonly close?: () => void
 }
 
 /** What a service factory receives once, at sandbox start. */

@@ -22,14 +22,24 @@ const message = (cause: unknown): string => (cause instanceof Error ? cause.mess
 
 export const makeAthenaEngine = () => {
   let connection: Promise<DuckDBConnection> | undefined
+  /** The opened database, for `close`. */
+  let opened: { readonly db: DuckDBInstance; readonly connection: DuckDBConnection } | undefined
   const lock = Effect.unsafeMakeSemaphore(1)
   const open = (): Promise<DuckDBConnection> => {
     connection ??= DuckDBInstance.create(":memory:", { threads: "1" }).then(async (db) => {
       const c = await db.connect()
+      opened = { db, connection: c }
       await c.run(`ATTACH ':memory:' AS ${CATALOG}`)
       return c
     })
     return connection
+  }
+
+  /** Closes the database if a query opened it; the sandbox calls this when it stops. */
+  const close = (): void => {
+    opened?.connection.closeSync()
+    opened?.db.closeSync()
+    opened = undefined
   }
 
   /** Runs `statements` in order in `database` (created on demand when `create`); fails with DuckDB's message. */
@@ -57,7 +67,7 @@ export const makeAthenaEngine = () => {
       })
     )
 
-  return { run }
+  return { run, close }
 }
 
 export type AthenaEngine = ReturnType<typeof makeAthenaEngine>

@@ -227,6 +227,7 @@ export const makeAthenaService =
         throttling: { code: "TooManyRequestsException", status: 400, message: "Rate exceeded" },
         internal: { code: "InternalServerException", status: 500, message: "An internal error occurred." }
       },
-      operations
+      operations,
+      close: engine.close
     }
   }
