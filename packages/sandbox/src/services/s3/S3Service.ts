@@ -5,7 +5,9 @@
  * block (put, delete) and default encryption (put, delete; S3BucketConfig.ts). Missing configurations answer AWS's own
  * 404 codes (ServerSideEncryptionConfigurationNotFoundError,
  * NoSuchPublicAccessBlockConfiguration, NoSuchLifecycleConfiguration,
- * NoSuchTagSet); another account's bucket is AccessDenied.
+ * NoSuchTagSet); another account's bucket is AccessDenied. Objects (put,
+ * get, head, delete, ListObjectsV2) are S3Objects.ts, over an object store
+ * the sandbox shares with Athena.
  */
 import { createHash } from "node:crypto"
 import { Effect } from "effect"
@@ -17,6 +19,8 @@ import { escapeXml, XML_DECLARATION } from "../../protocol/Xml.js"
 import { type AwsError, awsError, type RawRequest, type RawResponse, type RequestContext, type ServiceFactory } from "../../ServiceHandler.js"
 import { deleteEncryption, deletePublicAccessBlock, putEncryption, putPublicAccessBlock } from "./S3BucketConfig.js"
 import { lifecycleXml, parseLifecycle } from "./S3Lifecycle.js"
+import { listObjectsV2, type ObjectOperation, objectOperation } from "./S3Objects.js"
+import { makeS3ObjectStore, type S3ObjectStore } from "./S3ObjectStore.js"
 
 const NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 const TOKEN_PREFIX = "sbx1:"
@@ -34,12 +38,21 @@ type Operation =
   | "PutBucketEncryption"
   | "DeleteBucketEncryption"
   | "GetBucketTagging"
+  | "ListObjectsV2"
+  | ObjectOperation
   | "Unknown"
 
-const route = (req: RawRequest): { readonly operation: Operation; readonly bucket: string } => {
+const OBJECT_OPERATIONS: Readonly<Record<string, ObjectOperation>> = { PUT: "PutObject", GET: "GetObject", HEAD: "HeadObject", DELETE: "DeleteObject" }
+
+const route = (req: RawRequest): { readonly operation: Operation; readonly bucket: string; readonly key: string } => {
   const [bucket = "", ...rest] = req.path.split("/").filter((s) => s !== "")
-  if (bucket === "") return { operation: req.method === "GET" ? "ListBuckets" : "Unknown", bucket }
-  if (rest.length > 0) return { operation: "Unknown", bucket }
+  if (bucket === "") return { operation: req.method === "GET" ? "ListBuckets" : "Unknown", bucket, key: "" }
+  if (rest.length > 0) {
+    // The key is the rest of the path as sent (empty segments and a trailing "/" are part of it), each segment percent-decoded.
+    const key = req.path.slice(req.path.indexOf(bucket) + bucket.length + 1).split("/").map(decodeURIComponent).join("/")
+    const object = req.query.has("uploads") || req.query.has("uploadId") || req.query.has("tagging") || req.query.has("acl") ? undefined : OBJECT_OPERATIONS[req.method]
+    return { operation: object ?? "Unknown", bucket: decodeURIComponent(bucket), key }
+  }
   const q = req.query
   const operation: Operation =
     req.method === "GET" && q.has("location") ? "GetBucketLocation"
@@ -53,8 +66,9 @@ const route = (req: RawRequest): { readonly operation: Operation; readonly bucke
     : req.method === "PUT" && q.has("encryption") ? "PutBucketEncryption"
     : req.method === "DELETE" && q.has("encryption") ? "DeleteBucketEncryption"
     : req.method === "GET" && q.has("tagging") ? "GetBucketTagging"
+    : req.method === "GET" && q.get("list-type") === "2" ? "ListObjectsV2"
     : "Unknown"
-  return { operation, bucket: decodeURIComponent(bucket) }
+  return { operation, bucket: decodeURIComponent(bucket), key: "" }
 }
 
 const xml = (ctx: RequestContext, body: string): RawResponse => ({
@@ -72,7 +86,8 @@ const done = (error: AwsError | undefined, response: RawResponse): Effect.Effect
 
 const notFound = (code: string, message: string, bucket: string): AwsError => awsError(code, message, { status: 404, fields: { BucketName: bucket } })
 
-export const makeS3Service: ServiceFactory<Estate> = (env) => {
+/** S3 over `objects` (Sandbox.ts shares one store with Athena). */
+export const makeS3ServiceWith = (objects: S3ObjectStore): ServiceFactory<Estate> => (env) => {
   const data: EstateData = estateDataOf(env.estate)
 
   const find = (name: string, ctx: RequestContext): Effect.Effect<Bucket, AwsError> => {
@@ -112,13 +127,20 @@ export const makeS3Service: ServiceFactory<Estate> = (env) => {
     })
 
   const handle = (req: RawRequest, ctx: RequestContext): Effect.Effect<RawResponse, AwsError> => {
-    const { operation, bucket: name } = route(req)
+    const { operation, bucket: name, key } = route(req)
     if (operation === "ListBuckets") return listBuckets(req, ctx)
     if (operation === "Unknown") {
       return Effect.fail(awsError("NotImplemented", `The sandbox does not implement ${req.method} ${req.path}`, { status: 501 }))
     }
     return Effect.flatMap(find(name, ctx), (b): Effect.Effect<RawResponse, AwsError> => {
       switch (operation) {
+        case "PutObject":
+        case "GetObject":
+        case "HeadObject":
+        case "DeleteObject":
+          return objectOperation(objects, operation, b.name, key, req, ctx)
+        case "ListObjectsV2":
+          return listObjectsV2(objects, b.name, req, ctx)
         case "GetBucketLocation":
           // us-east-1 is the empty location constraint, as on AWS.
           return Effect.succeed(xml(ctx, `<LocationConstraint xmlns="${NS}">${b.region === "us-east-1" ? "" : b.region}</LocationConstraint>`))
@@ -180,7 +202,7 @@ export const makeS3Service: ServiceFactory<Estate> = (env) => {
     rest: {
       resolve: (req) => {
         const { operation } = route(req)
-        return { operation, readOnly: operation.startsWith("Get") || operation === "ListBuckets" || operation === "Unknown" }
+        return { operation, readOnly: operation.startsWith("Get") || operation.startsWith("List") || operation === "HeadObject" || operation === "Unknown" }
       },
       handle
     },
@@ -190,3 +212,6 @@ export const makeS3Service: ServiceFactory<Estate> = (env) => {
     }
   }
 }
+
+/** S3 with objects of its own (a sandbox built without the shared store, e.g. in `SandboxOptions.services`). */
+export const makeS3Service: ServiceFactory<Estate> = (env) => makeS3ServiceWith(makeS3ObjectStore())(env)
