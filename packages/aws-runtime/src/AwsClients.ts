@@ -13,6 +13,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, CommandIO, M
 import { Cache, Clock, Context, Duration, Effect, Exit, Layer, Runtime, type Scope, Stream } from "effect"
 import { AwsConfig, type AwsConfigShape } from "./AwsConfig.js"
 import { makeClientCache } from "./ClientCache.js"
+import { abortableAttempt } from "./AbortableAttempt.js"
 import { makeConnectionPool } from "./ConnectionPool.js"
 import { type AwsError, type CallContext, fromSdkError, timeoutError } from "./AwsError.js"
 import { type ArrayKeys, type ItemOf, type PageKeys, paginate as paginateWith } from "./Paginate.js"
@@ -128,6 +129,8 @@ export const make = (
     const makeClient = (descriptor: ServiceDescriptor.ServiceDescriptor, account: string | undefined, region: string) => () =>
       descriptor.make({ region, credentials: providerFor(account), maxAttempts: 1, requestHandler: connections.handler() })
 
+    const timeoutMillis = Duration.toMillis(config.callTimeout)
+
     /** One attempt, then the retry policy; `clientAccount` picks credentials, `context` names the call. */
     const send = <I extends object, O extends MetadataBearer>(
       descriptor: ServiceDescriptor.ServiceDescriptor,
@@ -138,14 +141,12 @@ export const make = (
       const budgetKey = { account: context.account ?? "self", region: context.region, service: context.service, operation: context.operation }
       const key = clientKey(descriptor, clientAccount, context.region)
       const request = clients.use(key, makeClient(descriptor, clientAccount, context.region), (client) =>
-        Effect.tryPromise({
-          try: (signal) => client.send(command, { abortSignal: signal }),
-          catch: (error) => fromSdkError(error, context)
-        })
-      ).pipe(
-        Effect.timeoutFail({
-          duration: config.callTimeout,
-          onTimeout: () => timeoutError(context, Duration.toMillis(config.callTimeout))
+        Effect.suspend(() => {
+          const attempt = abortableAttempt((signal) => client.send(command, { abortSignal: signal }), timeoutMillis)
+          return Effect.tryPromise({
+            try: attempt.run,
+            catch: (error) => (attempt.timedOut() ? timeoutError(context, timeoutMillis) : fromSdkError(error, context))
+          })
         })
       )
       // Attempts are counted per send (a plain counter: one fiber runs them, one after the other).
