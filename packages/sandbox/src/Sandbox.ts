@@ -24,6 +24,9 @@ import { makeMetricStore, type MetricStore } from "./services/cloudwatch/MetricS
 import { makeSsoAdminService, type SsoAdminOptions } from "./services/ssoadmin/SsoAdminService.js"
 import { makeSqs, type SqsOptions } from "./services/sqs/SqsService.js"
 import { makeStsService } from "./services/sts/StsService.js"
+import { makeAthenaService } from "./services/athena/AthenaService.js"
+import { makeS3ServiceWith } from "./services/s3/S3Service.js"
+import { makeS3ObjectStore } from "./services/s3/S3ObjectStore.js"
 
 export interface SandboxOptions<E extends Estate = Estate> {
   /** Default 127.0.0.1. */
@@ -107,6 +110,9 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const env = { estate, now: clock.now }
     const sqs = makeSqs(options.sqs, clock.now)
     const metrics = makeMetricStore([estate.metrics, sqs.metrics])
+    // S3 and Athena share the sandbox's objects: Athena reads its tables' S3 locations from what S3 was given.
+    const objects = makeS3ObjectStore()
+    const shared = [makeS3ServiceWith(objects)(env), makeAthenaService({ objects })(env)]
     const core: Array<ServiceHandler> = [
       makeStsService({
         credentials,
@@ -124,7 +130,10 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       makeCostExplorerService(estate.costs, org.managementAccount.id, (id) => organization.accounts.get(id)?.name, options.costExplorer)(env),
       makeSsoAdminService(org.managementAccount.id, (id) => organization.accounts.has(id), options.ssoAdmin)(env)
     ]
-    const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
+    const builtIn = estateServices
+      .map((factory) => (factory as ServiceFactory<E>)(env))
+      .filter((handler) => !shared.some((s) => s.signingName === handler.signingName))
+    const extra = [...builtIn, ...shared, ...(options.services ?? []).map((factory) => factory(env))]
     const bySigning = new Map<string, ServiceHandler>()
     for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
     // Added before the server starts, so it runs after the server has stopped taking requests.

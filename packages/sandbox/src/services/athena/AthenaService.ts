@@ -16,11 +16,12 @@
  *
  * Tables are Athena's own DDL, `CREATE EXTERNAL TABLE db.t (...) STORED AS
  * PARQUET LOCATION 's3://bucket/prefix/'` (or CSV, TEXTFILE), run through
- * StartQueryExecution. The sandbox's S3 serves bucket configuration, not
- * objects, so an S3 location is read from the local directory `locations`
- * maps it to (longest prefix wins): from the factory's options, or else from
- * the estate's `athena.locations` (an estate may carry its CUR data; this is
- * how a package that cannot import this factory gives a sandbox its tables).
+ * StartQueryExecution. An S3 location is read from the local directory
+ * `locations` maps it to (longest prefix wins): from the factory's options,
+ * or else from the estate's `athena.locations`. A location without a mapping
+ * is read from the sandbox's S3 objects (`objects`, the store Sandbox.ts
+ * shares with S3), copied before each query (S3Mirror.ts); the bytes
+ * scanned are then those objects' sizes.
  */
 import { randomUUID } from "node:crypto"
 import { readdir, stat } from "node:fs/promises"
@@ -32,12 +33,16 @@ import { num, record, str } from "../Input.js"
 import { paginate } from "../Pagination.js"
 import { CATALOG, type EngineResult, makeAthenaEngine } from "./AthenaEngine.js"
 import { type ExternalTable, parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
+import type { S3ObjectStore } from "../s3/S3ObjectStore.js"
+import { makeS3Mirror } from "./S3Mirror.js"
 
 export interface AthenaOptions {
   /** `s3://bucket/prefix/` -> local directory holding that prefix's objects. */
   readonly locations?: Readonly<Record<string, string>>
   /** GetQueryExecution answers before a query shows its final state (QUEUED, then RUNNING); default 2. */
   readonly runningPolls?: number
+  /** The sandbox's S3 objects, read for locations `locations` does not map. */
+  readonly objects?: S3ObjectStore
 }
 
 /** One query execution; `polls` counts GetQueryExecution calls, which drive its progression. */
@@ -89,7 +94,9 @@ export const makeAthenaService =
   (env) => {
     const engine = makeAthenaEngine()
     const queries = new Map<string, Query>()
-    const tables = new Map<string, { readonly dir: string; readonly table: ExternalTable }>()
+    /** `s3` tables are mirrored from the object store before each query that names them. */
+    const tables = new Map<string, { readonly dir: string; readonly table: ExternalTable; readonly s3: boolean }>()
+    const mirror = options.objects === undefined ? undefined : makeS3Mirror(options.objects)
     const runningPolls = options.runningPolls ?? 2
     const locations = options.locations ?? estateOptions(env.estate).locations ?? {}
 
@@ -101,28 +108,31 @@ export const makeAthenaService =
     const createTable = (ddl: ExternalTable, database: string | undefined): Effect.Effect<Query["outcome"]> =>
       Effect.gen(function* () {
         const db = ddl.database ?? database
-        const dir = localDir(ddl.location)
+        const mapped = localDir(ddl.location)
         if (db === undefined) return { ok: false as const, reason: "SEMANTIC_ERROR: no database: name it in the table or in QueryExecutionContext" }
-        if (dir === undefined) return { ok: false as const, reason: `HIVE_METASTORE_ERROR: the sandbox has no local directory for ${ddl.location} (AthenaOptions.locations or the estate's athena.locations)` }
         const key = `${db}.${ddl.table}`.toLowerCase()
         if (tables.has(key) && !ddl.ifNotExists) return { ok: false as const, reason: `ALREADY_EXISTS: Table ${key} already exists` }
         if (tables.has(key)) return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
+        const dir = mapped ?? (mirror === undefined ? undefined : yield* Effect.promise(() => mirror.sync(ddl.location)))
+        if (dir === undefined) return { ok: false as const, reason: `HIVE_METASTORE_ERROR: the sandbox cannot read ${ddl.location} (an s3:// location in the sandbox's S3, or AthenaOptions.locations / the estate's athena.locations)` }
         const glob = quote(join(dir, "**", ddl.format === "parquet" ? "*.parquet" : "*"))
         const source = ddl.format === "parquet"
           ? `read_parquet(${glob}, union_by_name = true)`
           : `read_csv(${glob}, header = ${ddl.skipHeader}, names = [${ddl.columns.map(quote).join(", ")}])`
         const created = yield* engine.run(db, [`CREATE VIEW "${ddl.table.replace(/"/g, '""')}" AS SELECT * FROM ${source}`], true).pipe(Effect.either)
         if (created._tag === "Left") return { ok: false as const, reason: failureReason(created.left) }
-        tables.set(key, { dir, table: ddl })
+        tables.set(key, { dir, table: ddl, s3: mapped === undefined })
         return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
       })
 
     const select = (sql: string, database: string | undefined): Effect.Effect<Query["outcome"]> =>
       Effect.gen(function* () {
+        const named = [...tables.entries()].filter(([key]) => sql.toLowerCase().replace(/"/g, "").includes(key.split(".")[1] ?? key))
+        // Athena reads the objects present when the query runs.
+        yield* Effect.forEach(named, ([, t]) => (t.s3 && mirror !== undefined ? Effect.promise(() => mirror.sync(t.table.location)) : Effect.void), { discard: true })
         const ran = yield* engine.run(database, [trinoToDuckDb(sql)]).pipe(Effect.either)
         if (ran._tag === "Left") return { ok: false as const, reason: failureReason(ran.left) }
         // Athena bills the bytes it reads: here, every file of every table the query names.
-        const named = [...tables.entries()].filter(([key]) => sql.toLowerCase().replace(/"/g, "").includes(key.split(".")[1] ?? key))
         const sizes = yield* Effect.promise(() =>
           Promise.all(named.map(async ([, t]) => (await Promise.all((await filesUnder(t.dir)).map(async (f) => (await stat(f)).size))).reduce((a, b) => a + b, 0)))
         )
@@ -228,6 +238,9 @@ export const makeAthenaService =
         internal: { code: "InternalServerException", status: 500, message: "An internal error occurred." }
       },
       operations,
-      close: engine.close
+      close: () => {
+        engine.close()
+        mirror?.close()
+      }
     }
   }

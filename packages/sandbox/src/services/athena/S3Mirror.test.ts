@@ -1,0 +1,101 @@
+import { existsSync } from "node:fs"
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena"
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
+import { DuckDBInstance } from "@duckdb/node-api"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { sandboxEstate } from "../../estate/SandboxEstate.js"
+import { start } from "../../Sandbox.js"
+import { call } from "../../testing/SdkCalls.js"
+import { makeS3ObjectStore } from "../s3/S3ObjectStore.js"
+import { makeS3Mirror, parseS3Location } from "./S3Mirror.js"
+
+/** Two small Parquet files (10 and 5 rows) and a CSV, made by DuckDB, as bytes. */
+const files = Effect.acquireRelease(
+  Effect.promise(() => mkdtemp(join(tmpdir(), "athena-s3-"))),
+  (dir) => Effect.promise(() => rm(dir, { recursive: true, force: true }))
+).pipe(
+  Effect.flatMap((dir) =>
+    Effect.promise(async () => {
+      const db = await DuckDBInstance.create(":memory:")
+      const c = await db.connect()
+      await c.run(`COPY (SELECT i, 'acct-' || (i % 2) AS account, CAST(i AS DOUBLE) / 4 AS cost FROM range(10) t(i)) TO '${join(dir, "a.parquet")}' (FORMAT parquet)`)
+      await c.run(`COPY (SELECT i, 'acct-9' AS account, 1.5 AS cost FROM range(100, 105) t(i)) TO '${join(dir, "b.parquet")}' (FORMAT parquet)`)
+      await c.run(`COPY (SELECT * FROM (VALUES ('a', 1), ('b', 2)) v(name, n)) TO '${join(dir, "x.csv")}' (HEADER true)`)
+      c.closeSync()
+      db.closeSync()
+      return { a: await readFile(join(dir, "a.parquet")), b: await readFile(join(dir, "b.parquet")), csv: await readFile(join(dir, "x.csv")) }
+    })
+  )
+)
+
+describe("Athena over the sandbox's S3 objects", () => {
+  it.scoped("a table whose LOCATION is in the sandbox's S3 reads the objects put there through S3Client, as they are when the query runs", () =>
+    Effect.gen(function* () {
+      const bytes = yield* files
+      const estate = sandboxEstate({ seed: 7, size: "small" })
+      const bucket = estate.data.buckets[0]
+      if (bucket === undefined) throw new Error("the seed has no buckets")
+      const sandbox = yield* start({ estate, dynamodb: false })
+      const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "us-east-1", forcePathStyle: true, credentials: sandbox.credentialsFor(bucket.accountId) })
+      const athena = new AthenaClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 })
+      const put = (Key: string, Body: Uint8Array) => call(() => s3.send(new PutObjectCommand({ Bucket: bucket.name, Key, Body })))
+      const run = (sql: string) =>
+        Effect.gen(function* () {
+          const id = (yield* call(() => athena.send(new StartQueryExecutionCommand({ QueryString: sql, QueryExecutionContext: { Database: "cur" } })))).QueryExecutionId ?? ""
+          for (let i = 0; i < 10; i++) {
+            const q = (yield* call(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })))).QueryExecution
+            const state = q?.Status?.State
+            if (state === "FAILED") return { state, reason: q?.Status?.StateChangeReason, rows: [], scanned: 0 }
+            if (state !== "SUCCEEDED") continue
+            if (sql.startsWith("CREATE")) return { state, reason: undefined, rows: [], scanned: 0 }
+            const results = yield* call(() => athena.send(new GetQueryResultsCommand({ QueryExecutionId: id })))
+            const rows = (results.ResultSet?.Rows ?? []).slice(1).map((r) => (r.Data ?? []).map((d) => d.VarCharValue))
+            return { state, reason: undefined, rows, scanned: q?.Statistics?.DataScannedInBytes }
+          }
+          return { state: "UNFINISHED", reason: undefined, rows: [], scanned: 0 }
+        })
+      yield* put("cur/billing_period=2026-10/a.parquet", bytes.a)
+      // A writer's success marker: Athena skips files starting with "_".
+      yield* put("cur/billing_period=2026-10/_SUCCESS", new Uint8Array())
+      yield* put("csv/x.csv", bytes.csv)
+      expect(yield* run(`CREATE EXTERNAL TABLE cur.usage (i bigint, account string, cost double) STORED AS PARQUET LOCATION 's3://${bucket.name}/cur/'`)).toMatchObject({ state: "SUCCEEDED" })
+      const sum = `SELECT account, count(*) AS n, sum(cost) AS cost FROM cur.usage GROUP BY account ORDER BY account`
+      const first = yield* run(sum)
+      expect(first.rows).toEqual([["acct-0", "5", "5"], ["acct-1", "5", "6.25"]])
+      expect(first.scanned).toBe(bytes.a.length)
+      // An object put after the table exists is read by the next query, and billed.
+      yield* put("cur/billing_period=2026-11/b.parquet", bytes.b)
+      const second = yield* run(sum)
+      expect(second.rows).toEqual([["acct-0", "5", "5"], ["acct-1", "5", "6.25"], ["acct-9", "5", "7.5"]])
+      expect(second.scanned).toBe(bytes.a.length + bytes.b.length)
+      expect(yield* run(`CREATE EXTERNAL TABLE cur.names (name string, n int) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://${bucket.name}/csv/' TBLPROPERTIES ('skip.header.line.count'='1')`)).toMatchObject({ state: "SUCCEEDED" })
+      expect((yield* run(`SELECT name, n FROM cur.names ORDER BY n`)).rows).toEqual([["a", "1"], ["b", "2"]])
+      // A location with no objects and no mapping fails the DDL with Athena's metastore reason, not an exception.
+      const empty = yield* run(`CREATE EXTERNAL TABLE cur.nothing (i bigint) STORED AS PARQUET LOCATION 's3://${bucket.name}/empty/'`)
+      expect(empty.state).toBe("FAILED")
+    }))
+
+  it.effect("mirrors a location's objects without hidden files or folder markers, and close removes them", () =>
+    Effect.promise(async () => {
+      const objects = makeS3ObjectStore()
+      const object = (text: string) => ({ body: Buffer.from(text), etag: '""', contentType: "text/plain", metadata: {}, lastModified: new Date(0) })
+      objects.put("b", "p/x/1.csv", object("one"))
+      objects.put("b", "p/x/", object(""))
+      objects.put("b", "p/.hidden", object("no"))
+      objects.put("b", "p/../escape", object("no"))
+      objects.put("b", "q/2.csv", object("other prefix"))
+      const mirror = makeS3Mirror(objects)
+      const dir = await mirror.sync("s3://b/p")
+      if (dir === undefined) throw new Error("an s3:// location must mirror")
+      expect(await readdir(dir, { recursive: true })).toEqual(["x", join("x", "1.csv")])
+      expect(await readFile(join(dir, "x", "1.csv"), "utf8")).toBe("one")
+      expect(await mirror.sync("/local/path")).toBeUndefined()
+      expect(parseS3Location("s3://b")).toEqual({ bucket: "b", prefix: "" })
+      mirror.close()
+      expect(existsSync(dir)).toBe(false)
+    }))
+})
