@@ -2,15 +2,18 @@
  * The Athena adapter against the sandbox's Athena (real AthenaClient over
  * loopback HTTP, SQL run on DuckDB): the same CUR 2.0 file read through
  * Athena and through the embedded DuckDB reader must give the same lines,
- * to the micro-dollar. (Athena.test.ts keeps the mocked error mapping.)
+ * to the micro-dollar. The CUR files reach the sandbox as on AWS: put into
+ * its S3 with the real S3Client, under the table's LOCATION. (Athena.test.ts
+ * keeps the mocked error mapping.)
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises"
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, relative, sep } from "node:path"
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena"
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
 import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { minimalEstate, Sandbox, useSandboxEnv } from "@miyabi/sandbox"
+import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import type { CostLine } from "@miyabi/types"
 import { Duration, Effect, Fiber, Layer, Schedule } from "effect"
 import { writeFixture } from "../testing/CurFixtures.js"
@@ -26,7 +29,7 @@ const curReader = curLayer.pipe(Layer.provideMerge(duckDbLayer({ config: { threa
 const comparable = (lines: ReadonlyArray<CostLine>) =>
   lines.map((l) => `${l.date}|${l.account}|${l.service}|${l.tags["CostCenter"] ?? ""}|${l.unblended}|${l.amortized}`).sort()
 
-/** Two CUR 2.0 Parquet months at s3://cur-bucket/cur2/ (a local directory the sandbox's Athena reads), and its table. */
+/** Two CUR 2.0 Parquet months put into the sandbox's S3 at s3://<bucket>/cur2/ (written locally first, for the DuckDB reader), and its table. */
 const withCurInSandbox = (rows: number) =>
   Effect.gen(function* () {
     const dir = yield* Effect.acquireRelease(
@@ -41,15 +44,30 @@ const withCurInSandbox = (rows: number) =>
       )
     )
     const totalMicros = months.reduce((s, m) => s + m.totalMicros, 0)
-    const sandbox = yield* Sandbox.start({ estate: { ...minimalEstate(), athena: { locations: { "s3://cur-bucket/": dir } } }, dynamodb: false })
+    const estate = sandboxEstate({ seed: 1, size: "small" })
+    const bucket = estate.data.buckets[0]
+    if (bucket === undefined) return yield* Effect.dieMessage("the estate has no bucket for the CUR export")
+    const sandbox = yield* Sandbox.start({ estate, dynamodb: false })
     yield* useSandboxEnv(sandbox)
+    // The export's files, uploaded the way a CUR 2.0 export lands: one object per file under the export's prefix.
+    const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "us-east-1", forcePathStyle: true, credentials: sandbox.credentialsFor(bucket.accountId), maxAttempts: 1 })
+    const files = yield* Effect.promise(() => readdir(join(dir, "cur2"), { recursive: true, withFileTypes: true }))
+    const parquet = files.filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name))
+    expect(parquet.length).toBeGreaterThanOrEqual(2)
+    const sizes = yield* Effect.forEach(parquet, (file) =>
+      Effect.promise(async () => {
+        const body = await readFile(file)
+        await s3.send(new PutObjectCommand({ Bucket: bucket.name, Key: relative(dir, file).split(sep).join("/"), Body: body, ContentType: "application/vnd.apache.parquet" }))
+        return body.length
+      }))
+    const objectBytes = sizes.reduce((a, b) => a + b, 0)
     // The CUR export's table, as the CUR 2.0 Athena integration creates it.
     const athena = new AthenaClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 })
     const ddl = yield* Effect.promise(() =>
       athena.send(
         new StartQueryExecutionCommand({
           QueryString: `CREATE EXTERNAL TABLE cur.cur2 (line_item_usage_start_date timestamp, line_item_usage_account_id string, line_item_product_code string,
-            line_item_line_item_type string, line_item_unblended_cost double, resource_tags map<string,string>) STORED AS PARQUET LOCATION 's3://cur-bucket/cur2/'`
+            line_item_line_item_type string, line_item_unblended_cost double, resource_tags map<string,string>) STORED AS PARQUET LOCATION 's3://${bucket.name}/cur2/'`
         })
       )
     )
@@ -58,13 +76,13 @@ const withCurInSandbox = (rows: number) =>
       Effect.repeat({ until: (s) => s === "SUCCEEDED" || s === "FAILED", times: 5 })
     )
     expect(state).toBe("SUCCEEDED")
-    return { sandbox, totalMicros, dir }
+    return { sandbox, totalMicros, dir, objectBytes }
   })
 
 describe("AthenaCurSource against the sandbox's Athena", () => {
   it.scopedLive("reads the same lines as the embedded DuckDB reader, to the micro-dollar, over several result pages", () =>
     Effect.gen(function* () {
-      const { sandbox, totalMicros, dir } = yield* withCurInSandbox(5_000)
+      const { sandbox, totalMicros, dir, objectBytes } = yield* withCurInSandbox(5_000)
       const viaAthena = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-09-01", to: "2026-10-31" })).pipe(Effect.provide(athenaSource(Duration.millis(1))))
       const viaDuckDb = yield* Effect.flatMap(CurSource, (c) => c.read({ path: join(dir, "cur2") })).pipe(Effect.provide(curReader))
       expect(viaAthena.lines.length).toBeGreaterThan(1000)
@@ -75,7 +93,8 @@ describe("AthenaCurSource against the sandbox's Athena", () => {
       expect(viaAthena.polls).toBe(3)
       expect(viaAthena.pages).toBe(Math.ceil((viaAthena.lines.length + 1) / 1000))
       expect(requests.filter((r) => r.operation === "GetQueryResults").length).toBe(viaAthena.pages)
-      expect(viaAthena.dataScannedBytes).toBeGreaterThan(0)
+      // Athena bills the objects under the table's location: the bytes put into S3.
+      expect(viaAthena.dataScannedBytes).toBe(objectBytes)
       expect(viaAthena.lines.every((l) => l.source === `athena:${viaAthena.queryExecutionId}`)).toBe(true)
       // A day outside the data: no lines, still a SUCCEEDED query.
       const empty = yield* Effect.flatMap(AthenaCurSource, (a) => a.read({ from: "2026-12-01", to: "2026-12-02" })).pipe(Effect.provide(athenaSource(Duration.millis(1))))
