@@ -16,7 +16,7 @@ import { makeClientCache } from "./ClientCache.js"
 import { abortableAttempt } from "./AbortableAttempt.js"
 import { makeConnectionPool } from "./ConnectionPool.js"
 import { type AwsError, type CallContext, fromSdkError, timeoutError } from "./AwsError.js"
-import { type ArrayKeys, type ItemOf, type PageKeys, paginate as paginateWith } from "./Paginate.js"
+import { type ArrayKeys, collectPages, type ItemOf, type PageKeys, paginate as paginateWith } from "./Paginate.js"
 import * as RequestBudget from "./RequestBudget.js"
 import { retrySchedule } from "./RetryPolicy.js"
 import * as ServiceDescriptor from "./ServiceDescriptor.js"
@@ -66,6 +66,14 @@ export interface AwsClientsShape {
     input: NoInfer<I>,
     keys: PageKeys<NoInfer<I>, NoInfer<O>, K>
   ) => Stream.Stream<ItemOf<O[K]>, AwsError>
+  /** Every page's items as one array (`collectPages`): for callers that want the whole list, at a fraction of a Stream's cost. */
+  readonly paginateAll: <C extends SdkClient, I extends object, O extends MetadataBearer, K extends ArrayKeys<O>>(
+    descriptor: ServiceDescriptor.ServiceDescriptor<C>,
+    target: AwsTarget,
+    command: (input: I) => CommandIO<I, O>,
+    input: NoInfer<I>,
+    keys: PageKeys<NoInfer<I>, NoInfer<O>, K>
+  ) => Effect.Effect<ReadonlyArray<ItemOf<O[K]>>, AwsError>
 }
 
 export class AwsClients extends Context.Tag("@miyabi/aws-runtime/AwsClients")<AwsClients, AwsClientsShape>() {}
@@ -286,8 +294,10 @@ export const make = (
 
     const paginate: AwsClientsShape["paginate"] = (descriptor, target, command, input, keys) =>
       paginateWith((page: typeof input) => call(descriptor, target, command(page)), input, keys)
+    const paginateAll: AwsClientsShape["paginateAll"] = (descriptor, target, command, input, keys) =>
+      collectPages((page: typeof input) => call(descriptor, target, command(page)), input, keys)
 
-    return { defaultRegion, callerIdentity, credentials, client, call, paginate }
+    return { defaultRegion, callerIdentity, credentials, client, call, paginate, paginateAll }
   })
 
 /** AwsClients over a given AwsConfig and RequestBudget. */

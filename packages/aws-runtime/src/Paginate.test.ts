@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Ref, Stream } from "effect"
-import { paginate } from "./Paginate.js"
+import { collectPages, paginate } from "./Paginate.js"
 
 interface ListInput {
   readonly Prefix?: string
@@ -27,31 +27,28 @@ const pagedApi = (pages: ReadonlyArray<ReadonlyArray<number>>, last: "absent" | 
 
 const keys = { inputToken: "NextToken", outputToken: "NextToken", items: "Items" } as const
 
-describe("paginate", () => {
+/** The two walks over one list API: the Stream, collected, and the array. */
+const walks: Readonly<Record<"paginate" | "collectPages", typeof collectPages>> = {
+  paginate: (fetch, input, pageKeys) => Effect.map(Stream.runCollect(paginate(fetch, input, pageKeys)), (items) => Chunk.toReadonlyArray(items)),
+  collectPages
+}
+
+describe.each(Object.entries(walks))("%s", (_, walk) => {
   it.effect("pages to the end and stops when the token is missing", () =>
     Effect.gen(function* () {
       const api = yield* pagedApi([[1, 2], [3], [], [4, 5]], "absent")
-      const items = yield* Stream.runCollect(paginate(api.fetch, { Prefix: "p" }, keys))
-      expect(Chunk.toReadonlyArray(items)).toEqual([1, 2, 3, 4, 5])
+      expect(yield* walk(api.fetch, { Prefix: "p" }, keys)).toEqual([1, 2, 3, 4, 5])
       expect(yield* Ref.get(api.seen)).toEqual([undefined, "1", "2", "3"])
     }))
 
   it.effect("stops on an empty token and on a token echoed back", () =>
     Effect.gen(function* () {
       const empty = yield* pagedApi([[1], [2]], "empty")
-      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(paginate(empty.fetch, {}, keys)))).toEqual([1, 2])
+      expect(yield* walk(empty.fetch, {}, keys)).toEqual([1, 2])
       expect((yield* Ref.get(empty.seen)).length).toBe(2)
       const repeat = yield* pagedApi([[1], [2]], "repeat")
-      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(paginate(repeat.fetch, {}, keys)))).toEqual([1, 2])
+      expect(yield* walk(repeat.fetch, {}, keys)).toEqual([1, 2])
       expect((yield* Ref.get(repeat.seen)).length).toBe(2)
-    }))
-
-  it.effect("fetches only the pages a consumer pulls", () =>
-    Effect.gen(function* () {
-      const api = yield* pagedApi([[1, 2], [3, 4], [5, 6]], "absent")
-      const first = yield* Stream.runCollect(Stream.take(paginate(api.fetch, {}, keys), 3))
-      expect(Chunk.toReadonlyArray(first)).toEqual([1, 2, 3])
-      expect((yield* Ref.get(api.seen)).length).toBe(2)
     }))
 
   it.effect("works with Marker / NextMarker and carries the rest of the input", () =>
@@ -65,18 +62,26 @@ describe("paginate", () => {
             : { Contents: ["c"] as ReadonlyArray<string>, NextMarker: undefined as string | undefined }
         )
       }
-      const items = yield* Stream.runCollect(
-        paginate(fetch, { Bucket: "logs" }, { inputToken: "Marker", outputToken: "NextMarker", items: "Contents" })
-      )
-      expect(Chunk.toReadonlyArray(items)).toEqual(["a", "b", "c"])
+      const items = yield* walk(fetch, { Bucket: "logs" }, { inputToken: "Marker", outputToken: "NextMarker", items: "Contents" })
+      expect(items).toEqual(["a", "b", "c"])
       expect(inputs).toEqual([{ Bucket: "logs" }, { Bucket: "logs", Marker: "b" }])
     }))
 
-  it.effect("fails the stream with the page's error", () =>
+  it.effect("fails with the page's error", () =>
     Effect.gen(function* () {
       const fetch = (input: ListInput) =>
         input.NextToken === undefined ? Effect.succeed<ListOutput>({ Items: [1], NextToken: "1" }) : Effect.fail("boom" as const)
-      const error = yield* Effect.flip(Stream.runCollect(paginate(fetch, {}, keys)))
+      const error = yield* Effect.flip(walk(fetch, {}, keys))
       expect(error).toBe("boom")
+    }))
+})
+
+describe("paginate", () => {
+  it.effect("fetches only the pages a consumer pulls", () =>
+    Effect.gen(function* () {
+      const api = yield* pagedApi([[1, 2], [3, 4], [5, 6]], "absent")
+      const first = yield* Stream.runCollect(Stream.take(paginate(api.fetch, {}, keys), 3))
+      expect(Chunk.toReadonlyArray(first)).toEqual([1, 2, 3])
+      expect((yield* Ref.get(api.seen)).length).toBe(2)
     }))
 })

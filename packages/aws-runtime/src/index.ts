@@ -3,7 +3,8 @@
  * Import from "@miyabi/aws-runtime" only; internal paths are not part of the API.
  *
  *   AwsClients.call(descriptor, { account, region }, new XCommand(input))
- *   AwsClients.paginate(descriptor, target, (input) => new ListXCommand(input), input, keys)
+ *   AwsClients.paginate(descriptor, target, (input) => new ListXCommand(input), input, keys)      // Stream of items
+ *   AwsClients.paginateAll(descriptor, target, (input) => new ListXCommand(input), input, keys)   // every item, one array
  *   AwsRuntime.layerConfig  // the whole stack from environment variables
  */
 export * as AwsConfig from "./AwsConfig.js"
@@ -15,5 +16,5 @@ export * as RateLimits from "./RateLimits.js"
 export * as RetryPolicy from "./RetryPolicy.js"
 export * as ServiceDescriptor from "./ServiceDescriptor.js"
 export type { SdkClient, SdkClientConfig, CommandInput, CommandOutput } from "./ServiceDescriptor.js"
-export { paginate, type PageKeys, type ItemOf } from "./Paginate.js"
+export { collectPages, paginate, type PageKeys, type ItemOf } from "./Paginate.js"
 export * as AwsRuntime from "./AwsRuntime.js"
