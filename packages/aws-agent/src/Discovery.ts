@@ -16,7 +16,7 @@ import {
   WORLD_STATE_SCHEMA_VERSION,
   WorldState
 } from "@miyabi/types"
-import { Chunk, Clock, Effect, Option, Ref, Stream } from "effect"
+import { Clock, Effect, Option, Ref } from "effect"
 import { CloudFrontInventory } from "./adapters/CloudFrontInventory.js"
 import { DynamoDbInventory } from "./adapters/DynamoDbInventory.js"
 import { Ec2Inventory } from "./adapters/Ec2Inventory.js"
@@ -132,11 +132,9 @@ const scope = (options: DiscoveryOptions) =>
 
 const readUnit = (unit: Unit, regions: ReadonlySet<string>): Effect.Effect<UnitOutcome> =>
   unit.inventory.discover(unit.target).pipe(
-    // Buckets live in regions; keep those of the regions asked for. CloudFront is global: always kept.
-    Stream.filter((r) => r.kind !== "s3-bucket" || regions.has(r.region)),
-    Stream.runCollect,
-    Effect.map((chunk): UnitOutcome => {
-      const resources = Chunk.toReadonlyArray(chunk)
+    Effect.map((found): UnitOutcome => {
+      // Buckets live in regions; keep those of the regions asked for. CloudFront is global: always kept.
+      const resources = found.filter((r) => r.kind !== "s3-bucket" || regions.has(r.region))
       return { unit, resources, reused: false, coverage: CoverageEntry.make({ account: unit.account, region: unit.coverageRegion, service: unit.inventory.service, status: "ok", resources: resources.length }, true) }
     }),
     Effect.catchAll((error: AwsError) =>

@@ -3,7 +3,7 @@ import { CloudFrontClient, type DistributionSummary, ListDistributionsCommand, L
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { CloudFrontDistributionDetails, Region, type Resource } from "@miyabi/types"
 import { Context, Effect, Layer, Option, Stream } from "effect"
-import { type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
+import { collected, type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const CloudFront = ServiceDescriptor.make("cloudfront", (config) => new CloudFrontClient(config))
 
@@ -57,7 +57,7 @@ export const make: Effect.Effect<CloudFrontInventoryShape, never, AwsClients.Aws
         { concurrency: 4 }
       )
     )
-  return { distributions, inventory: { service: "cloudfront", scope: "global", discover: distributions } }
+  return { distributions, inventory: { service: "cloudfront", scope: "global", discover: (target) => collected(distributions(target)) } }
 })
 
 export const layer: Layer.Layer<CloudFrontInventory, never, AwsClients.AwsClients> = Layer.effect(CloudFrontInventory, make)

@@ -3,7 +3,7 @@ import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfReso
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { DynamoDbTableDetails, type Resource } from "@miyabi/types"
 import { Chunk, Context, Effect, Layer, Option, Stream } from "effect"
-import { type InventoryTarget, makeResource, nonNegativeInt, type ServiceInventory, tagsFromList } from "./Inventory.js"
+import { collected, type InventoryTarget, makeResource, nonNegativeInt, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const DynamoDb = ServiceDescriptor.make("dynamodb", (config) => new DynamoDBClient(config))
 
@@ -66,7 +66,7 @@ export const make: Effect.Effect<DynamoDbInventoryShape, never, AwsClients.AwsCl
       ),
       Stream.filterMap((r) => r)
     )
-  return { tables, inventory: { service: "dynamodb", scope: "regional", discover: tables } }
+  return { tables, inventory: { service: "dynamodb", scope: "regional", discover: (target) => collected(tables(target)) } }
 })
 
 export const layer: Layer.Layer<DynamoDbInventory, never, AwsClients.AwsClients> = Layer.effect(DynamoDbInventory, make)

@@ -72,10 +72,10 @@ export const serviceResource = (target: InventoryTarget, s: Service, size: TaskS
 }
 
 export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
-  // Collected with Effect.forEach rather than nested Stream.flatMap / mapEffect: the streams' fibers and queues cost
-  // several times the Effect operations, and discovery's client is CPU-bound. Services come cluster by cluster.
-  const services = (target: InventoryTarget) =>
-    Stream.fromIterableEffect(
+  // Collected with paginateAll and Effect.forEach rather than nested Stream.flatMap / mapEffect: the streams' fibers
+  // and queues cost several times the Effect operations, and discovery's client is CPU-bound. Services come cluster
+  // by cluster.
+  const serviceList = (target: InventoryTarget) =>
       Effect.gen(function* () {
         // Many services share a task definition: read each once per walk.
         const sizes = yield* Cache.make({
@@ -84,18 +84,14 @@ export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients
           lookup: (taskDefinition: string) =>
             Effect.map(aws.call(Ecs, target, new DescribeTaskDefinitionCommand({ taskDefinition })), (out) => taskSize(out.taskDefinition))
         })
-        const clusters = yield* Stream.runCollect(
-          aws.paginate(Ecs, target, (input: ListClustersCommandInput) => new ListClustersCommand(input), { maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "clusterArns" })
-        )
+        const clusters = yield* aws.paginateAll(Ecs, target, (input: ListClustersCommandInput) => new ListClustersCommand(input), { maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "clusterArns" })
         const described = yield* Effect.forEach(
           clusters,
           (cluster) =>
-            Stream.runCollect(
-              aws.paginate(Ecs, target, (input: ListServicesCommandInput) => new ListServicesCommand(input), { cluster, maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "serviceArns" })
-            ).pipe(
+            aws.paginateAll(Ecs, target, (input: ListServicesCommandInput) => new ListServicesCommand(input), { cluster, maxResults: 100 }, { inputToken: "nextToken", outputToken: "nextToken", items: "serviceArns" }).pipe(
               // DescribeServices takes at most 10 services a call.
               Effect.flatMap((arns) =>
-                Effect.forEach(Chunk.chunksOf(arns, 10), (batch) => aws.call(Ecs, target, new DescribeServicesCommand({ cluster, services: Chunk.toArray(batch), include: ["TAGS"] })))
+                Effect.forEach(Chunk.chunksOf(Chunk.fromIterable(arns), 10), (batch) => aws.call(Ecs, target, new DescribeServicesCommand({ cluster, services: Chunk.toArray(batch), include: ["TAGS"] })))
               ),
               Effect.map((outs) => outs.flatMap((out) => out.services ?? []))
             ),
@@ -110,8 +106,8 @@ export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients
           { concurrency: 8 }
         )
       })
-    )
-  return { services, inventory: { service: "ecs", scope: "regional", discover: services } }
+  const services = (target: InventoryTarget) => Stream.fromIterableEffect(serviceList(target))
+  return { services, inventory: { service: "ecs", scope: "regional", discover: serviceList } }
 })
 
 export const layer: Layer.Layer<EcsInventory, never, AwsClients.AwsClients> = Layer.effect(EcsInventory, make)

@@ -40,11 +40,12 @@ export const functionResource = (target: InventoryTarget, f: FunctionConfigurati
 }
 
 export const make: Effect.Effect<LambdaInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
-  const functions = (target: InventoryTarget) =>
+  const functionList = (target: InventoryTarget) =>
     aws
-      .paginate(Lambda, target, (input: ListFunctionsCommandInput) => new ListFunctionsCommand(input), { MaxItems: 50 }, { inputToken: "Marker", outputToken: "NextMarker", items: "Functions" })
-      .pipe(Stream.map((f) => functionResource(target, f)))
-  return { functions, inventory: { service: "lambda", scope: "regional", discover: functions } }
+      .paginateAll(Lambda, target, (input: ListFunctionsCommandInput) => new ListFunctionsCommand(input), { MaxItems: 50 }, { inputToken: "Marker", outputToken: "NextMarker", items: "Functions" })
+      .pipe(Effect.map((functions) => functions.map((f) => functionResource(target, f))))
+  const functions = (target: InventoryTarget) => Stream.fromIterableEffect(functionList(target))
+  return { functions, inventory: { service: "lambda", scope: "regional", discover: functionList } }
 })
 
 export const layer: Layer.Layer<LambdaInventory, never, AwsClients.AwsClients> = Layer.effect(LambdaInventory, make)

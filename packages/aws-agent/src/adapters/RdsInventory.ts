@@ -62,11 +62,12 @@ export const dbResource = (target: InventoryTarget, db: DBInstance): Resource =>
 }
 
 export const make: Effect.Effect<RdsInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
-  const dbInstances = (target: InventoryTarget) =>
+  const dbInstanceList = (target: InventoryTarget) =>
     aws
-      .paginate(Rds, target, (input: DescribeDBInstancesCommandInput) => new DescribeDBInstancesCommand(input), { MaxRecords: 100 }, { inputToken: "Marker", outputToken: "Marker", items: "DBInstances" })
-      .pipe(Stream.map((db) => dbResource(target, db)))
-  return { dbInstances, inventory: { service: "rds", scope: "regional", discover: dbInstances } }
+      .paginateAll(Rds, target, (input: DescribeDBInstancesCommandInput) => new DescribeDBInstancesCommand(input), { MaxRecords: 100 }, { inputToken: "Marker", outputToken: "Marker", items: "DBInstances" })
+      .pipe(Effect.map((dbs) => dbs.map((db) => dbResource(target, db))))
+  const dbInstances = (target: InventoryTarget) => Stream.fromIterableEffect(dbInstanceList(target))
+  return { dbInstances, inventory: { service: "rds", scope: "regional", discover: dbInstanceList } }
 })
 
 export const layer: Layer.Layer<RdsInventory, never, AwsClients.AwsClients> = Layer.effect(RdsInventory, make)

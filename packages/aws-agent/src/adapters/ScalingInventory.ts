@@ -19,7 +19,7 @@ import {
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { AutoScalingGroupDetails, LoadBalancerDetails, type Resource } from "@miyabi/types"
 import { Chunk, Context, Effect, Layer, Stream } from "effect"
-import { type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
+import { collected, type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const Elbv2 = ServiceDescriptor.make("elastic-load-balancing-v2", (config) => new ElasticLoadBalancingV2Client(config))
 export const AutoScaling = ServiceDescriptor.make("auto-scaling", (config) => new AutoScalingClient(config))
@@ -134,8 +134,8 @@ export const make: Effect.Effect<ScalingInventoryShape, never, AwsClients.AwsCli
   return {
     loadBalancers,
     autoScalingGroups,
-    loadBalancerInventory: { service: "elastic-load-balancing-v2", scope: "regional", discover: loadBalancers },
-    autoScalingInventory: { service: "auto-scaling", scope: "regional", discover: autoScalingGroups }
+    loadBalancerInventory: { service: "elastic-load-balancing-v2", scope: "regional", discover: (target) => collected(loadBalancers(target)) },
+    autoScalingInventory: { service: "auto-scaling", scope: "regional", discover: (target) => collected(autoScalingGroups(target)) }
   }
 })
 
