@@ -7,7 +7,7 @@ import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds"
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts"
 import { describe, expect, it } from "@effect/vitest"
 import { mockClient } from "aws-sdk-client-mock"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Effect, Layer } from "effect"
 import * as CloudWatchMetrics from "./CloudWatchMetrics.js"
 import * as EcsInventory from "./EcsInventory.js"
 import * as LambdaInventory from "./LambdaInventory.js"
@@ -24,13 +24,12 @@ const org = mockClient(OrganizationsClient)
 const cw = mockClient(CloudWatchClient)
 
 const layer = Layer.mergeAll(RdsInventory.layer, LambdaInventory.layer, EcsInventory.layer, OrganizationsDirectory.layer, CloudWatchMetrics.layer).pipe(Layer.provideMerge(runtime))
-const collect = <A, E, R>(s: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(s), Chunk.toReadonlyArray)
 
 describe("compute and data adapters over recorded responses", () => {
   it.effect("RDS: stopping and stopped databases, public and unencrypted, without tags", () =>
     Effect.gen(function* () {
       rds.on(DescribeDBInstancesCommand).resolves(placebo("rds", "test_rds_start__rds.DescribeDBInstances_1.json"))
-      const found = yield* collect((yield* RdsInventory.RdsInventory).dbInstances(target()))
+      const found = yield* (yield* RdsInventory.RdsInventory).dbInstances(target())
       expect(found.map((r) => [r.id, r.state])).toEqual([
         ["rds-test-instance-1", "stopped"],
         ["rds-test-instance-2", "stopped"]
@@ -45,7 +44,7 @@ describe("compute and data adapters over recorded responses", () => {
   it.effect("RDS: encrypted private databases with their tags", () =>
     Effect.gen(function* () {
       rds.on(DescribeDBInstancesCommand).resolves(placebo("rds", "test_rds_snapshot_copy_related_tags__rds.DescribeDBInstances_1.json"))
-      const found = yield* collect((yield* RdsInventory.RdsInventory).dbInstances(target()))
+      const found = yield* (yield* RdsInventory.RdsInventory).dbInstances(target())
       expect(found.map((r) => [r.id, r.state, r.tags["Owner"]])).toEqual([
         ["database-1", "running", "c7n"],
         ["database-2", "running", "c7n"]
@@ -56,7 +55,7 @@ describe("compute and data adapters over recorded responses", () => {
   it.effect("Lambda: functions with runtime, memory and architecture", () =>
     Effect.gen(function* () {
       lambda.on(ListFunctionsCommand).resolves(placebo("lambda", "test_aws_lambda_edge_filter__lambda.ListFunctions_1.json"))
-      const found = yield* collect((yield* LambdaInventory.LambdaInventory).functions(target()))
+      const found = yield* (yield* LambdaInventory.LambdaInventory).functions(target())
       expect(found.map((r) => r.id)).toEqual(["test-pratyush", "c7n-lambda-edge-new", "test-python", "test-lambda-edge"])
       expect(found[0]?.details).toMatchObject({ _tag: "lambda-function", runtime: "python3.9", memoryMiB: 128, architecture: "x86_64", packageType: "Zip" })
       expect(found.every((r) => r.owner === "Gates" && r.arn.startsWith("arn:aws:lambda:us-east-1:644160558196:function:"))).toBe(true)
@@ -71,7 +70,7 @@ describe("compute and data adapters over recorded responses", () => {
       ecs.on(ListServicesCommand).resolves({ serviceArns: [service.serviceArn] })
       ecs.on(DescribeServicesCommand).resolves(recorded)
       ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { containerDefinitions: [{ name: "web", cpu: 256, memory: 512 }] } })
-      const found = yield* collect((yield* EcsInventory.EcsInventory).services(target()))
+      const found = yield* (yield* EcsInventory.EcsInventory).services(target())
       expect(found).toHaveLength(1)
       expect(found[0]?.details).toMatchObject({ _tag: "ecs-service", launchType: "EC2", desiredCount: 1, runningCount: 0, cpuUnits: 256, memoryMiB: 512 })
       expect(found[0]?.tags).toEqual({ OffHoursPrevious: "Min=1:Max=5:Desired=1" })
@@ -87,7 +86,7 @@ describe("compute and data adapters over recorded responses", () => {
       ecs.on(ListServicesCommand).resolves({ serviceArns: [service.serviceArn] })
       ecs.on(DescribeServicesCommand).resolves(recorded)
       ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { cpu: "512", memory: "1024" } })
-      const found = yield* collect((yield* EcsInventory.EcsInventory).services(target()))
+      const found = yield* (yield* EcsInventory.EcsInventory).services(target())
       expect(found[0]?.details).toMatchObject({ launchType: "FARGATE", desiredCount: 1, runningCount: 1, cpuUnits: 512, memoryMiB: 1024 })
       expect(found[0]?.name).toBe("c7n-test-service")
     }).pipe(Effect.provide(layer)))

@@ -2,7 +2,7 @@ import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeSecurityGro
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts"
 import { describe, expect, it } from "@effect/vitest"
 import { mockClient } from "aws-sdk-client-mock"
-import { Chunk, Effect, Layer, Stream } from "effect"
+import { Effect, Layer } from "effect"
 import * as Ec2Inventory from "./Ec2Inventory.js"
 import { ACCOUNT, placebo, runtime, target } from "./Placebo.testkit.js"
 
@@ -11,14 +11,13 @@ const ec2 = mockClient(EC2Client)
 sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/test`, UserId: "AIDA" })
 
 const layer = Ec2Inventory.layer.pipe(Layer.provideMerge(runtime))
-const collect = <A, E, R>(s: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(s), Chunk.toReadonlyArray)
 
 describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("tells running from stopped instances and reads type, volumes and groups", () =>
     Effect.gen(function* () {
       ec2.on(DescribeInstancesCommand).resolves(placebo("ec2", "test_ec2_offhours_filter__ec2.DescribeInstances_1.json"))
       const inv = yield* Ec2Inventory.Ec2Inventory
-      const found = yield* collect(inv.instances(target()))
+      const found = yield* inv.instances(target())
       expect(found.map((r) => r.state).sort()).toEqual(["running", "stopped"])
       for (const r of found) {
         expect(r.kind).toBe("ec2-instance")
@@ -34,7 +33,7 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("an instance with no Tags key at all has no tags", () =>
     Effect.gen(function* () {
       ec2.on(DescribeInstancesCommand).resolves(placebo("ec2", "test_ec2_metric_extended_stats__ec2.DescribeInstances_1.json"))
-      const found = yield* collect((yield* Ec2Inventory.Ec2Inventory).instances(target("us-east-2")))
+      const found = yield* (yield* Ec2Inventory.Ec2Inventory).instances(target("us-east-2"))
       expect(found).toHaveLength(3)
       const untagged = found.filter((r) => Object.keys(r.tags).length === 0)
       expect(untagged).toHaveLength(1)
@@ -49,7 +48,7 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("finds the unattached gp2 volumes", () =>
     Effect.gen(function* () {
       ec2.on(DescribeVolumesCommand).resolves(placebo("ec2", "test_ebs_instance_filter__ec2.DescribeVolumes_1.json"))
-      const found = yield* collect((yield* Ec2Inventory.Ec2Inventory).volumes(target("us-west-2")))
+      const found = yield* (yield* Ec2Inventory.Ec2Inventory).volumes(target("us-west-2"))
       expect(found).toHaveLength(3)
       const detached = found.filter((r) => r.state === "detached")
       expect(detached).toHaveLength(2)
@@ -65,7 +64,7 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("reads mixed volume types and the unattached io1", () =>
     Effect.gen(function* () {
       ec2.on(DescribeVolumesCommand).resolves(placebo("ec2", "test_ebs_modifyable_filter__ec2.DescribeVolumes_1.json"))
-      const found = yield* collect((yield* Ec2Inventory.Ec2Inventory).volumes(target()))
+      const found = yield* (yield* Ec2Inventory.Ec2Inventory).volumes(target())
       expect(found).toHaveLength(6)
       const detached = found.filter((r) => r.state === "detached")
       expect(detached.map((v) => (v.details._tag === "ebs-volume" ? [v.details.volumeType, v.details.sizeGiB] : []))).toEqual([["io1", 64]])
@@ -74,7 +73,7 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("tells the unassociated Elastic IP from the associated ones", () =>
     Effect.gen(function* () {
       ec2.on(DescribeAddressesCommand).resolves(placebo("ec2", "test_eip_used_by__ec2.DescribeAddresses_1.json"))
-      const found = yield* collect((yield* Ec2Inventory.Ec2Inventory).addresses(target("us-west-2")))
+      const found = yield* (yield* Ec2Inventory.Ec2Inventory).addresses(target("us-west-2"))
       expect(found.map((r) => [r.id, r.state])).toEqual([
         ["eipalloc-089b40a986b3b2954", "running"],
         ["eipalloc-0c2e1da5c1bb166f5", "detached"],
@@ -87,7 +86,7 @@ describe("Ec2Inventory over recorded EC2 responses", () => {
   it.effect("reads ingress rules: launch-wizard-1 is open to 0.0.0.0/0 on tcp/22", () =>
     Effect.gen(function* () {
       ec2.on(DescribeSecurityGroupsCommand).resolves(placebo("ec2", "test_sg_config_diff__ec2.DescribeSecurityGroups_1.json"))
-      const found = yield* collect((yield* Ec2Inventory.Ec2Inventory).securityGroups(target()))
+      const found = yield* (yield* Ec2Inventory.Ec2Inventory).securityGroups(target())
       expect(found).toHaveLength(10)
       const wizard = found.find((r) => r.name === "launch-wizard-1")
       if (wizard?.details._tag !== "security-group") throw new Error("launch-wizard-1 missing")

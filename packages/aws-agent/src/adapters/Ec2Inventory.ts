@@ -30,16 +30,16 @@ import {
   type ResourceState,
   SecurityGroupDetails
 } from "@miyabi/types"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { type InventoryTarget, makeResource, nameTag, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const Ec2 = ServiceDescriptor.make("ec2", (config) => new EC2Client(config))
 
 export interface Ec2InventoryShape {
-  readonly instances: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
-  readonly volumes: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
-  readonly addresses: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
-  readonly securityGroups: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly instances: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
+  readonly volumes: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
+  readonly addresses: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
+  readonly securityGroups: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   /** Regions the account can use (opted in or not requiring opt-in). */
   readonly enabledRegions: (target: { readonly account?: AccountId | undefined; readonly region?: Region | undefined }) => Effect.Effect<ReadonlyArray<Region>, AwsError>
   /** All four, as one inventory for discovery. */
@@ -200,29 +200,25 @@ export const securityGroupResource = (target: InventoryTarget, g: SecurityGroup)
 
 export const make: Effect.Effect<Ec2InventoryShape, never, AwsClients.AwsClients> = Effect.gen(function* () {
   const aws = yield* AwsClients.AwsClients
-  // Each list read whole (paginateAll: no Stream per list), then offered as a Stream where the shape asks for one.
-  const instanceList = (target: InventoryTarget) =>
+  // Each list read whole (paginateAll: no Stream per list).
+  const instances = (target: InventoryTarget) =>
     Effect.map(
       aws.paginateAll(Ec2, target, (input: DescribeInstancesCommandInput) => new DescribeInstancesCommand(input), { MaxResults: 1000 }, { inputToken: "NextToken", outputToken: "NextToken", items: "Reservations" }),
       (reservations) => reservations.flatMap((r) => (r.Instances ?? []).map((i) => instanceResource(target, i)))
     )
-  const volumeList = (target: InventoryTarget) =>
+  const volumes = (target: InventoryTarget) =>
     Effect.map(
       aws.paginateAll(Ec2, target, (input: DescribeVolumesCommandInput) => new DescribeVolumesCommand(input), { MaxResults: 500 }, { inputToken: "NextToken", outputToken: "NextToken", items: "Volumes" }),
       (volumes) => volumes.map((v) => volumeResource(target, v))
     )
   // DescribeAddresses is not paginated: one call answers every address of the region.
-  const addressList = (target: InventoryTarget) =>
+  const addresses = (target: InventoryTarget) =>
     Effect.map(aws.call(Ec2, target, new DescribeAddressesCommand({})), (out) => (out.Addresses ?? []).map((a) => addressResource(target, a)))
-  const securityGroupList = (target: InventoryTarget) =>
+  const securityGroups = (target: InventoryTarget) =>
     Effect.map(
       aws.paginateAll(Ec2, target, (input: DescribeSecurityGroupsCommandInput) => new DescribeSecurityGroupsCommand(input), { MaxResults: 1000 }, { inputToken: "NextToken", outputToken: "NextToken", items: "SecurityGroups" }),
       (groups) => groups.map((g) => securityGroupResource(target, g))
     )
-  const instances = (target: InventoryTarget) => Stream.fromIterableEffect(instanceList(target))
-  const volumes = (target: InventoryTarget) => Stream.fromIterableEffect(volumeList(target))
-  const addresses = (target: InventoryTarget) => Stream.fromIterableEffect(addressList(target))
-  const securityGroups = (target: InventoryTarget) => Stream.fromIterableEffect(securityGroupList(target))
   const enabledRegions: Ec2InventoryShape["enabledRegions"] = (target) =>
     Effect.map(aws.call(Ec2, target, new DescribeRegionsCommand({ AllRegions: false })), (out) =>
       (out.Regions ?? []).flatMap((r) => (r.RegionName === undefined || r.OptInStatus === "not-opted-in" ? [] : [Region.make(r.RegionName)]))
@@ -233,7 +229,7 @@ export const make: Effect.Effect<Ec2InventoryShape, never, AwsClients.AwsClients
     // Four independent lists: read side by side, then concatenated in this order (Effect.all, not Stream.mergeAll:
     // its channels cost about 1,400 Effect operations a unit more, and discovery's client is CPU-bound).
     discover: (target) =>
-      Effect.map(Effect.all([instanceList(target), volumeList(target), addressList(target), securityGroupList(target)], { concurrency: 4 }), (lists) => lists.flat())
+      Effect.map(Effect.all([instances(target), volumes(target), addresses(target), securityGroups(target)], { concurrency: 4 }), (lists) => lists.flat())
   }
   return { instances, volumes, addresses, securityGroups, enabledRegions, inventory }
 })

@@ -16,13 +16,13 @@ import {
 } from "@aws-sdk/client-ecs"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { Arn, EcsServiceDetails, type Resource } from "@miyabi/types"
-import { Cache, Chunk, Context, Duration, Effect, Layer, Stream } from "effect"
+import { Cache, Chunk, Context, Duration, Effect, Layer } from "effect"
 import { type InventoryTarget, makeResource, type ServiceInventory, tagsFromLowerList } from "./Inventory.js"
 
 export const Ecs = ServiceDescriptor.make("ecs", (config) => new ECSClient(config))
 
 export interface EcsInventoryShape {
-  readonly services: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly services: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   readonly inventory: ServiceInventory
 }
 
@@ -75,7 +75,7 @@ export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients
   // Collected with paginateAll and Effect.forEach rather than nested Stream.flatMap / mapEffect: the streams' fibers
   // and queues cost several times the Effect operations, and discovery's client is CPU-bound. Services come cluster
   // by cluster.
-  const serviceList = (target: InventoryTarget) =>
+  const services = (target: InventoryTarget) =>
       Effect.gen(function* () {
         // Many services share a task definition: read each once per walk.
         const sizes = yield* Cache.make({
@@ -106,8 +106,7 @@ export const make: Effect.Effect<EcsInventoryShape, never, AwsClients.AwsClients
           { concurrency: 8 }
         )
       })
-  const services = (target: InventoryTarget) => Stream.fromIterableEffect(serviceList(target))
-  return { services, inventory: { service: "ecs", scope: "regional", discover: serviceList } }
+  return { services, inventory: { service: "ecs", scope: "regional", discover: services } }
 })
 
 export const layer: Layer.Layer<EcsInventory, never, AwsClients.AwsClients> = Layer.effect(EcsInventory, make)

@@ -2,13 +2,13 @@
 import { type FunctionConfiguration, LambdaClient, ListFunctionsCommand, type ListFunctionsCommandInput } from "@aws-sdk/client-lambda"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { LambdaFunctionDetails, type Resource } from "@miyabi/types"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { type InventoryTarget, makeResource, type ServiceInventory } from "./Inventory.js"
 
 export const Lambda = ServiceDescriptor.make("lambda", (config) => new LambdaClient(config))
 
 export interface LambdaInventoryShape {
-  readonly functions: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly functions: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   readonly inventory: ServiceInventory
 }
 
@@ -40,12 +40,11 @@ export const functionResource = (target: InventoryTarget, f: FunctionConfigurati
 }
 
 export const make: Effect.Effect<LambdaInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
-  const functionList = (target: InventoryTarget) =>
+  const functions = (target: InventoryTarget) =>
     aws
       .paginateAll(Lambda, target, (input: ListFunctionsCommandInput) => new ListFunctionsCommand(input), { MaxItems: 50 }, { inputToken: "Marker", outputToken: "NextMarker", items: "Functions" })
       .pipe(Effect.map((functions) => functions.map((f) => functionResource(target, f))))
-  const functions = (target: InventoryTarget) => Stream.fromIterableEffect(functionList(target))
-  return { functions, inventory: { service: "lambda", scope: "regional", discover: functionList } }
+  return { functions, inventory: { service: "lambda", scope: "regional", discover: functions } }
 })
 
 export const layer: Layer.Layer<LambdaInventory, never, AwsClients.AwsClients> = Layer.effect(LambdaInventory, make)

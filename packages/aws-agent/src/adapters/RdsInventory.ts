@@ -2,13 +2,13 @@
 import { type DBInstance, DescribeDBInstancesCommand, type DescribeDBInstancesCommandInput, RDSClient } from "@aws-sdk/client-rds"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { RdsInstanceDetails, type Resource, type ResourceState } from "@miyabi/types"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { type InventoryTarget, makeResource, type ServiceInventory, tagsFromList } from "./Inventory.js"
 
 export const Rds = ServiceDescriptor.make("rds", (config) => new RDSClient(config))
 
 export interface RdsInventoryShape {
-  readonly dbInstances: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly dbInstances: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   readonly inventory: ServiceInventory
 }
 
@@ -62,12 +62,11 @@ export const dbResource = (target: InventoryTarget, db: DBInstance): Resource =>
 }
 
 export const make: Effect.Effect<RdsInventoryShape, never, AwsClients.AwsClients> = Effect.map(AwsClients.AwsClients, (aws) => {
-  const dbInstanceList = (target: InventoryTarget) =>
+  const dbInstances = (target: InventoryTarget) =>
     aws
       .paginateAll(Rds, target, (input: DescribeDBInstancesCommandInput) => new DescribeDBInstancesCommand(input), { MaxRecords: 100 }, { inputToken: "Marker", outputToken: "Marker", items: "DBInstances" })
       .pipe(Effect.map((dbs) => dbs.map((db) => dbResource(target, db))))
-  const dbInstances = (target: InventoryTarget) => Stream.fromIterableEffect(dbInstanceList(target))
-  return { dbInstances, inventory: { service: "rds", scope: "regional", discover: dbInstanceList } }
+  return { dbInstances, inventory: { service: "rds", scope: "regional", discover: dbInstances } }
 })
 
 export const layer: Layer.Layer<RdsInventory, never, AwsClients.AwsClients> = Layer.effect(RdsInventory, make)

@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-s3"
 import { type AwsError, AwsClients, ServiceDescriptor } from "@miyabi/aws-runtime"
 import { PublicAccessBlock, Region, type Resource, S3BucketDetails } from "@miyabi/types"
-import { Config, Context, Effect, Layer, Option, Stream } from "effect"
+import { Config, Context, Effect, Layer, Option } from "effect"
 import { type InventoryTarget, makeResource, type ServiceInventory } from "./Inventory.js"
 
 /**
@@ -26,7 +26,7 @@ export const s3Descriptor = (forcePathStyle: boolean) =>
   ServiceDescriptor.make("s3", (config) => new S3Client({ ...config, forcePathStyle, followRegionRedirects: true }))
 
 export interface S3InventoryShape {
-  readonly buckets: (target: InventoryTarget) => Stream.Stream<Resource, AwsError>
+  readonly buckets: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   readonly inventory: ServiceInventory
 }
 
@@ -117,12 +117,11 @@ export const make = (forcePathStyle: boolean): Effect.Effect<S3InventoryShape, n
     // The list first, then each bucket's three reads, 24 buckets at a time (24 calls in flight, as 8 buckets with
     // three concurrent reads each were): Effect.forEach, not Stream.mapEffect, whose per-element fibers and queues
     // cost about ten times the Effect operations.
-    const bucketList = (target: InventoryTarget) =>
+    const buckets = (target: InventoryTarget) =>
       aws
         .paginateAll(S3, target, (input: ListBucketsCommandInput) => new ListBucketsCommand(input), { MaxBuckets: 1000 }, { inputToken: "ContinuationToken", outputToken: "ContinuationToken", items: "Buckets" })
         .pipe(Effect.flatMap((listed) => Effect.forEach(listed, (b) => describe(target, b.Name ?? "", b.BucketRegion), { concurrency: 24 })))
-    const buckets = (target: InventoryTarget) => Stream.fromIterableEffect(bucketList(target))
-    return { buckets, inventory: { service: "s3", scope: "global", discover: bucketList } }
+    return { buckets, inventory: { service: "s3", scope: "global", discover: buckets } }
   })
 
 /** Path style when an endpoint override is set (AWS_ENDPOINT_URL[_S3]) unless MIYABI_S3_FORCE_PATH_STYLE says otherwise. */
