@@ -112,7 +112,6 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
     const metrics = makeMetricStore([estate.metrics, sqs.metrics])
     // S3 and Athena share the sandbox's objects: Athena reads its tables' S3 locations from what S3 was given.
     const objects = makeS3ObjectStore()
-    const shared = [makeS3ServiceWith(objects)(env), makeAthenaService({ objects })(env)]
     const core: Array<ServiceHandler> = [
       makeStsService({
         credentials,
@@ -128,12 +127,11 @@ export const start = <E extends Estate = Estate>(options: SandboxOptions<E> = {}
       sqs.factory(env),
       makeCloudWatchService(metrics)(env),
       makeCostExplorerService(estate.costs, org.managementAccount.id, (id) => organization.accounts.get(id)?.name, options.costExplorer)(env),
-      makeSsoAdminService(org.managementAccount.id, (id) => organization.accounts.has(id), options.ssoAdmin)(env)
+      makeSsoAdminService(org.managementAccount.id, (id) => organization.accounts.has(id), options.ssoAdmin)(env),
+      makeS3ServiceWith(objects)(env),
+      makeAthenaService({ objects })(env)
     ]
-    const builtIn = estateServices
-      .map((factory) => (factory as ServiceFactory<E>)(env))
-      .filter((handler) => !shared.some((s) => s.signingName === handler.signingName))
-    const extra = [...builtIn, ...shared, ...(options.services ?? []).map((factory) => factory(env))]
+    const extra = [...estateServices, ...(options.services ?? [])].map((factory) => (factory as ServiceFactory<E>)(env))
     const bySigning = new Map<string, ServiceHandler>()
     for (const handler of [...core, ...extra]) bySigning.set(handler.signingName, handler)
     // Added before the server starts, so it runs after the server has stopped taking requests.
