@@ -85,7 +85,8 @@ describe("CloudWatch", () => {
     Effect.gen(function* () {
       const sandbox = yield* start({ dynamodb: false })
       const cw = clientOf(sandbox)
-      const t0 = new Date("2026-11-01T10:00:00Z")
+      // An hour ago, on the minute: one-minute periods are answered for a StartTime under 15 days old (MetricRetention).
+      const t0 = new Date(Math.floor(sandbox.clock.now().getTime() / 60_000) * 60_000 - 3_600_000)
       yield* call(() =>
         cw.send(new PutMetricDataCommand({
           Namespace: "Miyabi/Worker",

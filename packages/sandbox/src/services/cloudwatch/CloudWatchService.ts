@@ -5,7 +5,8 @@
  * are evaluated when read against the same data, so an alarm on a busy estate
  * instance really goes to ALARM. ListMetrics lists what the sources declare
  * and what was put. GetMetricData and GetMetricStatistics answer periods
- * from the StartTime as CloudWatch rounds it (`PeriodWindow`).
+ * from the StartTime as CloudWatch rounds it (`PeriodWindow`), and only for
+ * periods that suit the StartTime's age, within 455 days (`MetricRetention`).
  * Metric-math expressions are not served.
  */
 import { Effect } from "effect"
@@ -15,6 +16,7 @@ import { paginate } from "../Pagination.js"
 import { makeAlarmOperations } from "./CloudWatchAlarms.js"
 import { cloudWatchError as e, dimensionsOf, invalid, invalidNextToken, missing, timeOf } from "./CloudWatchInput.js"
 import { makeGetMetricData } from "./GetMetricData.js"
+import { answersPeriod, retainedSince } from "./MetricRetention.js"
 import type { MetricStore } from "./MetricStore.js"
 import { alignStartTime } from "./PeriodWindow.js"
 
@@ -73,10 +75,14 @@ export const makeCloudWatchService =
             return yield* e("InvalidParameterCombinationException", "InvalidParameterCombination", `You have requested up to ${requested} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`)
           }
           const base = { accountId: ctx.accountId, region: ctx.region, namespace: str(input, "Namespace") ?? "", metricName: str(input, "MetricName") ?? "", dimensions: dimensionsOf(input), start, end, period }
+          // A Period that does not suit the StartTime's age answers no datapoints; none older than 455 days is kept (MetricRetention).
+          if (!answersPeriod(asked, period, ctx.now)) return { Label: base.metricName, Datapoints: [] }
+          const since = retainedSince(ctx.now)
           const byTime = new Map<number, Record<string, unknown>>()
           const unit = str(input, "Unit") ?? store.unit({ ...base, stat: "Average" }) ?? "None"
           for (const stat of [...statistics, ...extended]) {
             for (const p of store.points({ ...base, stat })) {
+              if (p.timestamp.getTime() < since) continue
               const row = byTime.get(p.timestamp.getTime()) ?? { Timestamp: p.timestamp }
               if (statistics.includes(stat)) row[stat] = p.value
               else row["ExtendedStatistics"] = { ...(row["ExtendedStatistics"] as Record<string, number> | undefined), [stat]: p.value }

@@ -6,7 +6,10 @@
  * window over that sequence: its token encodes the offset of the next value
  * and the queries and window it belongs to. A result with values on a page
  * that has more to come is PartialData. Each query's periods start at the
- * StartTime as CloudWatch rounds it for the query's period (`PeriodWindow`).
+ * StartTime as CloudWatch rounds it for the query's period (`PeriodWindow`);
+ * a query whose period does not suit the StartTime's age answers nothing, and
+ * no datapoint older than the 455 days CloudWatch keeps is served
+ * (`MetricRetention`).
  *
  * Each result is cut from its own series (no per-page filter over every
  * value), so a full page costs what its values cost; each query's points
@@ -19,6 +22,7 @@ import type { Operation } from "../../ServiceHandler.js"
 import { num, record, records, str } from "../Input.js"
 import { decodeToken, encodeToken } from "../Pagination.js"
 import { dimensionsOf, invalidNextToken, missing, timeOf, validation } from "./CloudWatchInput.js"
+import { answersPeriod, retainedSince } from "./MetricRetention.js"
 import type { MetricStore } from "./MetricStore.js"
 import { alignStartTime } from "./PeriodWindow.js"
 
@@ -33,13 +37,13 @@ interface Series {
   readonly values: ReadonlyArray<number>
 }
 
-/** The store's points (oldest first) as times and values in ScanBy order. */
-const compact = (points: ReadonlyArray<MetricPoint>, descending: boolean): Pick<Series, "times" | "values"> => {
+/** The store's points (oldest first) as times and values in ScanBy order, those before `since` (aged out) left out. */
+const compact = (points: ReadonlyArray<MetricPoint>, descending: boolean, since: number): Pick<Series, "times" | "values"> => {
   const times: Array<number> = []
   const values: Array<number> = []
   for (let i = 0; i < points.length; i++) {
     const p = points[descending ? points.length - 1 - i : i]
-    if (p === undefined) continue
+    if (p === undefined || p.timestamp.getTime() < since) continue
     times.push(p.timestamp.getTime() / 1000)
     values.push(p.value)
   }
@@ -84,7 +88,12 @@ export const makeGetMetricData =
           dimensions: dimensionsOf(metric), start: alignStartTime(start, period, ctx.now), end, period, stat: str(stat, "Stat") ?? "Average"
         }
       })
-      const answers = store.pointsOfMany(asked, (points) => compact(points, descending))
+      // A query whose Period does not suit the StartTime's age answers no datapoints (MetricRetention).
+      const answered = asked.map((q) => answersPeriod(start, q.period, ctx.now))
+      const since = retainedSince(ctx.now)
+      const computed = store.pointsOfMany(asked.filter((_, i) => answered[i]), (points) => compact(points, descending, since))
+      let next = 0
+      const answers = answered.map((yes) => (yes ? computed[next++] : undefined))
       const series: ReadonlyArray<Series> = returned.map((q, i) => ({
         id: str(q, "Id") ?? "",
         label: str(q, "Label") ?? asked[i]?.metricName ?? "",

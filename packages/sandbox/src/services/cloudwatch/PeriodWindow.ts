@@ -6,7 +6,9 @@
  *   (GetMetricData and GetMetricStatistics document the same rule): less than
  *   15 days old to the minute, 15 to 63 days to five minutes, older to the
  *   hour; with a high-resolution Period of 1, 5, 10, 20 or 30 seconds, to
- *   that many seconds instead of the minute.
+ *   that many seconds instead of the minute. (The bands are
+ *   `MetricRetention.ageBand`'s; whether the period suits the age at all is
+ *   `MetricRetention.answersPeriod`.)
  * - Period k then runs from start + k x Period (inclusive) to the next one,
  *   and its datapoint carries that start as its timestamp; the last period is
  *   cut at the EndTime (exclusive). Periods count from the rounded StartTime,
@@ -14,10 +16,10 @@
  *   11:07, ...
  */
 
+import { ageBand, HIGH_RESOLUTION_PERIODS } from "./MetricRetention.js"
+
 const SECOND_MS = 1_000
 const MINUTE_MS = 60 * SECOND_MS
-const DAY_MS = 24 * 60 * MINUTE_MS
-const HIGH_RESOLUTION_PERIODS: ReadonlySet<number> = new Set([1, 5, 10, 20, 30])
 
 /** A query's periods: [start, end) in epoch milliseconds, from `start` on, `periodMs` long. */
 export interface PeriodWindow {
@@ -31,10 +33,10 @@ export interface PeriodWindow {
 /** The StartTime CloudWatch answers from: `start` rounded down by its age at `now` (and a high-resolution period). */
 export const alignStartTime = (start: Date, periodSeconds: number, now: Date): Date => {
   const t = start.getTime()
-  const age = now.getTime() - t
+  const band = ageBand(now.getTime() - t)
   const unit =
-    age > 63 * DAY_MS ? 60 * MINUTE_MS
-    : age >= 15 * DAY_MS ? 5 * MINUTE_MS
+    band === "hour" ? 60 * MINUTE_MS
+    : band === "fiveMinutes" ? 5 * MINUTE_MS
     : HIGH_RESOLUTION_PERIODS.has(periodSeconds) ? periodSeconds * SECOND_MS
     : MINUTE_MS
   const aligned = Math.floor(t / unit) * unit
