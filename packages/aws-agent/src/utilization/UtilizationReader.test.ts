@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { AccountId, Arn, Ec2InstanceDetails, LambdaFunctionDetails, MicroUsd, owningAgent, Region, Resource, type ResourceDetails, ResourceId } from "@miyabi/types"
+import { AccountId, Arn, Ec2InstanceDetails, EcsServiceDetails, LambdaFunctionDetails, MicroUsd, owningAgent, Region, Resource, type ResourceDetails, ResourceId } from "@miyabi/types"
 import { Effect, Layer } from "effect"
 import { CloudWatchMetrics, type MetricQuery } from "../adapters/CloudWatchMetrics.js"
 import { metricStats } from "./MetricStats.js"
@@ -33,10 +33,20 @@ describe("utilization", () => {
     expect(wantedMetrics(instance("i-2", "stopped"))).toEqual([])
   })
 
+  it("asks hourly series only where percentiles are wanted: Lambda invocations and ECS memory are one datapoint over the window", () => {
+    const shape = (r: Resource) => wantedMetrics(r).map((w) => `${w.metricName}:${w.stat}:${w.period ?? "hourly"}`)
+    const fn = make("f", LambdaFunctionDetails.make({ memoryMiB: 512, timeoutSeconds: 10, architecture: "x86_64", packageType: "Zip" }))
+    expect(shape(fn)).toEqual(["Invocations:Sum:window", "Duration:Average:hourly"])
+    const service = make("s", EcsServiceDetails.make({ clusterArn: Arn.make("arn:aws:ecs:us-east-1:123456789012:cluster/c"), taskDefinitionArn: Arn.make("arn:aws:ecs:us-east-1:123456789012:task-definition/t:1"), launchType: "FARGATE", desiredCount: 1, runningCount: 1, cpuUnits: 256, memoryMiB: 512 }))
+    expect(shape(service)).toEqual(["CPUUtilization:Average:hourly", "MemoryUtilization:Average:window"])
+    expect(shape(instance("i-1"))).toEqual(["CPUUtilization:Average:hourly", "CPUUtilization:Maximum:window"])
+  })
+
   it("turns Lambda invocations and duration into duration over timeout", () => {
     const fn = make("f", LambdaFunctionDetails.make({ memoryMiB: 512, timeoutSeconds: 10, architecture: "x86_64", packageType: "Zip" }))
-    const u = utilizationOf(fn, { invocations: [10, 20, 30], duration: [1000, 3000] }, 14)
-    expect(u).toMatchObject({ metric: "Duration/Timeout", invocations: 60, averageDurationMs: 2000, averagePercent: 20, peakPercent: 30, p50Percent: 10, p95Percent: 30, periodSeconds: 3600, historyHours: 3 })
+    // Invocations: one Sum over the window; duration: hourly averages, two hours of them.
+    const u = utilizationOf(fn, { invocations: [60], duration: [1000, 3000] }, 14)
+    expect(u).toMatchObject({ metric: "Duration/Timeout", invocations: 60, averageDurationMs: 2000, averagePercent: 20, peakPercent: 30, p50Percent: 10, p95Percent: 30, periodSeconds: 3600, historyHours: 2, datapoints: 2 })
   })
 
   it("records the CPU series' p50 and p95 and the hours of history it covers", () => {

@@ -3,9 +3,11 @@
  * and maximum for instances and databases, invocations and duration for
  * functions, CPU and memory for ECS services), batched 500 to a
  * GetMetricData call per (account, region), over a window (default 14 days)
- * at hourly resolution, except the instances' and databases' peak: one
- * Maximum over the whole window. A failed batch leaves its resources without
- * utilization and is reported, not fatal.
+ * at hourly resolution where percentiles are wanted (CPU, Lambda duration);
+ * what needs only a total or a mean over the window (the instances' and
+ * databases' peak, Lambda's invocations, ECS memory) is one datapoint for the
+ * whole window. A failed batch leaves its resources without utilization and
+ * is reported, not fatal.
  */
 import type { AwsError } from "@miyabi/aws-runtime"
 import { type Resource, Utilization } from "@miyabi/types"
@@ -27,10 +29,13 @@ interface Wanted {
   readonly dimensions: ReadonlyArray<{ readonly name: string; readonly value: string }>
   readonly stat: MetricQuery["stat"]
   /**
-   * "window": one datapoint for the whole window. The peak needs no hourly
-   * series: the window's Maximum is the largest hourly Maximum, and asking
-   * for it alone halves the datapoints of an instance (discovery's client
-   * spent half its CPU decoding GetMetricData's hourly series).
+   * "window": one datapoint for the whole window, for a series of which only
+   * the window's Maximum, Sum or mean is used: the window's Maximum is the
+   * largest hourly Maximum, its Sum the sum of the hourly Sums, and its
+   * Average the mean of every sample (the hourly averages' mean when every
+   * hour has as many samples). Asking for it alone halves the datapoints of an
+   * instance, a function or a service (discovery's client spent half its CPU
+   * decoding GetMetricData's hourly series).
    */
   readonly period?: "window"
 }
@@ -58,7 +63,7 @@ export const wantedMetrics = (r: Resource): ReadonlyArray<Wanted> => {
     case "lambda-function": {
       const dims = [{ name: "FunctionName", value: r.id }]
       return [
-        { role: "invocations", namespace: "AWS/Lambda", metricName: "Invocations", dimensions: dims, stat: "Sum" },
+        { role: "invocations", namespace: "AWS/Lambda", metricName: "Invocations", dimensions: dims, stat: "Sum", period: "window" },
         { role: "duration", namespace: "AWS/Lambda", metricName: "Duration", dimensions: dims, stat: "Average" }
       ]
     }
@@ -67,7 +72,7 @@ export const wantedMetrics = (r: Resource): ReadonlyArray<Wanted> => {
       const dims = [{ name: "ClusterName", value: cluster }, { name: "ServiceName", value: r.name ?? r.id }]
       return [
         { role: "cpuAvg", namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, stat: "Average" },
-        { role: "memAvg", namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, stat: "Average" }
+        { role: "memAvg", namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, stat: "Average", period: "window" }
       ]
     }
     default:
@@ -113,7 +118,8 @@ export const utilizationOf = (r: Resource, series: SeriesByRole, windowDays: num
     const duration = main ?? metricStats(durations)
     const timeoutMs = r.details.timeoutSeconds * 1000
     const share = (ms: number) => clampPercent((ms / timeoutMs) * 100)
-    const datapoints = Math.max(invocations.length, durations.length)
+    // Invocations come as one Sum over the window; the hourly durations tell how much history there is.
+    const datapoints = durations.length
     return Utilization.make({
       metric: "Duration/Timeout",
       averagePercent: share(duration.avg),
