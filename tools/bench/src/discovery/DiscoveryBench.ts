@@ -14,7 +14,11 @@
  * argument runs the sandbox in this process instead, as the bench first did.
  * A warm-up discovery of the sample accounts runs first and is not counted.
  * Profiling: `node --cpu-prof` for this process, BENCH_SANDBOX_CPU_PROFILE=<dir>
- * for the sandbox's.
+ * for the sandbox's. BENCH_LATENCY_MS sets the added latency (default 50).
+ *
+ * A bare SDK walk of the same number of calls at the headline cap
+ * (SdkBaseline.ts) runs in the same run: the ratio to the floor that the SDK
+ * and this machine allow before any of our code, and discovery's ratio to it.
  *
  * Usage: npm run bench:discovery -w @miyabi/bench [-- resources accounts sampleAccounts caps services|default inprocess]
  * (caps: in-flight caps to measure, comma-separated, e.g. 16,32,64; the last one is the headline)
@@ -25,6 +29,7 @@ import { Sandbox, sandboxEstate } from "@miyabi/sandbox"
 import { Duration, Effect, Layer, Logger, LogLevel } from "effect"
 import { availableParallelism, loadavg } from "node:os"
 import { startSandboxChild } from "./SandboxChild.js"
+import { bareSdkWalk } from "./SdkBaseline.js"
 
 const args = process.argv.slice(2)
 const [resources = 10_000, accounts = 20, sampleAccounts = 2] = args.slice(0, 3).map(Number)
@@ -33,7 +38,7 @@ const caps = (args[3] ?? "64").split(",").map(Number)
 const concurrency = caps[caps.length - 1] ?? 64
 const services = args[4] === undefined || args[4] === "default" ? ["ec2", "s3", "rds", "lambda", "ecs"] : args[4].split(",")
 const inProcess = args[5] === "inprocess"
-const LATENCY_MS = 50
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
 
 const watchdog = setTimeout(() => {
@@ -112,6 +117,10 @@ const program = Effect.gen(function* () {
   // Both processes' CPU time, spread over the cores, is a second floor on a machine this size.
   const cpuFloor = parallel.cpuSeconds / availableParallelism()
   console.log(`CPU floor = ${parallel.cpuSeconds.toFixed(1)} s CPU / ${availableParallelism()} cores = ${cpuFloor.toFixed(2)} s; ratio to max(floors) ${(parallel.seconds / Math.max(floor, cpuFloor)).toFixed(2)}x`)
+  const bare = yield* bareSdkWalk(parallel.calls, concurrency)
+  console.log(
+    `bare SDK walk, same ${parallel.calls} calls at in-flight cap ${concurrency} (STS GetCallerIdentity, no Effect, answers unused): ${bare.seconds.toFixed(2)} s wall = ${(bare.seconds / floor).toFixed(2)}x the floor, CPU ${bare.cpuSeconds.toFixed(1)} s client, round trip p50 ${bare.p50.toFixed(0)} ms p90 ${bare.p90.toFixed(0)} ms; discovery takes ${(parallel.seconds / bare.seconds).toFixed(2)}x the bare walk`
+  )
   const world = parallel.result.world
   const ok = world.coverage.filter((c) => c.status === "ok").length
   console.log(`coverage: ${ok}/${world.coverage.length} units ok; monthly cost $${(world.monthlyCost / 1e6).toFixed(2)}, score ${world.securityScore.toFixed(1)}, ${world.findings.length} findings`)
