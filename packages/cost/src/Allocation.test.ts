@@ -108,6 +108,50 @@ describe("allocate", () => {
     }
   })
 
+  it("lists a weighted customer whose share rounds to zero, and leaves out a customer with zero usage", () => {
+    // 1 micro-dollar split evenly over a, b, c: the one left-over micro goes to the smallest id; b and c keep a $0 line with their weight.
+    const even = policy({ accounts: [{ account: POOL, kind: "pool", customers: ["a", "b", "c"], key: { _tag: "even" } }] })
+    const tiny = run([line(POOL, 0.000001)], even)
+    expect(tiny.customers.map((c) => [c.customer, c.total])).toEqual([["a", 1], ["b", 0], ["c", 0]])
+    expect(tiny.customers[1]?.explanation.map((e) => [e.weight, e.ofWeight])).toEqual([["1", "3"]])
+    // initech ran no tasks: globex's 4 tasks take the whole $10, initech gets no line, and no even fallback happens.
+    const tasks = policy({ accounts: [{ account: POOL, kind: "pool", customers: ["globex", "initech"], key: { _tag: "tasks", tasks: { globex: 4, initech: 0 } } }] })
+    const result = run([line(POOL, 10)], tasks)
+    expect(result.customers.map((c) => [c.customer, c.total])).toEqual([["globex", 10_000_000]])
+    expect(result.notes).toEqual([])
+  })
+
+  it("gives a customer whose tagged lines net to a credit no tagged-share weight", () => {
+    // Bridge: acme tagged $30, globex tagged -$10 (a refund): weights 30 and 0, so acme takes the untagged $8 whole.
+    const lines = [line(BRIDGE, 30, { CostCenter: "acme" }), line(BRIDGE, -10, { CostCenter: "globex" }), line(BRIDGE, 8)]
+    expect(totals(lines, estate)).toEqual({ acme: 38, globex: -10 })
+  })
+
+  it("splits a shared-platform account by each customer's direct cost across the estate, ignoring its own customer list", () => {
+    // acme's silo $30 and globex's tagged $10 weigh 30:10 on the platform's untagged $8 -> $6 and $2; initech has no cost, so no share.
+    const byShare = policy({ accounts: estate.accounts.map((a) => (a.kind === "shared-platform" ? { ...a, key: { _tag: "tagged-share" } } : a)) })
+    expect(totals([line(SILO, 30), line(POOL, 10, { CostCenter: "globex" }), line(PLATFORM, 8)], byShare)).toEqual({ acme: 36, globex: 12 })
+    // A customer listed on the shared-platform account itself is not part of the estate: acme (silo) takes the whole $2.
+    const listed = policy({ accounts: [{ account: SILO, kind: "silo", customers: ["acme"] }, { account: PLATFORM, kind: "shared-platform", customers: ["ghost"] }] })
+    expect(totals([line(SILO, 1), line(PLATFORM, 2)], listed)).toEqual({ acme: 3 })
+  })
+
+  it("counts a customer tagged only in an undeclared account as part of the estate", () => {
+    // hooli is tagged $1 in a stray account; the platform's untagged $4 is split across the estate, which is hooli alone.
+    const p = policy({ accounts: [{ account: PLATFORM, kind: "shared-platform", customers: [] }] })
+    const result = run([line(STRAY, 1, { CostCenter: "hooli" }), line(PLATFORM, 4)], p)
+    expect(result.customers.map((c) => [c.customer, c.total])).toEqual([["hooli", 5_000_000]])
+    expect(result.unallocated).toBe(0)
+  })
+
+  it("sends a declared pool without customers to unallocated without calling it undeclared, and ignores a blank tag in a silo", () => {
+    const p = policy({ accounts: [{ account: POOL, kind: "pool", customers: [] }, { account: SILO, kind: "silo", customers: ["acme"] }] })
+    const result = run([line(POOL, 5), line(SILO, 1, { CostCenter: "  " })], p)
+    expect(result.unallocated).toBe(5_000_000)
+    // The blank tag is no conflict with the silo's customer, and the pool is declared: no notes at all.
+    expect(result.notes).toEqual([])
+  })
+
   const customerNames = ["acme", "globex", "initech", "umbrella", "hooli"]
   const accountIds = [SILO, POOL, BRIDGE, PLATFORM, STRAY]
   const key = fc.oneof(

@@ -47,4 +47,29 @@ describe("Budgets", () => {
     const [f] = forecastBudgets("2028-02", "2028-03-05", days("a", "2028-02", Array(29).fill(1)), [])
     expect(f).toMatchObject({ daysInMonth: 29, daysObserved: 29, forecast: usd(29), monthToDate: usd(29) })
   })
+  it("rounds the projection to the nearest micro-dollar, not down or up", () => {
+    // 2026-11 has 30 days. 2 micro-dollars in 7 days: 2 / 7 x 23 days left = 6.57 -> 7, forecast 2 + 7 = 9 (floor would say 8).
+    expect(forecastCustomer("a", "2026-11", 7, new Map([[1, 2]])).forecast).toBe(9)
+    // 1 micro-dollar in 7 days: 1 / 7 x 23 = 3.29 -> 3, forecast 1 + 3 = 4 (ceil would say 5).
+    expect(forecastCustomer("a", "2026-11", 7, new Map([[1, 1]])).forecast).toBe(4)
+  })
+
+  it("clamps the observed days to the month", () => {
+    // A day past the month end observes the whole month (30 days of November), a day before it observes none.
+    expect(forecastCustomer("a", "2026-11", 40, new Map([[1, 5]]))).toMatchObject({ daysObserved: 30, monthToDate: 5, forecast: 5 })
+    expect(forecastCustomer("a", "2026-11", -1, new Map())).toMatchObject({ daysObserved: 0, monthToDate: 0, forecast: 0 })
+  })
+
+  it("sums several costs of one customer on one day and lists customers in id order", () => {
+    // globex: $2 + $3 on day 1 of 2026-11, asOf day 1: $5 to date, x 30 days = $150. acme has a budget only.
+    const costs: Array<DailyCost> = [
+      { customer: "globex", date: "2026-11-01", cost: usd(2) },
+      { customer: "globex", date: "2026-11-01", cost: usd(3) }
+    ]
+    const result = forecastBudgets("2026-11", "2026-11-01", costs, [new Budget({ customer: "acme", monthlyLimit: usd(1) })])
+    expect(result.map((f) => [f.customer, f.monthToDate, f.forecast])).toEqual([
+      ["acme", 0, 0],
+      ["globex", usd(5), usd(150)]
+    ])
+  })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { MicroUsd } from "@miyabi/types"
 import fc from "fast-check"
-import { perTaskCosts, type TaskRecord } from "./CostPerTask.js"
+import { modelledNanos, perTaskCosts, type TaskRecord } from "./CostPerTask.js"
 import { FARGATE_US_EAST_1 } from "./FleetModel.js"
 
 const MIN = 60_000
@@ -54,6 +54,34 @@ describe("perTaskCosts", () => {
     )
     expect(result.tasks.map((t) => t.cost)).toEqual([300, 1_000])
     expect(result.tasks[0]?.customer).toBe("(none)")
+  })
+
+  it("models a task's cost exactly in nano-dollars", () => {
+    // 15 min of a standard worker at $0.024685/h = 6,171,250 nano-dollars; 30 min of heavy at $0.09874/h = 49,370,000.
+    expect(modelledNanos({ taskId: "s", size: "standard", durationMs: 15 * MIN }, FARGATE_US_EAST_1)).toBe(6_171_250n)
+    expect(modelledNanos({ taskId: "h", size: "heavy", durationMs: 30 * MIN }, FARGATE_US_EAST_1)).toBe(49_370_000n)
+  })
+
+  it("rounds the averages half up", () => {
+    // 3 micro-dollars over two equal tasks: 1.5 each -> 2 and 1 (the earlier record gets the left-over micro);
+    // acme's per-task and the overall average are 3 / 2 = 1.5 -> 2, not 1.
+    const result = perTaskCosts(
+      [
+        { taskId: "a", customer: "acme", size: "standard", durationMs: MIN },
+        { taskId: "b", customer: "acme", size: "standard", durationMs: MIN }
+      ],
+      MicroUsd.make(3)
+    )
+    expect(result.tasks.map((t) => t.cost)).toEqual([2, 1])
+    expect(result.customers).toEqual([{ customer: "acme", tasks: 2, cost: 3, perTask: 2 }])
+    expect(result.averagePerTask).toBe(2)
+  })
+
+  it("gives left-over micro-dollars of equal tasks to the earliest records, also past the tenth", () => {
+    // 5 micro-dollars over 12 equal tasks: each quota is 5/12 < 1, so records 0-4 get 1 and the rest 0
+    // (ordering ids as text unpadded would put record 10 and 11 before record 2).
+    const records = Array.from({ length: 12 }, (_, i): TaskRecord => ({ taskId: `t${i}`, size: "light", durationMs: MIN }))
+    expect(perTaskCosts(records, MicroUsd.make(5)).tasks.map((t) => t.cost)).toEqual([1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0])
   })
 
   it("property: per-task costs always sum to the fleet cost and none is negative", () => {

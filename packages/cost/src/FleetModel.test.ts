@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { MicroUsd } from "@miyabi/types"
-import { estimate, FARGATE_US_EAST_1, type FleetScenario, workerHourNanos } from "./FleetModel.js"
+import { estimate, FARGATE_US_EAST_1, type FargatePricing, type FleetScenario, workerHourNanos } from "./FleetModel.js"
 
 /**
  * The SPEC's scale points (SPEC.md section 3) and the scenario that
@@ -82,5 +82,36 @@ describe("FleetModel", () => {
     const idle = estimate({ workers: 0, size: "standard", capacity: "on-demand" })
     expect(idle.tasksPerMonth).toBe(0)
     expect(idle.costPerTask).toBe(0)
+  })
+  it("rounds a worker's hourly price half up at each step, on-demand then Spot", () => {
+    // 10 nano-dollars per vCPU-hour: light (0.25 vCPU) is 2.5 -> 3; standard (0.5 vCPU) is 5, Spot 30 % of 5 = 1.5 -> 2.
+    const tiny: FargatePricing = { name: "tiny", vcpuHourNanos: 10, gbHourNanos: 0, spotPercent: 30 }
+    expect(workerHourNanos("light", "on-demand", tiny)).toBe(3)
+    expect(workerHourNanos("standard", "spot", tiny)).toBe(2)
+    // 4 nano-dollars per vCPU-hour: light is 1 nano/hour, 720 hours = 0.72 micro-dollars -> 1 (floor would bill nothing).
+    expect(estimate({ workers: 1, size: "light", capacity: "on-demand", pricing: { ...tiny, vcpuHourNanos: 4 } }).fleetMonthly).toBe(1)
+    // Light at list price: 12,342,500 nano-dollars = 12,342.5 micro-dollars an hour -> 12,343.
+    expect(estimate({ workers: 1, size: "light", capacity: "on-demand", pricing: FARGATE_US_EAST_1 }).workerHourly).toBe(12_343)
+  })
+
+  it("counts only whole tasks a day", () => {
+    // 7-minute tasks: 1,440 / 7 = 205.7 a day -> 205 whole tasks (rounding would promise 206).
+    expect(estimate({ workers: 1, size: "standard", capacity: "on-demand", taskMinutes: 7 }).tasksPerDay).toBe(205)
+  })
+
+  it("applies a volume tier up to and including its limit", () => {
+    // One standard worker does 96 x 30 = 2,880 tasks a month: exactly the first tier's limit, so 100 micro-dollars each.
+    const tiers = [
+      { upToTasksPerMonth: 2_880, perTask: MicroUsd.make(100) },
+      { upToTasksPerMonth: Number.POSITIVE_INFINITY, perTask: MicroUsd.make(50) }
+    ]
+    expect(estimate({ workers: 1, size: "standard", capacity: "on-demand", externalTiers: tiers }).externalMonthly).toBe(2_880 * 100)
+  })
+
+  it("rounds cost per task to the nearest micro-dollar and keeps compute per task to the fleet alone", () => {
+    // Fleet 29,145,600 + fixed 1,440 = 29,147,040 over 2,880 tasks = 10,120.5 -> 10,121; fleet alone 29,145,600 / 2,880 = 10,120.
+    const e = estimate({ workers: 1, size: "standard", capacity: "on-demand", fixedMonthly: MicroUsd.make(1_440), externalTiers: [] })
+    expect(e.costPerTask).toBe(10_121)
+    expect(e.computePerTask).toBe(10_120)
   })
 })
