@@ -70,3 +70,27 @@ describe("miyabi command tree", () => {
     })
   )
 })
+
+describe("library logs", () => {
+  const aws = {
+    AWS_ENDPOINT_URL: "http://127.0.0.1:1",
+    AWS_ACCESS_KEY_ID: "AKIATEST",
+    AWS_SECRET_ACCESS_KEY: "secret",
+    AWS_REGION: "us-east-1",
+    AWS_PROFILE: "",
+    MIYABI_AWS_MAX_ATTEMPTS: "2"
+  }
+  beforeEach(() => {
+    for (const [name, value] of Object.entries(aws)) vi.stubEnv(name, value)
+  })
+  afterEach(() => vi.unstubAllEnvs())
+
+  it.live("never reach stdout: an AWS retry's log line stays off `--json` output", () =>
+    Effect.gen(function* () {
+      // Port 1 refuses the connection: a retryable failure, logged by aws-runtime before its second attempt.
+      expect(yield* miyabi("org", "show", "--json")).toBe(1)
+      expect(stdout.join("")).toBe("")
+      expect(stderr.join("")).toMatch(/^miyabi: DescribeOrganization: Unavailable: .*ECONNREFUSED.*\n$/)
+    })
+  )
+})

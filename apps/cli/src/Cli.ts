@@ -30,6 +30,7 @@ import { cycleCommand, learnCommand, monitorCommand } from "./commands/cycle/Age
 import { miyabi } from "./Global.js"
 import { QueueStore } from "./QueueStore.js"
 import { renderCause } from "./render/Errors.js"
+import { cliLogs } from "./commands/discover/CommandLogs.js"
 
 export const rootCommand = miyabi.pipe(
   Command.withDescription("Miyabi AWS Platform: a fleet of autonomous agents on AWS that looks after AWS itself."),
@@ -66,6 +67,8 @@ export const cli = Command.run(rootCommand, { name: "miyabi", version: packageJs
 export const runCli = (argv: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.Environment> =>
   cli(argv).pipe(
     Effect.provide(QueueStore.live),
+    // Library logs (an AWS retry, a skipped cache) on stderr: stdout is the command's result.
+    Effect.provide(cliLogs),
     Effect.as(0),
     Effect.catchAllCause((cause) => {
       const rendered = renderCause(cause, { debug: process.env["MIYABI_DEBUG"] === "1" })

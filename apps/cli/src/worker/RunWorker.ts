@@ -5,6 +5,7 @@
 import { type Handler, HandlerRegistry, type TaskQueue, WorkerLogger, WorkerRuntime } from "@miyabi/queue"
 import { WorkerId } from "@miyabi/types"
 import { Clock, Duration, Effect, Layer, Logger } from "effect"
+import { withoutCliLogs } from "../commands/discover/CommandLogs.js"
 import * as os from "node:os"
 
 export interface RunWorkerOptions {
@@ -42,7 +43,7 @@ export const runWorker = (options: RunWorkerOptions): Effect.Effect<WorkerSummar
     Effect.provide(
       Layer.merge(
         HandlerRegistry.layer(options.handlers),
-        options.logs === "stderr" ? WorkerLogger.layer({ format: "json", stream: "stderr" }) : Logger.remove(Logger.defaultLogger)
+        options.logs === "stderr" ? Layer.merge(withoutCliLogs, WorkerLogger.layer({ format: "json", stream: "stderr" })) : Layer.merge(withoutCliLogs, Logger.remove(Logger.defaultLogger))
       )
     )
   )

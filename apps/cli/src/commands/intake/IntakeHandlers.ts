@@ -9,6 +9,7 @@ import { withQueue } from "../../CommandContext.js"
 import { resolveGlobals } from "../../Global.js"
 import { Output } from "../../Output.js"
 import { parseStore } from "../../StoreConfig.js"
+import { withoutCliLogs } from "../discover/CommandLogs.js"
 import { onShutdownSignal } from "../sandbox/Signals.js"
 import type { serveOptions } from "./IntakeCommand.js"
 
@@ -56,7 +57,7 @@ export const serve = (flags: ServeFlags) =>
           yield* Effect.sync(() => process.stderr.write(`miyabi intake: ${signal}, stopping\n`))
         }).pipe(
           // The intake's logs (one JSON line per delivery) go to stderr: stdout is the command's result.
-          Effect.provide(WorkerLogger.layer({ format: "json", stream: "stderr" })),
+          Effect.provide(Layer.merge(withoutCliLogs, WorkerLogger.layer({ format: "json", stream: "stderr" }))),
           Effect.provide(
             Intake.WebhookIntake.layerConfig.pipe(
               Layer.provideMerge(replay.layer),
