@@ -18,6 +18,16 @@ export interface EngineResult {
 export const CATALOG = "awsdatacatalog"
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
+/** Athena's error names for what DuckDB reports. */
+export const failureReason = (message: string): string => {
+  const first = message.split("\n")[0] ?? message
+  if (/^Catalog Error: Table with name .* does not exist/i.test(first)) return `TABLE_NOT_FOUND: ${first}`
+  if (/^Catalog Error: Schema with name .* does not exist/i.test(first)) return `SCHEMA_NOT_FOUND: ${first}`
+  if (/^Binder Error: Referenced column .* not found/i.test(first)) return `COLUMN_NOT_FOUND: ${first}`
+  if (/^(Parser|Binder|Catalog) Error/i.test(first)) return `SYNTAX_ERROR: ${first}`
+  return `GENERIC_INTERNAL_ERROR: ${first}`
+}
+
 const message = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 export const makeAthenaEngine = () => {

@@ -21,19 +21,20 @@
  * or else from the estate's `athena.locations`. A location without a mapping
  * is read from the sandbox's S3 objects (`objects`, the store Sandbox.ts
  * shares with S3), copied before each query (S3Mirror.ts); the bytes
- * scanned are then those objects' sizes.
+ * scanned are then those objects' sizes. A location with no data files is a
+ * table all the same, whose SELECTs answer zero rows (AthenaTables.ts).
  */
 import { randomUUID } from "node:crypto"
-import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import type { AwsError, Operation, ServiceFactory } from "../../ServiceHandler.js"
 import { awsError } from "../../ServiceHandler.js"
 import { num, record, str } from "../Input.js"
 import { paginate } from "../Pagination.js"
-import { CATALOG, type EngineResult, makeAthenaEngine } from "./AthenaEngine.js"
-import { type ExternalTable, parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
 import type { S3ObjectStore } from "../s3/S3ObjectStore.js"
+import { CATALOG, type EngineResult, failureReason, makeAthenaEngine } from "./AthenaEngine.js"
+import { parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
+import { makeAthenaTables } from "./AthenaTables.js"
 import { makeS3Mirror } from "./S3Mirror.js"
 
 export interface AthenaOptions {
@@ -72,30 +73,12 @@ const estateOptions = (estate: object): AthenaOptions => {
 }
 
 const invalid = (message: string): AwsError => awsError("InvalidRequestException", message, { fields: { AthenaErrorCode: "INVALID_INPUT" } })
-const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`
-
-/** Athena's error names for what DuckDB reports. */
-const failureReason = (message: string): string => {
-  const first = message.split("\n")[0] ?? message
-  if (/^Catalog Error: Table with name .* does not exist/i.test(first)) return `TABLE_NOT_FOUND: ${first}`
-  if (/^Catalog Error: Schema with name .* does not exist/i.test(first)) return `SCHEMA_NOT_FOUND: ${first}`
-  if (/^Binder Error: Referenced column .* not found/i.test(first)) return `COLUMN_NOT_FOUND: ${first}`
-  if (/^(Parser|Binder|Catalog) Error/i.test(first)) return `SYNTAX_ERROR: ${first}`
-  return `GENERIC_INTERNAL_ERROR: ${first}`
-}
-
-const filesUnder = async (dir: string): Promise<ReadonlyArray<string>> => {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))
-}
 
 export const makeAthenaService =
   (options: AthenaOptions = {}): ServiceFactory =>
   (env) => {
     const engine = makeAthenaEngine()
     const queries = new Map<string, Query>()
-    /** `s3` tables are mirrored from the object store before each query that names them. */
-    const tables = new Map<string, { readonly dir: string; readonly table: ExternalTable; readonly s3: boolean }>()
     const mirror = options.objects === undefined ? undefined : makeS3Mirror(options.objects)
     const runningPolls = options.runningPolls ?? 2
     const locations = options.locations ?? estateOptions(env.estate).locations ?? {}
@@ -104,39 +87,13 @@ export const makeAthenaService =
       const prefix = Object.keys(locations).filter((p) => location.startsWith(p)).sort((a, b) => b.length - a.length)[0]
       return prefix === undefined ? undefined : join(locations[prefix] ?? "", location.slice(prefix.length))
     }
-
-    const createTable = (ddl: ExternalTable, database: string | undefined): Effect.Effect<Query["outcome"]> =>
-      Effect.gen(function* () {
-        const db = ddl.database ?? database
-        const mapped = localDir(ddl.location)
-        if (db === undefined) return { ok: false as const, reason: "SEMANTIC_ERROR: no database: name it in the table or in QueryExecutionContext" }
-        const key = `${db}.${ddl.table}`.toLowerCase()
-        if (tables.has(key) && !ddl.ifNotExists) return { ok: false as const, reason: `ALREADY_EXISTS: Table ${key} already exists` }
-        if (tables.has(key)) return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
-        const dir = mapped ?? (mirror === undefined ? undefined : yield* Effect.promise(() => mirror.sync(ddl.location)))
-        if (dir === undefined) return { ok: false as const, reason: `HIVE_METASTORE_ERROR: the sandbox cannot read ${ddl.location} (an s3:// location in the sandbox's S3, or AthenaOptions.locations / the estate's athena.locations)` }
-        const glob = quote(join(dir, "**", ddl.format === "parquet" ? "*.parquet" : "*"))
-        const source = ddl.format === "parquet"
-          ? `read_parquet(${glob}, union_by_name = true)`
-          : `read_csv(${glob}, header = ${ddl.skipHeader}, names = [${ddl.columns.map(quote).join(", ")}])`
-        const created = yield* engine.run(db, [`CREATE VIEW "${ddl.table.replace(/"/g, '""')}" AS SELECT * FROM ${source}`], true).pipe(Effect.either)
-        if (created._tag === "Left") return { ok: false as const, reason: failureReason(created.left) }
-        tables.set(key, { dir, table: ddl, s3: mapped === undefined })
-        return { ok: true as const, result: { columns: [], rows: [] }, scanned: 0 }
-      })
+    const tables = makeAthenaTables(engine, { mirror, localDir })
 
     const select = (sql: string, database: string | undefined): Effect.Effect<Query["outcome"]> =>
       Effect.gen(function* () {
-        const named = [...tables.entries()].filter(([key]) => sql.toLowerCase().replace(/"/g, "").includes(key.split(".")[1] ?? key))
-        // Athena reads the objects present when the query runs.
-        yield* Effect.forEach(named, ([, t]) => (t.s3 && mirror !== undefined ? Effect.promise(() => mirror.sync(t.table.location)) : Effect.void), { discard: true })
-        const ran = yield* engine.run(database, [trinoToDuckDb(sql)]).pipe(Effect.either)
+        const ran = yield* Effect.either(Effect.flatMap(tables.prepare(sql), (reads) => Effect.map(engine.run(database, [trinoToDuckDb(sql)]), (result) => ({ result, reads }))))
         if (ran._tag === "Left") return { ok: false as const, reason: failureReason(ran.left) }
-        // Athena bills the bytes it reads: here, every file of every table the query names.
-        const sizes = yield* Effect.promise(() =>
-          Promise.all(named.map(async ([, t]) => (await Promise.all((await filesUnder(t.dir)).map(async (f) => (await stat(f)).size))).reduce((a, b) => a + b, 0)))
-        )
-        return { ok: true as const, result: ran.right, scanned: sizes.reduce((a, b) => a + b, 0) }
+        return { ok: true as const, result: ran.right.result, scanned: yield* tables.scannedBytes(ran.right.reads) }
       })
 
     const find = (input: Record<string, unknown>): Effect.Effect<Query, AwsError> => {
@@ -165,7 +122,7 @@ export const makeAthenaService =
           const outcome: Query["outcome"] =
             catalog !== undefined && catalog.toLowerCase() !== CATALOG ? { ok: false, reason: `CATALOG_NOT_FOUND: catalog ${catalog} does not exist` }
             : ddl === undefined ? yield* select(sql, database)
-            : yield* createTable(ddl, database)
+            : yield* Effect.map(tables.create(ddl, database), (created): Query["outcome"] => (created.ok ? { ok: true, result: { columns: [], rows: [] }, scanned: 0 } : created))
           const id = randomUUID()
           queries.set(id, { id, sql, database, workGroup: str(input, "WorkGroup") ?? "primary", submitted: env.now(), outcome, polls: 0, cancelled: undefined, completed: undefined })
           return { QueryExecutionId: id }

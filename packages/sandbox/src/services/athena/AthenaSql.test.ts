@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
+import { duckDbType, parseCreateExternalTable, trinoToDuckDb } from "./AthenaSql.js"
 
 describe("parseCreateExternalTable", () => {
   it("reads a CUR 2.0 Parquet table: name, columns (map types included), location", () => {
@@ -11,6 +11,12 @@ describe("parseCreateExternalTable", () => {
       database: "cur",
       table: "cur2",
       columns: ["line_item_usage_account_id", "resource_tags", "line_item_unblended_cost"],
+      declared: [
+        { name: "line_item_usage_account_id", type: "string" },
+        { name: "resource_tags", type: "map<string,string>" },
+        { name: "line_item_unblended_cost", type: "double" },
+        { name: "billing_period", type: "string" }
+      ],
       format: "parquet",
       location: "s3://cur-bucket/exports/cur2/",
       skipHeader: false,
@@ -26,6 +32,17 @@ describe("parseCreateExternalTable", () => {
   it("is undefined for other statements and for a table without a location", () => {
     expect(parseCreateExternalTable("SELECT 1")).toBeUndefined()
     expect(parseCreateExternalTable("CREATE EXTERNAL TABLE t (a string) STORED AS PARQUET")).toBeUndefined()
+  })
+})
+
+describe("duckDbType", () => {
+  it("spells Hive's column types as DuckDB does, nested ones too, and anything unknown as VARCHAR", () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["string", "VARCHAR"], ["varchar(20)", "VARCHAR"], ["INT", "INTEGER"], ["bigint", "BIGINT"], ["double", "DOUBLE"], ["boolean", "BOOLEAN"],
+      ["timestamp", "TIMESTAMP"], ["decimal(18,6)", "DECIMAL(18, 6)"], ["decimal", "DECIMAL(10, 0)"], ["array<string>", "VARCHAR[]"],
+      ["map<string,string>", "MAP(VARCHAR, VARCHAR)"], ["struct<a:int, b:array<double>>", 'STRUCT("a" INTEGER, "b" DOUBLE[])'], ["uniontype<int>", "VARCHAR"]
+    ]
+    for (const [hive, duck] of cases) expect([hive, duckDbType(hive)]).toEqual([hive, duck])
   })
 })
 

@@ -6,10 +6,18 @@
  * rule only with a test).
  */
 
+export interface Column {
+  readonly name: string
+  /** The Hive type as written: `string`, `decimal(18,6)`, `map<string,string>`. */
+  readonly type: string
+}
+
 export interface ExternalTable {
   readonly database: string | undefined
   readonly table: string
   readonly columns: ReadonlyArray<string>
+  /** Every column the table declares, with its Hive type: its own, then the PARTITIONED BY keys. */
+  readonly declared: ReadonlyArray<Column>
   readonly format: "parquet" | "csv"
   /** `s3://bucket/prefix/` as written in the DDL. */
   readonly location: string
@@ -37,35 +45,75 @@ const topLevel = (text: string): ReadonlyArray<string> => {
   return parts.map((p) => p.trim()).filter((p) => p !== "")
 }
 
-const HEAD = /^\s*CREATE\s+EXTERNAL\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?([`"]?[\w-]+[`"]?)(?:\.([`"]?[\w-]+[`"]?))?\s*\(/i
-
-/** `CREATE EXTERNAL TABLE [IF NOT EXISTS] [db.]t (cols) ... LOCATION 's3://...'`, or undefined for any other statement. */
-export const parseCreateExternalTable = (sql: string): ExternalTable | undefined => {
-  const head = HEAD.exec(sql)
-  if (head === null) return undefined
-  // The column list ends at the parenthesis that closes the one HEAD ended on.
+/** `name type, ...` from just after an opening parenthesis to the one closing it; `end` is just past that. */
+const columnList = (sql: string, from: number): { readonly columns: ReadonlyArray<Column>; readonly end: number } => {
   let depth = 1
-  let end = head[0].length
+  let end = from
   while (end < sql.length && depth > 0) {
     const ch = sql[end]
     if (ch === "(") depth++
     if (ch === ")") depth--
     end++
   }
-  const columns = topLevel(sql.slice(head[0].length, end - 1)).map((c) => unquote(c.split(/\s+/)[0] ?? ""))
-  const rest = sql.slice(end)
+  const columns = topLevel(sql.slice(from, end - 1)).map((c) => {
+    const [name = "", ...type] = c.split(/\s+/)
+    return { name: unquote(name), type: type.join(" ").replace(/\s+COMMENT\s+'.*$/i, "") }
+  })
+  return { columns, end }
+}
+
+const HEAD = /^\s*CREATE\s+EXTERNAL\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?([`"]?[\w-]+[`"]?)(?:\.([`"]?[\w-]+[`"]?))?\s*\(/i
+
+/** `CREATE EXTERNAL TABLE [IF NOT EXISTS] [db.]t (cols) ... LOCATION 's3://...'`, or undefined for any other statement. */
+export const parseCreateExternalTable = (sql: string): ExternalTable | undefined => {
+  const head = HEAD.exec(sql)
+  if (head === null) return undefined
+  const own = columnList(sql, head[0].length)
+  const rest = sql.slice(own.end)
   const location = /LOCATION\s+'([^']+)'/i.exec(rest)?.[1]
   if (location === undefined) return undefined
+  const partitioned = /PARTITIONED\s+BY\s*\(/i.exec(rest)
+  const partitions = partitioned === null ? [] : columnList(rest, partitioned.index + partitioned[0].length).columns
   const second = head[3]
   return {
     database: second === undefined ? undefined : unquote(head[2] ?? ""),
     table: unquote(second ?? head[2] ?? ""),
-    columns,
+    columns: own.columns.map((c) => c.name),
+    declared: [...own.columns, ...partitions],
     format: /STORED\s+AS\s+PARQUET|ParquetHiveSerDe/i.test(rest) ? "parquet" : "csv",
     location: location.endsWith("/") ? location : `${location}/`,
     skipHeader: /'skip\.header\.line\.count'\s*=\s*'1'/i.test(rest),
     ifNotExists: head[1] !== undefined
   }
+}
+
+const PRIMITIVES: Readonly<Record<string, string>> = {
+  string: "VARCHAR", varchar: "VARCHAR", char: "VARCHAR", tinyint: "TINYINT", smallint: "SMALLINT", int: "INTEGER", integer: "INTEGER",
+  bigint: "BIGINT", float: "FLOAT", double: "DOUBLE", boolean: "BOOLEAN", date: "DATE", timestamp: "TIMESTAMP", binary: "BLOB", decimal: "DECIMAL(10, 0)"
+}
+
+/**
+ * A Hive column type as DuckDB spells it, for a table whose location holds no
+ * file to read the types from: `array<t>` -> `t[]`, `map<k,v>` ->
+ * `MAP(k, v)`, `struct<a:t>` -> `STRUCT("a" t)`, `decimal(p,s)` kept,
+ * anything unknown VARCHAR.
+ */
+export const duckDbType = (hive: string): string => {
+  const t = hive.trim()
+  const generic = /^(array|map|struct)\s*<(.*)>$/is.exec(t)
+  if (generic !== null) {
+    const [kind = "", inner = ""] = [generic[1]?.toLowerCase(), generic[2]]
+    const parts = topLevel(inner)
+    if (kind === "array") return `${duckDbType(parts[0] ?? "string")}[]`
+    if (kind === "map") return `MAP(${duckDbType(parts[0] ?? "string")}, ${duckDbType(parts[1] ?? "string")})`
+    return `STRUCT(${parts.map((field) => {
+      const colon = field.indexOf(":")
+      return `"${unquote(field.slice(0, colon).trim()).replace(/"/g, '""')}" ${duckDbType(field.slice(colon + 1))}`
+    }).join(", ")})`
+  }
+  const decimal = /^decimal\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/i.exec(t)
+  if (decimal !== null) return `DECIMAL(${decimal[1]}, ${decimal[2]})`
+  return PRIMITIVES[t.toLowerCase().replace(/\s*\(.*$/, "")] ?? "VARCHAR"
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena"
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3"
 import { DuckDBInstance } from "@duckdb/node-api"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -32,32 +32,41 @@ const files = Effect.acquireRelease(
   )
 )
 
+/** A sandbox with an estate bucket, and Athena over it through the SDK: put / delete objects, run a query to its end (bounded polls). */
+const athenaOverS3 = Effect.gen(function* () {
+  const estate = sandboxEstate({ seed: 7, size: "small" })
+  const bucket = estate.data.buckets[0]
+  if (bucket === undefined) throw new Error("the seed has no buckets")
+  const sandbox = yield* start({ estate, dynamodb: false })
+  const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "us-east-1", forcePathStyle: true, credentials: sandbox.credentialsFor(bucket.accountId) })
+  const athena = new AthenaClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 })
+  const put = (Key: string, Body: Uint8Array) => call(() => s3.send(new PutObjectCommand({ Bucket: bucket.name, Key, Body })))
+  const remove = (Key: string) => call(() => s3.send(new DeleteObjectCommand({ Bucket: bucket.name, Key })))
+  const run = (sql: string) =>
+    Effect.gen(function* () {
+      const id = (yield* call(() => athena.send(new StartQueryExecutionCommand({ QueryString: sql, QueryExecutionContext: { Database: "cur" } })))).QueryExecutionId ?? ""
+      for (let i = 0; i < 10; i++) {
+        const q = (yield* call(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })))).QueryExecution
+        const state = q?.Status?.State
+        if (state === "FAILED") return { state, reason: q?.Status?.StateChangeReason, columns: [], rows: [], scanned: 0 }
+        if (state !== "SUCCEEDED") continue
+        if (sql.startsWith("CREATE")) return { state, reason: undefined, columns: [], rows: [], scanned: 0 }
+        const results = yield* call(() => athena.send(new GetQueryResultsCommand({ QueryExecutionId: id })))
+        const [header, ...rows] = (results.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue))
+        const columns = (results.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => [c.Name, c.Type])
+        expect(header).toEqual(columns.map(([name]) => name))
+        return { state, reason: undefined, columns, rows, scanned: q?.Statistics?.DataScannedInBytes }
+      }
+      return { state: "UNFINISHED", reason: undefined, columns: [], rows: [], scanned: 0 }
+    })
+  return { bucket, put, remove, run }
+})
+
 describe("Athena over the sandbox's S3 objects", () => {
   it.scoped("a table whose LOCATION is in the sandbox's S3 reads the objects put there through S3Client, as they are when the query runs", () =>
     Effect.gen(function* () {
       const bytes = yield* files
-      const estate = sandboxEstate({ seed: 7, size: "small" })
-      const bucket = estate.data.buckets[0]
-      if (bucket === undefined) throw new Error("the seed has no buckets")
-      const sandbox = yield* start({ estate, dynamodb: false })
-      const s3 = new S3Client({ endpoint: sandbox.endpoint, region: "us-east-1", forcePathStyle: true, credentials: sandbox.credentialsFor(bucket.accountId) })
-      const athena = new AthenaClient({ endpoint: sandbox.endpoint, region: "us-east-1", credentials: sandbox.credentials, maxAttempts: 1 })
-      const put = (Key: string, Body: Uint8Array) => call(() => s3.send(new PutObjectCommand({ Bucket: bucket.name, Key, Body })))
-      const run = (sql: string) =>
-        Effect.gen(function* () {
-          const id = (yield* call(() => athena.send(new StartQueryExecutionCommand({ QueryString: sql, QueryExecutionContext: { Database: "cur" } })))).QueryExecutionId ?? ""
-          for (let i = 0; i < 10; i++) {
-            const q = (yield* call(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id })))).QueryExecution
-            const state = q?.Status?.State
-            if (state === "FAILED") return { state, reason: q?.Status?.StateChangeReason, rows: [], scanned: 0 }
-            if (state !== "SUCCEEDED") continue
-            if (sql.startsWith("CREATE")) return { state, reason: undefined, rows: [], scanned: 0 }
-            const results = yield* call(() => athena.send(new GetQueryResultsCommand({ QueryExecutionId: id })))
-            const rows = (results.ResultSet?.Rows ?? []).slice(1).map((r) => (r.Data ?? []).map((d) => d.VarCharValue))
-            return { state, reason: undefined, rows, scanned: q?.Statistics?.DataScannedInBytes }
-          }
-          return { state: "UNFINISHED", reason: undefined, rows: [], scanned: 0 }
-        })
+      const { bucket, put, run } = yield* athenaOverS3
       yield* put("cur/billing_period=2026-10/a.parquet", bytes.a)
       // A writer's success marker: Athena skips files starting with "_".
       yield* put("cur/billing_period=2026-10/_SUCCESS", new Uint8Array())
@@ -74,9 +83,26 @@ describe("Athena over the sandbox's S3 objects", () => {
       expect(second.scanned).toBe(bytes.a.length + bytes.b.length)
       expect(yield* run(`CREATE EXTERNAL TABLE cur.names (name string, n int) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://${bucket.name}/csv/' TBLPROPERTIES ('skip.header.line.count'='1')`)).toMatchObject({ state: "SUCCEEDED" })
       expect((yield* run(`SELECT name, n FROM cur.names ORDER BY n`)).rows).toEqual([["a", "1"], ["b", "2"]])
-      // A location with no objects and no mapping fails the DDL with Athena's metastore reason, not an exception.
-      const empty = yield* run(`CREATE EXTERNAL TABLE cur.nothing (i bigint) STORED AS PARQUET LOCATION 's3://${bucket.name}/empty/'`)
-      expect(empty.state).toBe("FAILED")
+    }))
+
+  it.scoped("a table over a location with no objects is created, and a SELECT answers its columns and zero rows until objects are put there (and again once they are deleted)", () =>
+    Effect.gen(function* () {
+      const bytes = yield* files
+      const { bucket, put, remove, run } = yield* athenaOverS3
+      const ddl = `CREATE EXTERNAL TABLE cur.later (i bigint, account string, cost double) PARTITIONED BY (billing_period string) STORED AS PARQUET LOCATION 's3://${bucket.name}/later/'`
+      expect(yield* run(ddl)).toMatchObject({ state: "SUCCEEDED" })
+      const none = yield* run(`SELECT * FROM cur.later`)
+      expect(none).toMatchObject({ state: "SUCCEEDED", rows: [], scanned: 0 })
+      expect(none.columns).toEqual([["i", "bigint"], ["account", "varchar"], ["cost", "double"], ["billing_period", "varchar"]])
+      expect((yield* run(`SELECT count(*) AS n, sum(cost) AS cost FROM cur.later`)).rows).toEqual([["0", undefined]])
+      const csv = yield* run(`CREATE EXTERNAL TABLE cur.empty_csv (name string, n int) ROW FORMAT DELIMITED FIELDS TERMINATED BY ',' LOCATION 's3://${bucket.name}/nothing-here/'`)
+      expect(csv.state).toBe("SUCCEEDED")
+      expect((yield* run(`SELECT name, n FROM cur.empty_csv`)).columns).toEqual([["name", "varchar"], ["n", "integer"]])
+
+      yield* put("later/billing_period=2026-10/a.parquet", bytes.a)
+      expect((yield* run(`SELECT count(*) AS n, min(billing_period) AS period FROM cur.later`)).rows).toEqual([["10", "2026-10"]])
+      yield* remove("later/billing_period=2026-10/a.parquet")
+      expect(yield* run(`SELECT count(*) AS n FROM cur.later`)).toMatchObject({ rows: [["0"]], scanned: 0 })
     }))
 
   it.effect("mirrors a location's objects without hidden files or folder markers, and close removes them", () =>
