@@ -5,11 +5,14 @@
  * up to date before each query that names it.
  *
  * Athena keeps a table's definition in the Glue catalog apart from its data:
- * the DDL needs no object under the LOCATION, and a query over a location
- * with no data files reads nothing ("Athena reads all data stored in the
- * Amazon S3 folder that you specify",
- * https://docs.aws.amazon.com/athena/latest/ug/creating-tables.html; with
- * none there, a SELECT answers its columns and zero rows). DuckDB's
+ * "When you run a CREATE TABLE query in Athena, Athena registers your table
+ * with the AWS Glue Data Catalog [...] Athena reads all data stored in the
+ * Amazon S3 folder that you specify"
+ * (https://docs.aws.amazon.com/athena/latest/ug/tables-location-format.html),
+ * and "Athena only creates metadata when you create a table. Data is parsed
+ * only when you run the query"; a location with nothing in it gives "Zero
+ * records returned"
+ * (https://repost.aws/knowledge-center/athena-empty-results). DuckDB's
  * `read_parquet` / `read_csv` fail on a glob that matches no file, so a table
  * whose location holds none is a view of its declared columns (their Hive
  * types in DuckDB's spelling) with no rows, and becomes a view over the files
