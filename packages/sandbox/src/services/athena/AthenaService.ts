@@ -78,6 +78,7 @@ export const makeAthenaService =
   (options: AthenaOptions = {}): ServiceFactory =>
   (env) => {
     const engine = makeAthenaEngine()
+    const serial = Effect.unsafeMakeSemaphore(1)
     const queries = new Map<string, Query>()
     const mirror = options.objects === undefined ? undefined : makeS3Mirror(options.objects)
     const runningPolls = options.runningPolls ?? 2
@@ -119,10 +120,11 @@ export const makeAthenaService =
           const catalog = str(context, "Catalog")
           const database = str(context, "Database")
           const ddl = parseCreateExternalTable(sql)
+          // One statement at a time, from bringing its tables' copies up to date to reading them: another's copy must not change under it.
           const outcome: Query["outcome"] =
             catalog !== undefined && catalog.toLowerCase() !== CATALOG ? { ok: false, reason: `CATALOG_NOT_FOUND: catalog ${catalog} does not exist` }
-            : ddl === undefined ? yield* select(sql, database)
-            : yield* Effect.map(tables.create(ddl, database), (created): Query["outcome"] => (created.ok ? { ok: true, result: { columns: [], rows: [] }, scanned: 0 } : created))
+            : ddl === undefined ? yield* serial.withPermits(1)(select(sql, database))
+            : yield* serial.withPermits(1)(Effect.map(tables.create(ddl, database), (created): Query["outcome"] => (created.ok ? { ok: true, result: { columns: [], rows: [] }, scanned: 0 } : created)))
           const id = randomUUID()
           queries.set(id, { id, sql, database, workGroup: str(input, "WorkGroup") ?? "primary", submitted: env.now(), outcome, polls: 0, cancelled: undefined, completed: undefined })
           return { QueryExecutionId: id }

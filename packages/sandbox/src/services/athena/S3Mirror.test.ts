@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises"
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena"
@@ -103,6 +103,53 @@ describe("Athena over the sandbox's S3 objects", () => {
       expect((yield* run(`SELECT count(*) AS n, min(billing_period) AS period FROM cur.later`)).rows).toEqual([["10", "2026-10"]])
       yield* remove("later/billing_period=2026-10/a.parquet")
       expect(yield* run(`SELECT count(*) AS n FROM cur.later`)).toMatchObject({ rows: [["0"]], scanned: 0 })
+    }))
+
+  it.scoped("an object overwritten or deleted under a table's location is seen by the next query; queries over unchanged objects read the same copy", () =>
+    Effect.gen(function* () {
+      const bytes = yield* files
+      const { bucket, put, remove, run } = yield* athenaOverS3
+      yield* put("cache/a.parquet", bytes.a)
+      yield* put("cache/b.parquet", bytes.b)
+      expect(yield* run(`CREATE EXTERNAL TABLE cur.cached (i bigint, account string, cost double) STORED AS PARQUET LOCATION 's3://${bucket.name}/cache/'`)).toMatchObject({ state: "SUCCEEDED" })
+      const count = `SELECT account, count(*) AS n FROM cur.cached GROUP BY account ORDER BY account`
+      const both = [["acct-0", "5"], ["acct-1", "5"], ["acct-9", "5"]]
+      expect((yield* run(count)).rows).toEqual(both)
+      expect((yield* run(count)).rows).toEqual(both)
+      // The same key, other bytes (a new ETag): the next query reads them.
+      yield* put("cache/a.parquet", bytes.b)
+      expect(yield* run(count)).toMatchObject({ rows: [["acct-9", "10"]], scanned: 2 * bytes.b.length })
+      yield* remove("cache/b.parquet")
+      expect(yield* run(count)).toMatchObject({ rows: [["acct-9", "5"]], scanned: bytes.b.length })
+    }))
+
+  it.effect("copies a location again only when its objects changed (keys, ETags, last-modified times)", () =>
+    Effect.promise(async () => {
+      const objects = makeS3ObjectStore()
+      const object = (text: string, at: number) => ({ body: Buffer.from(text), etag: `"${text}"`, contentType: "text/plain", metadata: {}, lastModified: new Date(at) })
+      objects.put("b", "p/1.csv", object("one", 0))
+      const mirror = makeS3Mirror(objects)
+      const dir = await mirror.sync("s3://b/p/")
+      if (dir === undefined) throw new Error("an s3:// location must mirror")
+      // Marked by hand: a sync that rewrote the copy would lose the mark.
+      await writeFile(join(dir, "1.csv"), "marked")
+      expect(await mirror.sync("s3://b/p/")).toBe(dir)
+      expect(await readFile(join(dir, "1.csv"), "utf8")).toBe("marked")
+      // An object elsewhere changes nothing here.
+      objects.put("b", "q/2.csv", object("other", 1))
+      await mirror.sync("s3://b/p/")
+      expect(await readFile(join(dir, "1.csv"), "utf8")).toBe("marked")
+      // Same bytes and ETag, put again later: a new last-modified time, so a new copy.
+      objects.put("b", "p/1.csv", object("one", 5))
+      await mirror.sync("s3://b/p/")
+      expect(await readFile(join(dir, "1.csv"), "utf8")).toBe("one")
+      objects.put("b", "p/2.csv", object("two", 6))
+      await mirror.sync("s3://b/p/")
+      expect((await readdir(dir)).sort()).toEqual(["1.csv", "2.csv"])
+      objects.delete("b", "p/1.csv")
+      await mirror.sync("s3://b/p/")
+      expect(await readdir(dir)).toEqual(["2.csv"])
+      mirror.close()
     }))
 
   it.effect("mirrors a location's objects without hidden files or folder markers, and close removes them", () =>
