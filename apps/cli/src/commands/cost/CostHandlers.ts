@@ -2,12 +2,12 @@
  * What `miyabi cost ...` does; loaded on first use (see CostCommand.ts).
  * Parse the flags, ask @miyabi/cost, render.
  */
-import { readFile, writeFile } from "node:fs/promises"
+import { writeFile } from "node:fs/promises"
 import type * as Command from "@effect/cli/Command"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Budgets, CostExplorer, CostPerTask, CostReports, CurFiles, FleetModel, HtmlReport, ReportView } from "@miyabi/cost"
 import { TaskQueue } from "@miyabi/queue"
-import { AllocationAccount, AllocationPolicy, decodeInput, InvalidInput, MicroUsd, Money, NotFound, type Task } from "@miyabi/types"
+import { AllocationAccount, AllocationPolicy, InvalidInput, MicroUsd, Money, NotFound, type Task } from "@miyabi/types"
 import { Clock, ConfigError, Effect, Layer, Option, Schema } from "effect"
 import { withOutput, withQueue } from "../../CommandContext.js"
 import { Output } from "../../Output.js"
@@ -16,21 +16,13 @@ import { parseSince } from "../kpi/Kpi.js"
 import type { budgetsOptions, customerOptions, modelOptions, perTaskOptions, reportOptions, sourceOptions } from "./CostCommand.js"
 import { parseAsOf, parseBudgets, parseBy, parseFormat, parseMonth, parseSize, parseSource, parseUsd, CostSourceError } from "./CostInputs.js"
 import { specScalePoints } from "./SpecScalePoints.js"
+import { decodeJsonFile } from "../world/WorldFiles.js"
 
 type SourceFlags = Command.Command.ParseConfig<typeof sourceOptions>
 
 const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-const readAccounts = (path: string) =>
-  Effect.tryPromise({
-    try: () => readFile(path, "utf8"),
-    catch: (cause) => new InvalidInput({ source: "--accounts", reason: `${path}: ${cause instanceof Error ? cause.message : String(cause)}` })
-  }).pipe(
-    Effect.flatMap((text) =>
-      Effect.try({ try: (): unknown => JSON.parse(text), catch: () => new InvalidInput({ source: path, reason: "not JSON" }) })
-    ),
-    Effect.flatMap(decodeInput(Schema.Array(AllocationAccount), path))
-  )
+const readAccounts = (path: string) => decodeJsonFile(Schema.Array(AllocationAccount), path)
 
 const awsSettings = (error: ConfigError.ConfigError) => new InvalidInput({ source: "AWS settings", reason: String(error) })
 

@@ -5,7 +5,7 @@
  */
 import type * as Command from "@effect/cli/Command"
 import { Deployment, Optimize } from "@miyabi/aws-agent"
-import { type ChangeExecution, decodeInput, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
+import { type ChangeExecution, ExecutionPlan, type DeploymentRecord, DeploymentRecord as DeploymentRecordSchema } from "@miyabi/types"
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { resolveGlobals } from "../../Global.js"
@@ -14,7 +14,7 @@ import { renderFields, renderTable } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
 import { awsRuntime } from "../discover/DiscoverHandlers.js"
 import { usd } from "../discover/WorldSummary.js"
-import { readJsonFile } from "../world/WorldFiles.js"
+import { decodeJsonFile } from "../world/WorldFiles.js"
 import type { deployOptions } from "./CycleCommand.js"
 import { deploymentStoreLayer } from "./CycleStoreLayer.js"
 import { DeployFailed } from "./DeployFailed.js"
@@ -55,7 +55,7 @@ export const deploy = (flags: DeployFlags) =>
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const plan = Optimize.topChanges(yield* Effect.flatMap(readJsonFile(flags.plan), decodeInput(ExecutionPlan, flags.plan)), Option.getOrUndefined(flags.top))
+      const plan = Optimize.topChanges(yield* decodeJsonFile(ExecutionPlan, flags.plan), Option.getOrUndefined(flags.top))
       const record = yield* Deployment.deploy(plan, {
         approve: flags.approve,
         ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {})

@@ -1,28 +1,35 @@
 /**
- * World state files: read (one-line errors naming the file and the field)
- * and write the versioned WorldStateJson encoding, and JSON files in general.
+ * World state files: read (one-line errors naming the file, the line and
+ * the field) and write the versioned WorldStateJson encoding, and JSON files
+ * in general.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises"
 import { dirname } from "node:path"
-import { decodeInput, InvalidInput, WorldState } from "@miyabi/types"
+import { decodeJsonInput, InvalidInput, WorldState } from "@miyabi/types"
 import { Effect, Schema } from "effect"
+import { parseJson } from "../../PayloadJson.js"
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
 
-/** A JSON file's parsed content; a missing file or bad JSON is an InvalidInput naming the file. */
-export const readJsonFile = (path: string): Effect.Effect<unknown, InvalidInput> =>
+const readText = (path: string): Effect.Effect<string, InvalidInput> =>
   Effect.tryPromise({
     try: () => readFile(path, "utf8"),
     catch: (cause) => new InvalidInput({ source: path, reason: `cannot read: ${message(cause)}` })
-  }).pipe(
-    Effect.flatMap((text) =>
-      Effect.try({ try: (): unknown => JSON.parse(text), catch: (cause) => new InvalidInput({ source: path, reason: `not JSON (${message(cause)})` }) })
-    )
-  )
+  }).pipe(Effect.filterOrFail((text) => text.trim() !== "", () => new InvalidInput({ source: path, reason: "the file is empty" })))
 
-/** A world state file (WorldStateJson); the error names the file and the first bad field. */
-export const readWorld = (path: string): Effect.Effect<WorldState, InvalidInput> =>
-  Effect.flatMap(readJsonFile(path), decodeInput(WorldState, path))
+/** A JSON file's text and parsed content; a missing file or bad JSON is an InvalidInput naming the file (and the line). */
+const readJson = (path: string): Effect.Effect<{ readonly text: string; readonly value: unknown }, InvalidInput> =>
+  Effect.flatMap(readText(path), (text) => Effect.map(parseJson(text, path), (value) => ({ text, value })))
+
+/** A JSON file's parsed content; a missing file or bad JSON is an InvalidInput naming the file (and the line). */
+export const readJsonFile = (path: string): Effect.Effect<unknown, InvalidInput> => Effect.map(readJson(path), ({ value }) => value)
+
+/** A JSON file decoded with `schema`; the error names the file, the line and column, and the field. */
+export const decodeJsonFile = <A, I>(schema: Schema.Schema<A, I>, path: string): Effect.Effect<A, InvalidInput> =>
+  Effect.flatMap(readJson(path), ({ text, value }) => decodeJsonInput(schema, path)(text, value))
+
+/** A world state file (WorldStateJson); the error names the file, the line and the first bad field. */
+export const readWorld = (path: string): Effect.Effect<WorldState, InvalidInput> => decodeJsonFile(WorldState, path)
 
 /** The world as its JSON document (the object WorldStateJson writes). */
 export const encodeWorld = (world: WorldState): unknown => Schema.encodeSync(WorldState)(world)
