@@ -63,6 +63,20 @@ describe("miyabi command tree", () => {
     })
   )
 
+  it.effect.each([
+    [["tasks", "list", "--limit", "0"], "--limit: 0 is out of range; use an integer from 1 to 10000"],
+    [["discover", "--cache-ttl", "-1"], "--cache-ttl: -1 is out of range; use an integer from 0 to 10080"],
+    [["discover", "--utilization-days", "64"], "--utilization-days: 64 is out of range; use an integer from 0 to 63"],
+    [["cost", "model", "--workers", "0"], "--workers: 0 is out of range; use an integer from 1 to 100000"],
+    [["deploy", "--plan", "p.json", "--max-changes", "-3"], "--max-changes: -3 is out of range; use an integer from 1 to 10000"],
+    [["scale", "simulate", "--days", "31"], "--days: 31 is out of range; use an integer from 1 to 30"]
+  ] as const)("an out-of-range number names its flag and the range: %j", ([args, line]) =>
+    Effect.gen(function* () {
+      expect(yield* miyabi(...args)).toBe(2)
+      expect(stderr.join("").trim()).toBe(line)
+    })
+  )
+
   it.effect("exits 1 with one `miyabi:` line on an expected failure", () =>
     Effect.gen(function* () {
       expect(yield* miyabi("tasks", "show", "NOPE", "--store", path.join(tmp, "c.db"))).toBe(1)
