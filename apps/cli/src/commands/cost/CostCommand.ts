@@ -10,7 +10,8 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 const month = Options.text("month").pipe(Options.withDescription("The month, YYYY-MM (default: the current month, UTC)."), Options.optional)
@@ -42,9 +43,8 @@ export const customerOptions = { ...sourceOptions, customer: Args.text({ name: "
 
 /** --workers, --size and --spot: the fleet the cost model prices, described as each command reads them. */
 const fleetOptions = (describe: { readonly workers: string; readonly size: string; readonly spot: string }) => ({
-  workers: Options.integer("workers").pipe(
+  workers: intOption("workers", { min: 1, max: 100_000 }).pipe(
     Options.withDescription(describe.workers),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 100_000))),
     Options.withDefault(1)
   ),
   size: Options.text("size").pipe(Options.withDescription(describe.size), Options.withDefault("standard")),

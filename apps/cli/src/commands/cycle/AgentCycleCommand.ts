@@ -6,12 +6,13 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 import { scopeOptions } from "../discover/ScopeFlags.js"
 
 const count = (name: string, description: string) =>
-  Options.integer(name).pipe(Options.withDescription(description), Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))), Options.optional)
+  intOption(name, { min: 1, max: 10_000 }).pipe(Options.withDescription(description), Options.optional)
 
 const watch = Options.text("watch").pipe(
   Options.withDescription("θ5's watch window after the changes: 90m, 2h, 1d... (CloudWatch needs several 5-minute periods)."),
@@ -36,9 +37,8 @@ export const cycleOptions = {
   allowProduction: Options.boolean("allow-production").pipe(Options.withDescription("Let --approve change accounts under the production OUs too.")),
   watch,
   records,
-  utilizationDays: Options.integer("utilization-days").pipe(
+  utilizationDays: intOption("utilization-days", { min: 1, max: 63 }).pipe(
     Options.withDescription("CloudWatch window of θ1 in days."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 63))),
     Options.withDefault(14)
   ),
   id: Options.text("id").pipe(Options.withDescription("The new cycle's id (default: cycle-<UTC time>)."), Options.optional),

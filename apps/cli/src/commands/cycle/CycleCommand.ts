@@ -5,7 +5,8 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 const world = Options.text("world").pipe(Options.withDescription("The world state file to work from (miyabi discover --out)."))
@@ -29,14 +30,12 @@ export const deployOptions = {
   ...globalOptions,
   plan: Options.text("plan").pipe(Options.withDescription("The execution plan file (miyabi optimize --out).")),
   approve: Options.boolean("approve").pipe(Options.withDescription("Apply for real; without it a dry run prints what would change and changes nothing.")),
-  maxChanges: Options.integer("max-changes").pipe(
+  maxChanges: intOption("max-changes", { min: 1, max: 10_000 }).pipe(
     Options.withDescription("Blast radius: refuse a run of more changes than this (on top of the plan's own limit)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))),
     Options.optional
   ),
-  top: Options.integer("top").pipe(
+  top: intOption("top", { min: 1, max: 10_000 }).pipe(
     Options.withDescription("Take only the plan's first N changes (it is ordered by priority, then savings)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))),
     Options.optional
   ),
   records: Options.text("records").pipe(Options.withDescription("Keep deployment records in this folder instead of the --store (they are kept so a crashed deployment can be resumed or rolled back)."), Options.optional)

@@ -5,7 +5,8 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 import { scopeOptions } from "./ScopeFlags.js"
 
@@ -14,14 +15,12 @@ export const discoverOptions = {
   ...scopeOptions,
   out: Options.text("out").pipe(Options.withDescription("Also write the world state (versioned JSON) to this file."), Options.optional),
   cache: Options.text("cache").pipe(Options.withDescription("A cache file: units read less than --cache-ttl minutes ago are reused instead of asked again."), Options.optional),
-  cacheTtl: Options.integer("cache-ttl").pipe(
+  cacheTtl: intOption("cache-ttl", { min: 0, max: 10_080 }).pipe(
     Options.withDescription("Minutes a cache entry stays fresh."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(0, 10_080))),
     Options.withDefault(60)
   ),
-  utilizationDays: Options.integer("utilization-days").pipe(
+  utilizationDays: intOption("utilization-days", { min: 0, max: 63 }).pipe(
     Options.withDescription("CloudWatch window in days (0: no utilization)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(0, 63))),
     Options.withDefault(14)
   )
 }

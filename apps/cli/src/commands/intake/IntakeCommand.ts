@@ -4,14 +4,14 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 export const serveOptions = {
   ...globalOptions,
-  port: Options.integer("port").pipe(
+  port: intOption("port", { min: 0, max: 65_535 }).pipe(
     Options.withDescription("Port to listen on (0 picks a free one)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(0, 65_535))),
     Options.withDefault(8787)
   ),
   host: Options.text("host").pipe(

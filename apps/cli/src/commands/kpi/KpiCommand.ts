@@ -4,15 +4,15 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 export const kpiOptions = {
   ...globalOptions,
   since: Options.text("since").pipe(Options.withDescription("The window: tasks finished in the last 7d, 24h, 90m, 2w..."), Options.withDefault("7d")),
-  workers: Options.integer("workers").pipe(
+  workers: intOption("workers", { min: 1, max: 100_000 }).pipe(
     Options.withDescription("Fleet size over the window, for tasks/day per worker (default: workers counted by busy time)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 100_000))),
     Options.optional
   )
 }

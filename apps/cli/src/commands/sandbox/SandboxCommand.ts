@@ -4,7 +4,8 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 export const estateSizes = ["tiny", "small", "medium", "large"] as const
@@ -13,9 +14,8 @@ export const upOptions = {
   ...globalOptions,
   seed: Options.integer("seed").pipe(Options.withDescription("Seed of the generated estate (same seed, same estate)."), Options.withDefault(1)),
   size: Options.choice("size", estateSizes).pipe(Options.withDescription("Size of the generated estate."), Options.withDefault("small" as const)),
-  port: Options.integer("port").pipe(
+  port: intOption("port", { min: 0, max: 65_535 }).pipe(
     Options.withDescription("Port on 127.0.0.1 (0 picks a free one)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(0, 65_535))),
     Options.withDefault(0)
   )
 }

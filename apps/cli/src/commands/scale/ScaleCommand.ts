@@ -5,7 +5,8 @@
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 export const patterns = ["uniform", "poisson", "diurnal"] as const
@@ -24,9 +25,8 @@ export const simulateOptions = {
     Options.withDefault("60-90s")
   ),
   seed: Options.integer("seed").pipe(Options.withDescription("Seed of generated arrivals and start delays."), Options.withDefault(1)),
-  days: Options.integer("days").pipe(
+  days: intOption("days", { min: 1, max: 30 }).pipe(
     Options.withDescription("Days of generated arrivals (1-30)."),
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 30))),
     Options.withDefault(1)
   ),
   pattern: Options.choice("pattern", patterns).pipe(

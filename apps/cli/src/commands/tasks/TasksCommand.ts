@@ -7,7 +7,8 @@
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 const handlers = Effect.promise(() => import("./TasksHandlers.js"))
@@ -34,8 +35,7 @@ export const listOptions = {
   ...globalOptions,
   status: Options.choice("status", statuses).pipe(Options.optional),
   kind: Options.text("kind").pipe(Options.optional),
-  limit: Options.integer("limit").pipe(
-    Options.withSchema(Schema.Int.pipe(Schema.between(1, 10_000))),
+  limit: intOption("limit", { min: 1, max: 10_000 }).pipe(
     Options.withDescription("At most this many tasks (1-10000)."),
     Options.withDefault(50)
   )

@@ -6,6 +6,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Duration, Effect, Option, Schema } from "effect"
+import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
 
 const durationOption = (name: string, fallback: Duration.DurationInput, description: string) =>
@@ -31,9 +32,8 @@ const durationOption = (name: string, fallback: Duration.DurationInput, descript
 
 export const runOptions = {
     ...globalOptions,
-    concurrency: Options.integer("concurrency").pipe(
+    concurrency: intOption("concurrency", { min: 1, max: 256 }).pipe(
       Options.withDescription("Tasks run at once (1-256)."),
-      Options.withSchema(Schema.Int.pipe(Schema.between(1, 256))),
       Options.withDefault(4)
     ),
     lease: durationOption("lease", "30 seconds", "How long a claim lasts before another worker may take the task over"),
