@@ -12,14 +12,17 @@
  * and "Athena only creates metadata when you create a table. Data is parsed
  * only when you run the query"; a location with nothing in it gives "Zero
  * records returned"
- * (https://repost.aws/knowledge-center/athena-empty-results). DuckDB's
- * `read_parquet` / `read_csv` fail on a glob that matches no file, so a table
- * whose location holds none is a view of its declared columns (their Hive
- * types in DuckDB's spelling) with no rows, and becomes a view over the files
- * once some are there (and back, when they are all deleted).
+ * (https://repost.aws/knowledge-center/athena-empty-results).
+ *
+ * The view names the location's files one by one (`read_parquet([...])`),
+ * every file whatever its name ends with but Hive's hidden ones, and is
+ * defined again whenever that list changes. DuckDB cannot read an empty list,
+ * so a table whose location holds no file is a view of its declared columns
+ * (their Hive types in DuckDB's spelling) with no rows until files are there
+ * (and again once they are all deleted).
  */
 import { readdir, stat } from "node:fs/promises"
-import { join } from "node:path"
+import { join, relative, sep } from "node:path"
 import { Effect } from "effect"
 import { type AthenaEngine, failureReason } from "./AthenaEngine.js"
 import { duckDbType, type ExternalTable } from "./AthenaSql.js"
@@ -39,42 +42,51 @@ interface Table {
   readonly dir: string
   /** The location is the sandbox's S3 (mirrored before each query), not a mapped directory. */
   readonly s3: boolean
-  /** What the view reads now. */
-  reads: "files" | "nothing"
+  /** The files the view reads now (none: the declared columns, no rows), as one string to compare. */
+  reads: string | undefined
 }
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`
 
-/** The files a table reads under `dir`: every file for CSV, `*.parquet` for Parquet (the view's glob). */
-const dataFiles = async (dir: string, format: ExternalTable["format"]): Promise<ReadonlyArray<string>> => {
+/**
+ * The files a table reads under `dir`: every one, whatever its name ends
+ * with ("Athena reads all files in an Amazon S3 location you specify in the
+ * CREATE TABLE statement, and cannot ignore any files included in the
+ * prefix", tables-location-format.html), but Hive's hidden ones: a name or
+ * folder starting with "_" or "." (`_SUCCESS`, `.crc`, `_temporary/`).
+ */
+const dataFiles = async (dir: string): Promise<ReadonlyArray<string>> => {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isFile() && (format === "csv" || e.name.endsWith(".parquet"))).map((e) => join(e.parentPath, e.name))
+  return entries
+    .filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).split(sep).some((s) => s.startsWith("_") || s.startsWith(".")))
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
 }
 
-const viewSql = (t: Table, reads: Table["reads"]): string => {
-  const { ddl } = t
-  if (reads === "nothing") {
+/** The table's view over `files`, or over its declared columns and no rows when there are none. */
+const viewSql = (ddl: ExternalTable, files: ReadonlyArray<string>): string => {
+  if (files.length === 0) {
     const columns = ddl.declared.map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS ${ident(c.name)}`)
     return `CREATE OR REPLACE VIEW ${ident(ddl.table)} AS SELECT ${columns.length === 0 ? "NULL AS _" : columns.join(", ")} WHERE false`
   }
-  const glob = quote(join(t.dir, "**", ddl.format === "parquet" ? "*.parquet" : "*"))
+  const list = `[${files.map(quote).join(", ")}]`
   const source = ddl.format === "parquet"
-    ? `read_parquet(${glob}, union_by_name = true)`
-    : `read_csv(${glob}, header = ${ddl.skipHeader}, names = [${ddl.columns.map(quote).join(", ")}])`
+    ? `read_parquet(${list}, union_by_name = true)`
+    : `read_csv(${list}, header = ${ddl.skipHeader}, names = [${ddl.columns.map(quote).join(", ")}])`
   return `CREATE OR REPLACE VIEW ${ident(ddl.table)} AS SELECT * FROM ${source}`
 }
 
 export const makeAthenaTables = (engine: AthenaEngine, options: { readonly mirror: S3Mirror | undefined; readonly localDir: (location: string) => string | undefined }) => {
   const tables = new Map<string, Table>()
 
-  /** Defines the table's view over what its location holds now; the files read. */
-  const define = (t: Table, force: boolean): Effect.Effect<ReadonlyArray<string>, string> =>
+  /** Defines the table's view over the files its location holds now, when they are not the ones it reads; the files. */
+  const define = (t: Table): Effect.Effect<ReadonlyArray<string>, string> =>
     Effect.gen(function* () {
-      const files = yield* Effect.promise(() => dataFiles(t.dir, t.ddl.format))
-      const reads = files.length === 0 ? "nothing" : "files"
-      if (force || reads !== t.reads) {
-        yield* engine.run(t.database, [viewSql(t, reads)], true)
+      const files = yield* Effect.promise(() => dataFiles(t.dir))
+      const reads = files.join("\n")
+      if (reads !== t.reads) {
+        yield* engine.run(t.database, [viewSql(t.ddl, files)], true)
         t.reads = reads
       }
       return files
@@ -90,8 +102,8 @@ export const makeAthenaTables = (engine: AthenaEngine, options: { readonly mirro
       const mapped = options.localDir(ddl.location)
       const dir = mapped ?? (options.mirror === undefined ? undefined : yield* Effect.promise(() => options.mirror?.sync(ddl.location) ?? Promise.resolve(undefined)))
       if (dir === undefined) return { ok: false as const, reason: `HIVE_METASTORE_ERROR: the sandbox cannot read ${ddl.location} (an s3:// location in the sandbox's S3, or AthenaOptions.locations / the estate's athena.locations)` }
-      const table: Table = { database: db, ddl, dir, s3: mapped === undefined, reads: "nothing" }
-      const defined = yield* define(table, true).pipe(Effect.either)
+      const table: Table = { database: db, ddl, dir, s3: mapped === undefined, reads: undefined }
+      const defined = yield* define(table).pipe(Effect.either)
       if (defined._tag === "Left") return { ok: false as const, reason: failureReason(defined.left) }
       tables.set(key, table)
       return { ok: true as const }
@@ -109,7 +121,7 @@ export const makeAthenaTables = (engine: AthenaEngine, options: { readonly mirro
       Effect.gen(function* () {
         const mirror = options.mirror
         if (t.s3 && mirror !== undefined) yield* Effect.promise(() => mirror.sync(t.ddl.location))
-        return { key, files: yield* define(t, false) }
+        return { key, files: yield* define(t) }
       })
     )
   }

@@ -123,6 +123,19 @@ describe("Athena over the sandbox's S3 objects", () => {
       expect(yield* run(count)).toMatchObject({ rows: [["acct-9", "5"]], scanned: bytes.b.length })
     }))
 
+  it.scoped("reads every object under the location whatever its name ends with (Athena cannot ignore files in the prefix), but not hidden ones", () =>
+    Effect.gen(function* () {
+      const bytes = yield* files
+      const { bucket, put, run } = yield* athenaOverS3
+      // A Firehose / Glue writer's names carry no extension.
+      yield* put("any/part-00000", bytes.a)
+      yield* put("any/2026/11/part-00001.snappy", bytes.b)
+      yield* put("any/_SUCCESS", new Uint8Array())
+      yield* put("any/.part-00000.crc", new Uint8Array([1, 2, 3]))
+      expect(yield* run(`CREATE EXTERNAL TABLE cur.anyname (i bigint, account string, cost double) STORED AS PARQUET LOCATION 's3://${bucket.name}/any/'`)).toMatchObject({ state: "SUCCEEDED" })
+      expect(yield* run(`SELECT count(*) AS n FROM cur.anyname`)).toMatchObject({ rows: [["15"]], scanned: bytes.a.length + bytes.b.length })
+    }))
+
   it.effect("copies a location again only when its objects changed (keys, ETags, last-modified times)", () =>
     Effect.promise(async () => {
       const objects = makeS3ObjectStore()
