@@ -2,7 +2,6 @@
  * What `miyabi cost ...` does; loaded on first use (see CostCommand.ts).
  * Parse the flags, ask @miyabi/cost, render.
  */
-import { writeFile } from "node:fs/promises"
 import type * as Command from "@effect/cli/Command"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Budgets, CostExplorer, CostPerTask, CostReports, CurFiles, FleetModel, HtmlReport, ReportView } from "@miyabi/cost"
@@ -16,7 +15,7 @@ import { parseSince } from "../kpi/Kpi.js"
 import type { budgetsOptions, customerOptions, modelOptions, perTaskOptions, reportOptions, sourceOptions } from "./CostCommand.js"
 import { parseAsOf, parseBudgets, parseBy, parseFormat, parseMonth, parseSize, parseSource, parseUsd, CostSourceError } from "./CostInputs.js"
 import { specScalePoints } from "./SpecScalePoints.js"
-import { decodeJsonFile } from "../world/WorldFiles.js"
+import { decodeJsonFile, replaceFile } from "../world/WorldFiles.js"
 
 type SourceFlags = Command.Command.ParseConfig<typeof sourceOptions>
 
@@ -77,10 +76,7 @@ const summaryJson = (month: string, result: CostReports.MonthlyReport) => {
 }
 
 const writeOut = (path: string, text: string) =>
-  Effect.tryPromise({
-    try: () => writeFile(path, text),
-    catch: (cause) => new InvalidInput({ source: "--out", reason: `${path}: ${cause instanceof Error ? cause.message : String(cause)}` })
-  })
+  replaceFile(path, text).pipe(Effect.mapError((error) => new InvalidInput({ source: "--out", reason: `${path}: ${error.reason}` })))
 
 const warn = (lines: ReadonlyArray<string>) => Effect.sync(() => void (lines.length > 0 && process.stderr.write(lines.map((l) => `note: ${l}\n`).join(""))))
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect } from "vitest"
-import { readJsonFile, readWorld, decodeJsonFile } from "./WorldFiles.js"
+import { decodeJsonFile, readJsonFile, readWorld, writeJsonFile, writeTextFile } from "./WorldFiles.js"
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "miyabi-world-files-"))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
@@ -74,6 +74,32 @@ describe("JSON input files", () => {
       const Accounts = Schema.Array(Schema.Struct({ account: Schema.String.pipe(Schema.pattern(/^\d{12}$/)), kind: Schema.Literal("pool", "silo") }))
       const error = yield* Effect.flip(decodeJsonFile(Accounts, at))
       expect(error.message).toBe(`${at}, line 3:16, field [1].account: Expected a string matching the pattern ^\\d{12}$, actual "123"`)
+    })
+  )
+})
+
+describe("output files", () => {
+  it.effect("are replaced in one step (a rename), so a crash or a reader never meets half a file, and leave nothing beside them", () =>
+    Effect.gen(function* () {
+      const dir = path.join(tmp, "out")
+      const at = path.join(dir, "world.json")
+      yield* writeJsonFile(at, { n: 1 })
+      const before = fs.statSync(at).ino
+      yield* writeJsonFile(at, { n: 2 })
+      expect(JSON.parse(fs.readFileSync(at, "utf8"))).toEqual({ n: 2 })
+      // A new file renamed over the old one, not the old one truncated and rewritten.
+      expect(fs.statSync(at).ino).not.toBe(before)
+      expect(fs.readdirSync(dir)).toEqual(["world.json"])
+    })
+  )
+
+  it.effect("that cannot be written fail naming the file and leave no temporary file", () =>
+    Effect.gen(function* () {
+      const dir = path.join(tmp, "blocked")
+      fs.mkdirSync(path.join(dir, "world.json"), { recursive: true })
+      const error = yield* Effect.flip(writeTextFile(path.join(dir, "world.json"), "{}"))
+      expect(error.message).toMatch(new RegExp(`^${dir}/world.json: cannot write: `))
+      expect(fs.readdirSync(dir)).toEqual(["world.json"])
     })
   )
 })

@@ -3,8 +3,8 @@
  * the field) and write the versioned WorldStateJson encoding, and JSON files
  * in general.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises"
-import { dirname } from "node:path"
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises"
+import { basename, dirname, join } from "node:path"
 import { decodeJsonInput, InvalidInput, WorldState } from "@miyabi/types"
 import { Effect, Schema } from "effect"
 import { parseJson } from "../../PayloadJson.js"
@@ -34,14 +34,29 @@ export const readWorld = (path: string): Effect.Effect<WorldState, InvalidInput>
 /** The world as its JSON document (the object WorldStateJson writes). */
 export const encodeWorld = (world: WorldState): unknown => Schema.encodeSync(WorldState)(world)
 
-/** Writes `value` as pretty JSON (or `text` as is), creating the folder. */
-export const writeTextFile = (path: string, text: string): Effect.Effect<void, InvalidInput> =>
+/**
+ * Writes `text` to `path` in one step, creating the folder: a temporary file
+ * beside it, renamed over it when complete, so a failing or killed run
+ * leaves the old file (or none), never half of the new one.
+ */
+export const replaceFile = (path: string, text: string): Effect.Effect<void, InvalidInput> =>
   Effect.tryPromise({
     try: async () => {
       await mkdir(dirname(path), { recursive: true })
-      await writeFile(path, text.endsWith("\n") ? text : `${text}\n`)
+      const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+      try {
+        await writeFile(temporary, text)
+        await rename(temporary, path)
+      } finally {
+        await rm(temporary, { force: true })
+      }
     },
     catch: (cause) => new InvalidInput({ source: path, reason: `cannot write: ${message(cause)}` })
   })
 
+/** Writes `text` (with a final newline) in one step, creating the folder. */
+export const writeTextFile = (path: string, text: string): Effect.Effect<void, InvalidInput> =>
+  replaceFile(path, text.endsWith("\n") ? text : `${text}\n`)
+
+/** Writes `value` as pretty JSON in one step, creating the folder. */
 export const writeJsonFile = (path: string, value: unknown): Effect.Effect<void, InvalidInput> => writeTextFile(path, JSON.stringify(value, null, 2))
