@@ -84,6 +84,23 @@ describe("SpecLoader", () => {
       expect(error.issues[0]?.line).toBeGreaterThanOrEqual(3)
     }))
 
+  it.effect("says a YAML syntax error's position once, in front, not again at the end of the message", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(parseSpec("version: 1\norganizationalUnits:\n  - name: A\n    children: [\n", "bad.yaml", files({})))
+      expect(error.message).toBe("bad.yaml:5:1: Flow sequence in block collection must be sufficiently indented and end with a ]")
+    }))
+
+  it.effect.each<readonly [string, string, string]>([
+    ["an empty file", "", "bad.yaml: the spec is empty; it needs at least version: 1"],
+    ["a file of comments", "# nothing yet\n", "bad.yaml: the spec is empty; it needs at least version: 1"],
+    ["a list at the top", "- version: 1\n", "bad.yaml:1:1: the spec is a YAML list; it must be a mapping of version, name, organizationalUnits, ..."]
+  ])("says plainly what is wrong with %s", ([, text, message]) =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(parseSpec(text, "bad.yaml", files({})))
+      expect(error.reason).toBe("Invalid")
+      expect(error.message).toBe(message)
+    }))
+
   it.effect("reads policy files relative to the spec and reports an unreadable spec", () =>
     Effect.gen(function* () {
       const spec = yield* parseSpec(`version: 1\npolicies:\n  - name: p\n    file: scp/p.json\n`, "org/spec.yaml", files({ "org/scp/p.json": "{\"Version\":\"2012-10-17\"}" }))

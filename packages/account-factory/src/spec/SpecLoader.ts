@@ -6,7 +6,7 @@
 import { readFile as readFileNode } from "node:fs/promises"
 import * as nodePath from "node:path"
 import { Effect, ParseResult, Schema } from "effect"
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml"
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml"
 import { normalizeOuPath, type OrgSpec, type PolicyEntry } from "./OrgSpec.js"
 import { checkSpec, type SpecIssuePath } from "./SpecChecks.js"
 import { SpecDocument } from "./SpecDocument.js"
@@ -92,9 +92,19 @@ export const parseSpec = (text: string, file: string, readFile: ReadFile): Effec
         file,
         issues: doc.errors.map((error) => {
           const position = error.linePos?.[0]
-          return { file, ...(position === undefined ? {} : { line: position.line, column: position.col }), path: "", message: error.message.split("\n")[0] ?? error.code }
+          // prettyErrors ends the first line with " at line L, column C:"; the position is said in front already.
+          const message = (error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")
+          return { file, ...(position === undefined ? {} : { line: position.line, column: position.col }), path: "", message }
         })
       })
+    }
+    // Schema would say "Expected Struct (Encoded side), actual null" of an empty file.
+    if (!isMap(doc.contents)) {
+      const issue =
+        doc.contents === null
+          ? { file, path: "", message: "the spec is empty; it needs at least version: 1" }
+          : issueAt(file, doc, lines, [], `the spec is ${isSeq(doc.contents) ? "a YAML list" : "a single value"}; it must be a mapping of version, name, organizationalUnits, ...`)
+      return yield* new SpecError({ reason: "Invalid", file, issues: [issue] })
     }
     const decoded = Schema.decodeUnknownEither(SpecDocument, { errors: "all", onExcessProperty: "error" })(doc.toJS())
     if (decoded._tag === "Left") {
