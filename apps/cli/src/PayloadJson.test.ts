@@ -63,7 +63,7 @@ describe("parseJson's syntax errors", () => {
 describe("readPayload", () => {
   it.effect("defaults to an empty object and rejects both flags at once", () =>
     Effect.gen(function* () {
-      expect(yield* readPayload({ payload: undefined, payloadFile: undefined })).toEqual({})
+      expect(yield* readPayload({ payload: undefined, payloadFile: undefined })).toEqual({ value: {} })
       const both = yield* Effect.flip(readPayload({ payload: "{}", payloadFile: "x.json" }))
       expect([both.source, both.reason]).toEqual(["--payload", "give either --payload or --payload-file, not both"])
     })

@@ -51,17 +51,21 @@ export const parseJson = (text: string, source: string): Effect.Effect<unknown, 
     }
   })
 
-/** The payload of `tasks enqueue`: from a flag, from a file, or `{}` when neither is given. */
+/**
+ * The payload of `tasks enqueue`: from a flag, from a file, or `{}` when
+ * neither is given; with the file's text (`fileText`), for errors that name
+ * the line of a bad field.
+ */
 export const readPayload = (options: {
   readonly payload: string | undefined
   readonly payloadFile: string | undefined
-}): Effect.Effect<unknown, InvalidInput> => {
+}): Effect.Effect<{ readonly value: unknown; readonly fileText?: string }, InvalidInput> => {
   if (options.payload !== undefined && options.payloadFile !== undefined) {
     return Effect.fail(new InvalidInput({ source: "--payload", reason: "give either --payload or --payload-file, not both" }))
   }
-  if (options.payload !== undefined) return parseJson(options.payload, "--payload")
+  if (options.payload !== undefined) return Effect.map(parseJson(options.payload, "--payload"), (value) => ({ value }))
   const file = options.payloadFile
-  if (file === undefined) return Effect.succeed({})
+  if (file === undefined) return Effect.succeed({ value: {} })
   return Effect.try({
     try: () => fs.readFileSync(file, "utf8"),
     catch: (error) =>
@@ -69,5 +73,5 @@ export const readPayload = (options: {
         source: "--payload-file",
         reason: `cannot read ${file}: ${error instanceof Error && "code" in error ? String(error.code) : String(error)}`
       })
-  }).pipe(Effect.flatMap((text) => parseJson(text, `--payload-file ${file}`)))
+  }).pipe(Effect.flatMap((text) => Effect.map(parseJson(text, `--payload-file ${file}`), (value) => ({ value, fileText: text }))))
 }

@@ -120,7 +120,7 @@ describe("miyabi (built)", () => {
     fs.writeFileSync(file, '{\n  "message": "hi",\n  "failTimes": -1\n}\n')
     const fromFile = await miyabi("tasks", "enqueue", "echo", "--store", store, "--payload-file", file)
     expect(fromFile.code).toBe(1)
-    expect(fromFile.stderr).toMatch(new RegExp(`^miyabi: --payload-file ${file}, field failTimes: Expected a number between 0 and 100, actual -1( \\(and 1 more\\))?\n$`))
+    expect(fromFile.stderr).toMatch(new RegExp(`^miyabi: --payload-file ${file}, line 3:16, field failTimes: Expected a number between 0 and 100, actual -1( \\(and 1 more\\))?\n$`))
     fs.writeFileSync(file, '{\n  "message": "hi",\n  "workMs": 5,,\n}\n')
     expect((await miyabi("tasks", "enqueue", "echo", "--store", store, "--payload-file", file)).stderr).toBe(
       `miyabi: --payload-file ${file}, line 3:15: invalid JSON: expected a property name in double quotes (position 35)\n`

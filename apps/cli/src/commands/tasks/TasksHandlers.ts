@@ -22,12 +22,12 @@ export const enqueue = (flags: Flags<typeof enqueueOptions>) =>
     flags,
     Effect.gen(function* () {
       const kind = yield* decodeInput(TaskKind, "kind")(flags.kind)
-      const payload = yield* readPayload({
+      const { value: payload, fileText } = yield* readPayload({
         payload: Option.getOrUndefined(flags.payload),
         payloadFile: Option.getOrUndefined(flags.payloadFile)
       })
       const source = Option.isSome(flags.payloadFile) ? `--payload-file ${flags.payloadFile.value}` : "--payload"
-      const check = checkPayload(kind, payload, source)
+      const check = checkPayload(kind, payload, source, fileText)
       if (check !== undefined) yield* check
       const request = yield* decodeInput(EnqueueRequest, "task")({
         kind,
