@@ -152,6 +152,14 @@ describe("allocate", () => {
     expect(result.notes).toEqual([])
   })
 
+  it("leaves no trace of untagged cost that nets to zero", () => {
+    // $5 and a $5 refund, untagged, in a pool and in an undeclared account: nothing to share, nothing unallocated, no note.
+    const result = run([line(POOL, 5), line(POOL, -5), line(STRAY, 5), line(STRAY, -5)], estate)
+    expect(result.customers).toEqual([])
+    expect(result.unallocatedExplanation).toEqual([])
+    expect(result.notes).toEqual([])
+  })
+
   const customerNames = ["acme", "globex", "initech", "umbrella", "hooli"]
   const accountIds = [SILO, POOL, BRIDGE, PLATFORM, STRAY]
   const key = fc.oneof(

@@ -72,4 +72,10 @@ describe("Budgets", () => {
       ["globex", usd(5), usd(150)]
     ])
   })
+  it("ignores another month's cost even on a day number already observed", () => {
+    // October 2nd's $999 is not November 2nd's: November has $3 on day 1 over 4 observed days, x 30 / 4 = $22.50.
+    const costs = [{ customer: "acme", date: "2026-10-02", cost: usd(999) }, { customer: "acme", date: "2026-11-01", cost: usd(3) }]
+    const [acme] = forecastBudgets("2026-11", "2026-11-04", costs, [])
+    expect(acme).toMatchObject({ monthToDate: usd(3), forecast: usd(22.5) })
+  })
 })
