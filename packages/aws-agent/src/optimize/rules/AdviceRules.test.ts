@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Resource, S3BucketDetails } from "@miyabi/types"
 import { adviceOf, bucket, changesOf, database, ec2, proposals } from "../World.testkit.js"
 import { commitments } from "./Commitments.js"
 import { S3_INFREQUENT_GB_MONTH, S3_STANDARD_GB_MONTH, s3Lifecycle } from "./S3Lifecycle.js"
@@ -31,5 +32,16 @@ describe("advice rules", () => {
     expect(proposals(commitments, [ec2("i-part", "m5.large", { avg: 40, peak: 70, hours: 100 })])).toEqual([])
     // Idle is under 3 % average: an instance at exactly 3 % is steady work, and a candidate.
     expect(adviceOf(proposals(commitments, [ec2("i-edge", "m5.large", { avg: 3, peak: 20 })])).map((a) => a.reason)).toEqual(["commitment"])
+  })
+  it("S3 lifecycle: noncurrent versions expire only on a versioned bucket, and one existing rule is enough to stay quiet", () => {
+    const versioned = bucket("v")
+    const suspended = versioned.details._tag === "s3-bucket" ? Resource.make({ ...versioned, details: S3BucketDetails.make({ ...versioned.details, versioning: "Suspended" }) }) : versioned
+    const rulesOf = (r: Resource) => {
+      const action = adviceOf(proposals(s3Lifecycle, [r]))[0]?.action
+      return action?._tag === "PutBucketLifecycle" ? action.rules : []
+    }
+    expect(rulesOf(versioned)[0]).toHaveProperty("NoncurrentVersionExpiration", { NoncurrentDays: 90 })
+    expect(rulesOf(suspended)[0]).not.toHaveProperty("NoncurrentVersionExpiration")
+    expect(proposals(s3Lifecycle, [bucket("one-rule", { lifecycleRules: 1 })])).toEqual([])
   })
 })

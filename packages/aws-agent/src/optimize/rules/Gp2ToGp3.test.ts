@@ -41,4 +41,10 @@ describe("Gp2ToGp3", () => {
   it("ignores other volume types", () => {
     expect(proposals(gp2ToGp3, [volume("vol-3", "gp3", 100)])).toEqual([])
   })
+  it("proposes nothing when the saving is exactly zero", () => {
+    // 250 GiB: 250 x $0.02 = $5.00 saved per GiB, 125 MiB/s extra x $0.04 = $5.00 added (IOPS 750 < 3,000 baseline).
+    expect(proposals(gp2ToGp3, [volume("vol-250", "gp2", 250)])).toEqual([])
+    // 251 GiB saves $0.02 net.
+    expect(changesOf(proposals(gp2ToGp3, [volume("vol-251", "gp2", 251)]))[0]?.expectedMonthlySavings).toBe(20_000)
+  })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Ec2InstanceDetails, Resource } from "@miyabi/types"
 import { address, changesOf, ec2, proposals, volume } from "../World.testkit.js"
 import { idleInstance } from "./IdleInstance.js"
 import { unassociatedAddress } from "./UnassociatedAddress.js"
@@ -46,5 +47,18 @@ describe("idle resources", () => {
     expect(c?.rollback).toEqual({ _tag: "AllocateAddress", publicIp: "203.0.113.7" })
     expect(c?.expectedMonthlySavings).toBe(5_000 * 730)
     expect(proposals(unassociatedAddress, [address("eipalloc-2", true)])).toEqual([])
+  })
+  it("stops only on-demand, non-Auto-Scaling instances, under the idle peak, asking approval for any instance store", () => {
+    const spot = ec2("i-spot", "m5.large", { avg: 1, peak: 2 })
+    const spotDetails = spot.details._tag === "ec2-instance" ? Ec2InstanceDetails.make({ ...spot.details, lifecycle: "spot" }) : spot.details
+    expect(proposals(idleInstance, [Resource.make({ ...spot, details: spotDetails })])).toEqual([])
+    expect(proposals(idleInstance, [ec2("i-asg", "m5.large", { avg: 1, peak: 2 }, { tags: { "aws:autoscaling:groupName": "web" } })])).toEqual([])
+    const [c] = changesOf(proposals(idleInstance, [ec2("i-idle", "m5.large", { avg: 1, peak: 2 })]))
+    // The stop is safe only while the instance stays under the idle peak (10 %), not the idle average (3 %).
+    expect(c?.preconditions.find((p) => p._tag === "UtilizationBelow")).toEqual({ _tag: "UtilizationBelow", percent: 10 })
+    expect(c?.preconditions.some((p) => p._tag === "ManualApproval")).toBe(false)
+    // i3 (storage optimized) keeps NVMe instance store without a "d" in its name.
+    const [i3] = changesOf(proposals(idleInstance, [ec2("i-nvme", "i3.large", { avg: 1, peak: 2 })]))
+    expect(i3?.preconditions.some((p) => p._tag === "ManualApproval")).toBe(true)
   })
 })

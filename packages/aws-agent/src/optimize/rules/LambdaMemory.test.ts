@@ -28,4 +28,30 @@ describe("LambdaMemory", () => {
   it("says insufficient data without durations", () => {
     expect(adviceOf(proposals(lambdaMemory, [fn("f-3", 1024)])).map((a) => a.reason)).toEqual(["insufficient-data"])
   })
+  it("steps the largest memory, 10,240 MiB, down to 4,096 (the largest step at most half)", () => {
+    expect([10_240, 8192, 257].map(oneStepDown)).toEqual([4096, 4096, 128])
+  })
+
+  it("halves memory when the doubled peak is exactly the headroom limit", () => {
+    // 40 % of the timeout x 2 = 80 % = 100 - 20 % headroom: allowed.
+    const [c] = changesOf(proposals(lambdaMemory, [fn("f-4", 1024, { avg: 10, peak: 40, invocations: 1_000_000, durationMs: 600 })]))
+    expect(c?.action).toEqual({ _tag: "SetLambdaMemory", fromMiB: 1024, toMiB: 512 })
+  })
+
+  it("estimates savings with the configured duration growth", () => {
+    // 1,000,000 invocations in 14 days = 2,142,857.14 a month. Now: 0.6 s x 1 GB; after: 0.6 x 1.25 = 0.75 s x 0.5 GB.
+    // Now 2,142,857.14 x 0.6 x 16.6667 + 2.142857 x $0.20 = 21,857,185.7 -> 21,857,186 micro-dollars;
+    // after 2,142,857.14 x 0.375 x 16.6667 + the same requests = 13,821,455.4 -> 13,821,455; saved 8,035,731.
+    const [c] = changesOf(proposals(lambdaMemory, [fn("f-1", 1024, { avg: 2, peak: 10, invocations: 1_000_000, durationMs: 600 })]))
+    expect(c?.expectedMonthlySavings).toBe(8_035_731)
+  })
+
+  it("proposes nothing when the duration is assumed to double at half the memory (no saving at all)", () => {
+    // Growth 2 at half memory: 0.5 GB x 1.2 s = 1 GB x 0.6 s, the same GB-seconds: savings 0, no change.
+    expect(changesOf(proposals(lambdaMemory, [fn("f-5", 1024, { avg: 2, peak: 10, invocations: 1_000_000, durationMs: 600 })], { lambdaDurationGrowthAtHalfMemory: 2 }))).toEqual([])
+  })
+
+  it("asks for nothing, not even data, at 128 MiB", () => {
+    expect(proposals(lambdaMemory, [fn("f-6", 128)])).toEqual([])
+  })
 })

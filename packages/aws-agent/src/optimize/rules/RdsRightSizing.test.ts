@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Resource } from "@miyabi/types"
 import { adviceOf, changesOf, database, proposals } from "../World.testkit.js"
 import { rdsRightSizing } from "./RdsRightSizing.js"
 
@@ -20,5 +21,18 @@ describe("RdsRightSizing", () => {
       // Single-AZ: the resize is an outage, so a person approves it.
       expect(c.preconditions.some((p) => p._tag === "ManualApproval")).toBe(true)
     }
+  })
+  it("rates a Multi-AZ resize with measured memory low risk without approval, leaves a stopped database alone", () => {
+    // db.m5.2xlarge (8 vCPUs) at p95 = peak 15 % with 20 % memory: 2 vCPUs reach 60 % (target) and 60 % peak.
+    const multiAz = database("db-1", "db.m5.2xlarge", { avg: 8, peak: 15, memory: 20 }, { multiAz: true })
+    const [c] = changesOf(proposals(rdsRightSizing, [multiAz]))
+    expect(c?.action).toEqual({ _tag: "ResizeDbInstance", fromClass: "db.m5.2xlarge", toClass: "db.m5.large" })
+    expect(c?.risk).toBe("low")
+    // Current peak must stay under 80 % x 2 / 8 = 20 %; Multi-AZ fails over, so no manual approval.
+    expect(c?.preconditions.map((p) => (p._tag === "UtilizationBelow" ? `below ${p.percent}` : p._tag))).toEqual(["UnchangedSince", "TagAbsent", "StateIs", "below 20"])
+    const [single] = changesOf(proposals(rdsRightSizing, [database("db-2", "db.m5.2xlarge", { avg: 8, peak: 15, memory: 20 })]))
+    expect(single?.risk).toBe("medium")
+    const stopped = Resource.make({ ...multiAz, state: "stopped" })
+    expect(proposals(rdsRightSizing, [stopped])).toEqual([])
   })
 })
