@@ -355,7 +355,14 @@ export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Da
       })
   }
 
-  const metrics = makeSqsMetrics(queues, now)
+  const gauges = makeSqsMetrics(queues, now)
+  // The CloudWatch gauges measure the minutes that ended on the queues as they were, before an operation changes them.
+  const measured: Record<string, Operation> = Object.fromEntries(
+    Object.entries(operations).map(([name, operation]): [string, Operation] => [name, (input, ctx) => Effect.suspend(() => {
+      gauges.beforeOperation(ctx.now)
+      return operation(input, ctx)
+    })])
+  )
 
   const factory: ServiceFactory = () => ({
     signingName: "sqs",
@@ -368,8 +375,8 @@ export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Da
       throttling: { code: "RequestThrottled", status: 403, message: "Request is throttled.", queryCode: "RequestThrottled" },
       internal: { code: "InternalError", status: 500, message: "We encountered an internal error. Please try again." }
     },
-    operations
+    operations: measured
   })
 
-  return { factory, metrics, queues }
+  return { factory, metrics: gauges.source, queues }
 }
