@@ -85,15 +85,17 @@ describe("miyabi command tree", () => {
   )
 })
 
+// AWS settings that reach nothing: port 1 refuses every connection.
+const aws = {
+  AWS_ENDPOINT_URL: "http://127.0.0.1:1",
+  AWS_ACCESS_KEY_ID: "AKIATEST",
+  AWS_SECRET_ACCESS_KEY: "secret",
+  AWS_REGION: "us-east-1",
+  AWS_PROFILE: "",
+  MIYABI_AWS_MAX_ATTEMPTS: "2"
+}
+
 describe("library logs", () => {
-  const aws = {
-    AWS_ENDPOINT_URL: "http://127.0.0.1:1",
-    AWS_ACCESS_KEY_ID: "AKIATEST",
-    AWS_SECRET_ACCESS_KEY: "secret",
-    AWS_REGION: "us-east-1",
-    AWS_PROFILE: "",
-    MIYABI_AWS_MAX_ATTEMPTS: "2"
-  }
   beforeEach(() => {
     for (const [name, value] of Object.entries(aws)) vi.stubEnv(name, value)
   })
@@ -105,6 +107,32 @@ describe("library logs", () => {
       expect(yield* miyabi("org", "show", "--json")).toBe(1)
       expect(stdout.join("")).toBe("")
       expect(stderr.join("")).toMatch(/^miyabi: DescribeOrganization: Unavailable: .*ECONNREFUSED.*\n$/)
+    })
+  )
+})
+
+describe("bad input is refused before anything is touched", () => {
+  beforeEach(() => {
+    for (const [name, value] of Object.entries(aws)) vi.stubEnv(name, value)
+  })
+  afterEach(() => vi.unstubAllEnvs())
+
+  it.effect("a rejected enqueue creates no store", () =>
+    Effect.gen(function* () {
+      const store = path.join(tmp, "never-created.db")
+      expect(yield* miyabi("tasks", "enqueue", "echo", "--store", store, "--payload", '{"mesage":"typo"}')).toBe(1)
+      expect(stderr.join("")).toBe("miyabi: --payload, field message: is missing\n")
+      expect(fs.existsSync(store)).toBe(false)
+    })
+  )
+
+  it.effect.each([
+    [["--name", "app", "--email", "not-an-email"], "miyabi: --email: an account e-mail is 6-64 characters like name@example.com"],
+    [["--name", "", "--email", "app@example.com"], "miyabi: --name: "]
+  ] as const)("accounts create names the flag of a bad value: %j", ([args, line]) =>
+    Effect.gen(function* () {
+      expect(yield* miyabi("accounts", "create", ...args, "--ou", "Security", "--tag", "CostCenter=a")).toBe(1)
+      expect(stderr.join("")).toMatch(new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))
     })
   )
 })

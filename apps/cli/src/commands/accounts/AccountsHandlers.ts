@@ -3,7 +3,7 @@
  */
 import type * as Command from "@effect/cli/Command"
 import { Organizations, runAccountVendTask, type CreateAccountStatus } from "@miyabi/account-factory"
-import { NotFound } from "@miyabi/types"
+import { AccountEmail, AccountName, decodeInput, NotFound } from "@miyabi/types"
 import { Effect } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { Output } from "../../Output.js"
@@ -27,9 +27,12 @@ export const create = (flags: Command.Command.ParseConfig<typeof createOptions>)
     flags,
     Effect.gen(function* () {
       const output = yield* Output
+      // Checked here to name the flag; the vend task would say "account-vend payload, field email".
+      const name = yield* decodeInput(AccountName, "--name")(flags.name)
+      const email = yield* decodeInput(AccountEmail, "--email")(flags.email)
       const tags = yield* parseTags(flags.tag)
       const options = yield* vendOptionsFromEnv((name, stage, detail) => output.progress(`${name}: ${stage}${detail === "" ? "" : ` ${detail}`}`))
-      const vended = yield* runAccountVendTask({ name: flags.name, email: flags.email, ouPath: flags.ou, tags }, options)
+      const vended = yield* runAccountVendTask({ name, email, ouPath: flags.ou, tags }, options)
       yield* output.progress("")
       if (output.json) {
         yield* output.printJson({ accountId: vended.accountId, name: vended.name, email: vended.email, parentId: vended.parentId, ou: flags.ou, tags, resumed: vended.resumed })

@@ -17,31 +17,38 @@ type Flags<A extends Command.Command.Config> = Command.Command.ParseConfig<A>
 
 const parseTaskId = (raw: string) => decodeInput(TaskId, "task id")(raw)
 
-export const enqueue = (flags: Flags<typeof enqueueOptions>) =>
-  withQueue(
-    flags,
-    Effect.gen(function* () {
-      const kind = yield* decodeInput(TaskKind, "kind")(flags.kind)
-      const { value: payload, fileText } = yield* readPayload({
-        payload: Option.getOrUndefined(flags.payload),
-        payloadFile: Option.getOrUndefined(flags.payloadFile)
-      })
-      const source = Option.isSome(flags.payloadFile) ? `--payload-file ${flags.payloadFile.value}` : "--payload"
-      const check = checkPayload(kind, payload, source, fileText)
-      if (check !== undefined) yield* check
-      const request = yield* decodeInput(EnqueueRequest, "task")({
-        kind,
-        payload,
-        priority: flags.priority,
-        ...Option.match(flags.tenant, { onNone: () => ({}), onSome: (tenant) => ({ tenant }) }),
-        ...Option.match(flags.idempotencyKey, { onNone: () => ({}), onSome: (idempotencyKey) => ({ idempotencyKey }) })
-      })
-      const queue = yield* TaskQueue
-      const { created, task } = yield* queue.enqueue(request)
-      const output = yield* Output
-      if (output.json) return yield* output.printJson({ created, task })
-      yield* output.print(`${created ? "enqueued" : "already enqueued (same idempotency key)"} ${task.id}\n${taskFields(task)}`)
+/** The task `tasks enqueue` asks for, checked before the store is opened (a refused task creates no store). */
+const enqueueRequest = (flags: Flags<typeof enqueueOptions>) =>
+  Effect.gen(function* () {
+    const kind = yield* decodeInput(TaskKind, "kind")(flags.kind)
+    const { value: payload, fileText } = yield* readPayload({
+      payload: Option.getOrUndefined(flags.payload),
+      payloadFile: Option.getOrUndefined(flags.payloadFile)
     })
+    const source = Option.isSome(flags.payloadFile) ? `--payload-file ${flags.payloadFile.value}` : "--payload"
+    const check = checkPayload(kind, payload, source, fileText)
+    if (check !== undefined) yield* check
+    return yield* decodeInput(EnqueueRequest, "task")({
+      kind,
+      payload,
+      priority: flags.priority,
+      ...Option.match(flags.tenant, { onNone: () => ({}), onSome: (tenant) => ({ tenant }) }),
+      ...Option.match(flags.idempotencyKey, { onNone: () => ({}), onSome: (idempotencyKey) => ({ idempotencyKey }) })
+    })
+  })
+
+export const enqueue = (flags: Flags<typeof enqueueOptions>) =>
+  Effect.flatMap(enqueueRequest(flags), (request) =>
+    withQueue(
+      flags,
+      Effect.gen(function* () {
+        const queue = yield* TaskQueue
+        const { created, task } = yield* queue.enqueue(request)
+        const output = yield* Output
+        if (output.json) return yield* output.printJson({ created, task })
+        yield* output.print(`${created ? "enqueued" : "already enqueued (same idempotency key)"} ${task.id}\n${taskFields(task)}`)
+      })
+    )
   )
 
 export const list = (flags: Flags<typeof listOptions>) =>
