@@ -13,15 +13,22 @@ const clients = (sandbox: SandboxHandle) => ({
   sqs: new SQSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 }),
   cw: new CloudWatchClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials, maxAttempts: 1 })
 })
+/** A sandbox with queue "depth" (its attributes `attributes`), and `send` to put a message in it. */
+const depthQueue = (attributes: Record<string, string> = {}) =>
+  Effect.gen(function* () {
+    const sandbox = yield* start({ dynamodb: false })
+    const { sqs, cw } = clients(sandbox)
+    const QueueUrl = (yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth", Attributes: attributes })))).QueueUrl ?? ""
+    const send = (MessageBody: string) => call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody })))
+    return { sandbox, sqs, cw, QueueUrl, send }
+  })
 const visible = { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: "depth" }] }
 
 describe("SQS gauges in CloudWatch", () => {
   it.scoped("put the gauge's one-minute sample in the query's own period: from the StartTime as CloudWatch rounds it, not an epoch-aligned one", () =>
     Effect.gen(function* () {
-      const sandbox = yield* start({ dynamodb: false })
-      const { sqs, cw } = clients(sandbox)
-      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth" })))
-      for (let i = 0; i < 3; i++) yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` })))
+      const { sandbox, cw, send } = yield* depthQueue()
+      for (let i = 0; i < 3; i++) yield* send(`m${i}`)
       // Asked from 30 min 20 s ago: CloudWatch rounds that to the minute, and the one-hour period from there holds now.
       const asked = new Date(sandbox.clock.now().getTime() - 30 * MINUTE - 20_000)
       const rounded = Math.floor(asked.getTime() / MINUTE) * MINUTE
@@ -43,13 +50,11 @@ describe("SQS gauges in CloudWatch", () => {
 
   it.scoped("keeps a sample for every minute since the queue was created, each the queue as it was at the end of that minute, aggregated per period", () =>
     Effect.gen(function* () {
-      const sandbox = yield* start({ dynamodb: false })
-      const { sqs, cw } = clients(sandbox)
+      const { sandbox, sqs, cw, QueueUrl, send } = yield* depthQueue({ VisibilityTimeout: "150" })
       // One second into a minute: every call below lands in the minute it is meant for.
       sandbox.clock.advance(MINUTE - (sandbox.clock.now().getTime() % MINUTE) + 1_000)
       const first = Math.floor(sandbox.clock.now().getTime() / MINUTE) * MINUTE
-      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth", Attributes: { VisibilityTimeout: "150" } })))
-      const sendN = (n: number) => Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }))), { discard: true })
+      const sendN = (n: number) => Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => send(`m${i}`), { discard: true })
       yield* sendN(3) // minute 0: 3 visible
       sandbox.clock.advance(2 * MINUTE)
       yield* sendN(2) // minute 2: 5 visible
@@ -80,10 +85,8 @@ describe("SQS gauges in CloudWatch", () => {
 
   it.scoped("keeps 15 days of minutes: a message kept 4 days counts until retention removes it, and nothing older than 15 days is answered", () =>
     Effect.gen(function* () {
-      const sandbox = yield* start({ dynamodb: false })
-      const { sqs, cw } = clients(sandbox)
-      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth" })))
-      yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "kept 4 days" })))
+      const { sandbox, sqs, cw, send } = yield* depthQueue()
+      yield* send("kept 4 days")
       const sent = sandbox.clock.now().getTime()
       sandbox.clock.advance(16 * DAY)
       // Any operation measures the minutes since the last one.
@@ -107,10 +110,8 @@ describe("SQS gauges in CloudWatch", () => {
 
   it.scoped("answers nothing for a window before the queue was created or after now", () =>
     Effect.gen(function* () {
-      const sandbox = yield* start({ dynamodb: false })
-      const { sqs, cw } = clients(sandbox)
-      const { QueueUrl } = yield* call(() => sqs.send(new CreateQueueCommand({ QueueName: "depth" })))
-      yield* call(() => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "m" })))
+      const { sandbox, cw, send } = yield* depthQueue()
+      yield* send("m")
       const now = sandbox.clock.now().getTime()
       const later = yield* call(() =>
         cw.send(new GetMetricDataCommand({ StartTime: new Date(now + 2 * MINUTE), EndTime: new Date(now + HOUR), MetricDataQueries: [{ Id: "v", MetricStat: { Metric: visible, Period: 60, Stat: "Maximum" } }] }))
