@@ -127,6 +127,20 @@ describe("bad input is refused before anything is touched", () => {
   )
 
   it.effect.each([
+    [["kpi", "--since", "soon"], 'miyabi: --since: "soon" is not a window such as 7d, 24h or 90m\n'],
+    [["cost", "per-task", "--since", "soon"], 'miyabi: --since: "soon" is not a window such as 30d, 24h or 90m\n'],
+    [["cost", "per-task", "--size", "huge"], 'miyabi: --size: "huge" is not one of light, standard, medium, heavy, xl\n'],
+    [["cost", "per-task", "--fleet-cost", "-1"], 'miyabi: --fleet-cost: "-1" is not an amount of dollars such as 1500 or 2914.56\n']
+  ] as const)("a bad flag of a command that reads --store creates no store: %j", ([args, line]) =>
+    Effect.gen(function* () {
+      const store = path.join(tmp, `never-${args.join("-")}.db`)
+      expect(yield* miyabi(...args, "--store", store)).toBe(1)
+      expect(stderr.join("")).toBe(line)
+      expect(fs.existsSync(store)).toBe(false)
+    })
+  )
+
+  it.effect.each([
     [["--name", "app", "--email", "not-an-email"], "miyabi: --email: an account e-mail is 6-64 characters like name@example.com"],
     [["--name", "", "--email", "app@example.com"], "miyabi: --name: "]
   ] as const)("accounts create names the flag of a bad value: %j", ([args, line]) =>

@@ -162,14 +162,27 @@ export const customer = (flags: Command.Command.ParseConfig<typeof customerOptio
 /** Most task records read; more and the output says it saw only part. */
 const LIST_LIMIT = 10_000
 
+/** The flags of `cost per-task`, checked before the store is opened (a refused run creates no store). */
+const perTaskInputs = (flags: Command.Command.ParseConfig<typeof perTaskOptions>) =>
+  Effect.gen(function* () {
+    const sinceMs = parseSince(flags.since)
+    if (sinceMs === undefined) return yield* Effect.fail(new InvalidInput({ source: "--since", reason: `"${flags.since}" is not a window such as 30d, 24h or 90m` }))
+    const size = yield* parseSize(flags.size)
+    const fleetCost = Option.isSome(flags.fleetCost) ? Option.some(yield* parseUsd("--fleet-cost", flags.fleetCost.value)) : Option.none()
+    return { sinceMs, size, fleetCost }
+  })
+
 export const perTask = (flags: Command.Command.ParseConfig<typeof perTaskOptions>) =>
+  Effect.flatMap(perTaskInputs(flags), (inputs) => perTaskOf(flags, inputs))
+
+const perTaskOf = (
+  flags: Command.Command.ParseConfig<typeof perTaskOptions>,
+  { fleetCost, sinceMs, size }: Effect.Effect.Success<ReturnType<typeof perTaskInputs>>
+) =>
   withQueue(
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const sinceMs = parseSince(flags.since)
-      if (sinceMs === undefined) return yield* Effect.fail(new InvalidInput({ source: "--since", reason: `"${flags.since}" is not a window such as 30d, 24h or 90m` }))
-      const size = yield* parseSize(flags.size)
       const capacity = flags.spot ? ("spot" as const) : ("on-demand" as const)
       const queue = yield* TaskQueue
       const to = yield* now
@@ -188,13 +201,12 @@ export const perTask = (flags: Command.Command.ParseConfig<typeof perTaskOptions
       }))
       const pricing = FleetModel.FARGATE_US_EAST_1
       const modelHourly = FleetModel.workerHourNanos(size, capacity, pricing)
-      const fleet = yield* Option.match(flags.fleetCost, {
-        onNone: () =>
-          Effect.succeed({
-            cost: MicroUsd.make(Math.round((flags.workers * modelHourly * (sinceMs / 3_600_000)) / 1000)),
-            basis: `model: ${flags.workers} ${size} worker(s) ${capacity} for ${flags.since} at ${pricing.name}`
-          }),
-        onSome: (text) => Effect.map(parseUsd("--fleet-cost", text), (cost) => ({ cost, basis: "--fleet-cost" }))
+      const fleet = Option.match(fleetCost, {
+        onNone: () => ({
+          cost: MicroUsd.make(Math.round((flags.workers * modelHourly * (sinceMs / 3_600_000)) / 1000)),
+          basis: `model: ${flags.workers} ${size} worker(s) ${capacity} for ${flags.since} at ${pricing.name}`
+        }),
+        onSome: (cost) => ({ cost, basis: "--fleet-cost" })
       })
       const costs = CostPerTask.perTaskCosts(records, fleet.cost, pricing)
       const byKind = new Map<string, { tasks: number; cost: number; ms: number }>()

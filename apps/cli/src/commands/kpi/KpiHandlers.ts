@@ -14,13 +14,20 @@ import type { kpiOptions } from "./KpiCommand.js"
 /** Most records read per status; more and the report says it saw only part. */
 export const LIST_LIMIT = 10_000
 
+/** `--since` in milliseconds, checked before the store is opened (a refused run creates no store). */
+const since = (text: string): Effect.Effect<number, InvalidInput> => {
+  const sinceMs = parseSince(text)
+  return sinceMs === undefined ? Effect.fail(new InvalidInput({ source: "--since", reason: `"${text}" is not a window such as 7d, 24h or 90m` })) : Effect.succeed(sinceMs)
+}
+
 export const kpi = (flags: Command.Command.ParseConfig<typeof kpiOptions>) =>
+  Effect.flatMap(since(flags.since), (sinceMs) => kpiSince(flags, sinceMs))
+
+const kpiSince = (flags: Command.Command.ParseConfig<typeof kpiOptions>, sinceMs: number) =>
   withQueue(
     flags,
     Effect.gen(function* () {
       const output = yield* Output
-      const sinceMs = parseSince(flags.since)
-      if (sinceMs === undefined) return yield* Effect.fail(new InvalidInput({ source: "--since", reason: `"${flags.since}" is not a window such as 7d, 24h or 90m` }))
       const queue = yield* TaskQueue
       const completed = yield* queue.list({ status: "Completed", limit: LIST_LIMIT })
       const failed = yield* queue.list({ status: "Failed", limit: LIST_LIMIT })
