@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either, ParseResult, Schema } from "effect"
 import fc from "fast-check"
 import { adjustmentFor, alarmState, breaches, expressionValue } from "./AlarmEvaluator.js"
-import { compile, type CompiledRule } from "./PolicyCompiler.js"
+import { compile, type CompiledRule, holds } from "./PolicyCompiler.js"
 import { hyperScalePolicy, ScalingPolicy, specPolicy } from "./ScalingPolicy.js"
 
 const target = { clusterName: "miyabi", serviceName: "worker", highQueueName: "miyabi-high", standardQueueName: "miyabi-standard" }
@@ -153,5 +153,35 @@ describe("PolicyCompiler", () => {
     expect(alarmState(strict, [true, false, true])).toBe("ALARM")
     expect(alarmState(strict, [true, true, false, false, true])).toBe("OK")
     expect(alarmState(out, [false, true])).toBe("ALARM")
+  })
+  it("a multi-step scale-in rule applies each step from its own value downward", () => {
+    // Steps at 10 (-10) and 5 (-20): threshold 10; below it (lower, upper]: 5 < depth < 10 -> -10, depth <= 5 -> -20.
+    const twoSteps = compile(
+      {
+        ...specPolicy,
+        rules: [{ ...specPolicy.rules[1]!, when: [{ signal: "queueDepth", op: "<", value: 10 }], steps: [{ at: 10, change: -10 }, { at: 5, change: -20 }] }]
+      },
+      target
+    ).rules[0]!
+    expect([9, 6, 5, 3, 0].map((depth) => adjustmentFor(twoSteps, depth))).toEqual([-10, -10, -20, -20, -20])
+  })
+
+  it("a data point exactly at the threshold breaches only an or-equal alarm", () => {
+    // The compiled alarms are strict: depth 100 does not breach "> 100", depth 10 does not breach "< 10".
+    expect([breaches(out, 100), breaches(out, 101), breaches(scaleIn, 10), breaches(scaleIn, 9)]).toEqual([false, true, false, true])
+    const orEqual = (rule: CompiledRule, op: CompiledRule["alarm"]["ComparisonOperator"]): CompiledRule => ({ ...rule, alarm: { ...rule.alarm, ComparisonOperator: op } })
+    expect(breaches(orEqual(out, "GreaterThanOrEqualToThreshold"), 100)).toBe(true)
+    expect(breaches(orEqual(out, "GreaterThanOrEqualToThreshold"), 99)).toBe(false)
+    expect(breaches(orEqual(scaleIn, "LessThanOrEqualToThreshold"), 10)).toBe(true)
+    expect(breaches(orEqual(scaleIn, "LessThanOrEqualToThreshold"), 11)).toBe(false)
+  })
+
+  it("conditions compare as written, the or-equal ones including the value itself", () => {
+    expect([holds(5, ">", 5), holds(5, ">=", 5), holds(5, "<", 5), holds(5, "<=", 5), holds(4, ">=", 5), holds(6, "<=", 5)]).toEqual([false, true, false, true, false, false])
+  })
+
+  it("never asks for more datapoints to alarm than the periods it evaluates (CloudWatch refuses that)", () => {
+    const loose = compile({ ...specPolicy, evaluation: { periodSeconds: 60, evaluationPeriods: 2, datapointsToAlarm: 5 } }, target).rules[0]!
+    expect([loose.alarm.EvaluationPeriods, loose.alarm.DatapointsToAlarm]).toEqual([2, 2])
   })
 })

@@ -29,6 +29,18 @@ const assertCooldowns = (policy: ScalingPolicy, events: ReadonlyArray<ScaleEvent
 
 const minutes = (s: number) => (s / 60).toFixed(1)
 
+/** A policy on queue depth alone: +5 above depth 5, `inChange` at an empty queue; alarms every 60 s. */
+const depthPolicy = (capacity: { min: number; max: number }, cooldowns: { out: number; in: number }, inChange = -10): ScalingPolicy => ({
+  ...specPolicy,
+  capacity,
+  rules: [
+    { name: "out", direction: "out", when: [{ signal: "queueDepth", op: ">", value: 5 }], stepOn: "queueDepth", steps: [{ at: 5, change: 5 }], cooldownSeconds: cooldowns.out, aggregation: "Maximum" },
+    { name: "in", direction: "in", when: [{ signal: "queueDepth", op: "<", value: 1 }], stepOn: "queueDepth", steps: [{ at: 1, change: inChange }], cooldownSeconds: cooldowns.in, aggregation: "Average" }
+  ]
+})
+const moves = (r: SimulationResult) => r.scaleEvents.map((e) => [e.at, e.adjustment, e.to])
+const burstAt = (at: number, n: number, serviceSeconds: number): ReadonlyArray<Arrival> => Array.from({ length: n }, () => ({ at, serviceSeconds }))
+
 describe("Simulator", () => {
   it("one worker at 15 min a task does 96 tasks a day, waiting for nothing", () => {
     const result = simulate({ policy: fixed(1), arrivals: generateArrivals({ kind: "uniform", perDay: 96, days: 1 }, 1), service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1 })
@@ -199,5 +211,63 @@ describe("Simulator", () => {
     expect(parseDuration("90s")).toBe(90)
     expect(parseDuration("1h")).toBe(3600)
     expect(parseDuration("15 minutes")).toBeUndefined()
+  })
+  it("scale-in stops idle workers at once and busy ones only when their task is done", () => {
+    const policy = depthPolicy({ min: 1, max: 3 }, { out: 0, in: 0 })
+    // Idle: 3 workers, empty queue; at 60 s desired drops to 1 and two idle workers stop: 3 x 60 + 1 x 60 = 240 worker-seconds.
+    const idle = simulate({ policy, arrivals: [], service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1, initialWorkers: 3, horizonSeconds: 120 })
+    expect(moves(idle)).toEqual([[60, -2, 1]])
+    expect(idle.workerHours * 3600).toBeCloseTo(240, 6)
+    // Busy: 3 tasks of 100 s on 3 workers; desired is 1 from 60 s, but all three are protected until 100 s, when two stop
+    // and one stays: 3 x 100 + 1 x 80 = 380 worker-seconds over 180 s.
+    const busy = simulate({ policy, arrivals: burstAt(0, 3, 100), service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1, initialWorkers: 3, horizonSeconds: 180 })
+    expect(moves(busy)).toEqual([[60, -2, 1]])
+    expect(busy.completed).toBe(3)
+    expect(busy.workerHours * 3600).toBeCloseTo(380, 6)
+  })
+
+  it("scale-in cancels workers still starting, and their start does not count as idle CPU", () => {
+    // 10 one-second tasks at 59.5 s on 1 worker: depth 9 at 60 s -> +5 (starting for 600 s). The queue is empty by 69.5 s,
+    // so at 120 s desired drops to 1 and the 5 starting workers are cancelled: 1 x 660 + 5 x 60 = 960 worker-seconds.
+    const policy = depthPolicy({ min: 1, max: 10 }, { out: 0, in: 0 })
+    const r = simulate({ policy, arrivals: burstAt(59.5, 10, 1), service: fifteenMinutes, startDelaySeconds: { min: 600, max: 600 }, seed: 1, horizonSeconds: 660 })
+    expect(moves(r)).toEqual([[60, 5, 6], [120, -5, 1]])
+    expect(r.workerHours * 3600).toBeCloseTo(960, 6)
+    // CPU over 60-120 s is the running worker's: busy 60-69.5 s, 9.5 of 60 s = 15.83 % (the starting 5 report no CPU).
+    expect(r.scaleEvents[1]?.signals.utilizationPercent).toBeCloseTo((100 * 9.5) / 60, 6)
+  })
+
+  it("a scale-out ends the scale-in cooldown, and a scale-in cooldown ends exactly on time", () => {
+    // Scale-in cooldown 10,000 s: -1 at 60 s; 10 tasks at 119.5 s make depth 9 at 120 s -> +5 (ready at once);
+    // the queue is empty again by 180 s and scale-in may act at once, because the scale-out ended its cooldown.
+    const interrupted = simulate({
+      policy: depthPolicy({ min: 1, max: 10 }, { out: 0, in: 10_000 }),
+      arrivals: burstAt(119.5, 10, 1),
+      service: fifteenMinutes,
+      startDelaySeconds: { min: 0, max: 0 },
+      seed: 1,
+      initialWorkers: 2,
+      horizonSeconds: 200
+    })
+    expect(moves(interrupted)).toEqual([[60, -1, 1], [120, 5, 6], [180, -5, 1]])
+    // Scale-in by 2 with a 120 s cooldown and alarms every 60 s: at 60, 180 and 300 s (the cooldown is over at its last second).
+    const policy = depthPolicy({ min: 1, max: 10 }, { out: 0, in: 120 }, -2)
+    const stepped = simulate({ policy, arrivals: [], service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1, initialWorkers: 10, horizonSeconds: 400 })
+    expect(moves(stepped)).toEqual([[60, -2, 8], [180, -2, 6], [300, -2, 4]])
+  })
+
+  it("starts within min and max whatever the initial worker count", () => {
+    // min = max = 3: 10 or 0 workers asked for, 3 run from the start and nothing is ever scaled; 3 x 300 s = 0.25 worker-hours.
+    for (const initialWorkers of [10, 0]) {
+      const r = simulate({ policy: fixed(3), arrivals: [], service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1, initialWorkers, horizonSeconds: 300 })
+      expect([r.maxWorkers, r.scaleEvents.length]).toEqual([3, 0])
+      expect(r.workerHours).toBeCloseTo(0.25, 9)
+    }
+  })
+
+  it("reports wait percentiles by nearest rank", () => {
+    // One worker, four 10-second tasks at 0 s: waits 0, 10, 20, 30. p50 is the 2nd of 4 (ceil(0.5 x 4)), p99 the 4th.
+    const r = simulate({ policy: fixed(1), arrivals: burstAt(0, 4, 10), service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1 })
+    expect(r.waitSeconds).toEqual({ p50: 10, p99: 30, max: 30, mean: 15 })
   })
 })
