@@ -149,4 +149,15 @@ describe("bad input is refused before anything is touched", () => {
       expect(stderr.join("")).toMatch(new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`))
     })
   )
+
+  it.effect("learn and cycle --resume name the flag of an unknown or malformed cycle id once", () =>
+    Effect.gen(function* () {
+      const store = path.join(tmp, "cycles.db")
+      expect(yield* miyabi("learn", "--cycle", "!!", "--store", store)).toBe(1)
+      expect(stderr.join("")).toBe("miyabi: --cycle: cycle !!: InvalidId: use letters, digits, '.', '_' or '-'\n")
+      stderr = []
+      expect(yield* miyabi("cycle", "--resume", "nope", "--store", store)).toBe(1)
+      expect(stderr.join("")).toBe("miyabi: --resume: cycle nope: NotFound: no stored cycle with this id\n")
+    })
+  )
 })

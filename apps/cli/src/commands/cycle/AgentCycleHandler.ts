@@ -48,7 +48,8 @@ const parseOus = (value: Option.Option<string>) =>
     return bad === undefined ? Effect.succeed(ous) : Effect.fail(new InvalidInput({ source: "--production-ous", reason: `${bad} is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)` }))
   })
 
-const failed = (error: { readonly message: string }) => new InvalidInput({ source: "miyabi cycle", reason: error.message })
+/** A failure of the cycle, said against --resume when resuming (never "miyabi: miyabi cycle: ..."). */
+const failedAs = (source: string) => (error: { readonly message: string }) => new InvalidInput({ source, reason: error.message })
 
 /** The AWS side of a cycle: discovery, changes, CloudWatch, deployment records in the --store `store` (or the folder `records`). */
 export const agentLayer = (store: Option.Option<string>, records: Option.Option<string>): Layer.Layer<Cycle.AgentPhases.AgentPhaseContext, InvalidInput> =>
@@ -122,9 +123,9 @@ export const cycle = (flags: CycleFlags) =>
             },
             env
           )
-      }).pipe(Effect.mapError(failed))
+      }).pipe(Effect.mapError(failedAs(Option.isSome(flags.resume) ? "--resume" : "cycle")))
       yield* output.progress("")
-      const report = yield* Cycle.AgentCycle.report(result.cycleId).pipe(Effect.mapError(failed))
+      const report = yield* Cycle.AgentCycle.report(result.cycleId).pipe(Effect.mapError(failedAs("cycle")))
       const dir = join(flags.outDir, result.cycleId)
       const files = reportFiles(report)
       yield* Effect.forEach(files, (f) => writeTextFile(join(dir, f.path), f.content), { discard: true })
@@ -146,7 +147,7 @@ export const history = (flags: HistoryFlags) =>
     const globals = yield* resolveGlobals(flags)
     const body = Effect.gen(function* () {
       const output = yield* Output
-      const rows = yield* Cycle.AgentCycle.history.pipe(Effect.mapError(failed))
+      const rows = yield* Cycle.AgentCycle.history.pipe(Effect.mapError(failedAs("cycle history")))
       if (output.json) return yield* output.printJson(rows.map((row) => Schema.encodeSync(Cycle.AgentCycleData.HistoryRow)(row)))
       if (rows.length === 0) return yield* output.print("no cycle in the store yet: miyabi cycle [--approve]")
       yield* output.print(

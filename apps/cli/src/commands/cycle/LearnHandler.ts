@@ -18,7 +18,9 @@ import { cycleStoreLayer } from "./CycleStoreLayer.js"
 
 type LearnFlags = Command.Command.ParseConfig<typeof learnOptions>
 
-const failed = (error: { readonly message: string }) => new InvalidInput({ source: "miyabi learn", reason: error.message })
+/** A failure of the cycle store, said against --cycle when the user named one (never "miyabi: miyabi learn: ..."). */
+const failedFor = (flags: LearnFlags) => (error: { readonly message: string }) =>
+  new InvalidInput({ source: Option.isSome(flags.cycle) ? "--cycle" : "learn", reason: error.message })
 
 /** The cycle to show: the one named, else the newest with a learn phase. */
 const chosenCycle = (named: Option.Option<string>) =>
@@ -35,8 +37,9 @@ export const learn = (flags: LearnFlags) =>
     const globals = yield* resolveGlobals(flags)
     const body = Effect.gen(function* () {
       const output = yield* Output
+      const failed = failedFor(flags)
       const cycleId = yield* chosenCycle(flags.cycle).pipe(Effect.mapError(failed))
-      if (cycleId === undefined) return yield* new InvalidInput({ source: "miyabi learn", reason: "no completed cycle in the store yet: run miyabi cycle first" })
+      if (cycleId === undefined) return yield* new InvalidInput({ source: "learn", reason: "no completed cycle in the store yet: run miyabi cycle first" })
       const { learn } = yield* Cycle.AgentCycle.report(cycleId).pipe(Effect.mapError(failed))
       if (Option.isSome(flags.out)) yield* writeTextFile(flags.out.value, Cycle.CycleReport.renderLearningMarkdown(learn))
       if (output.json) return yield* output.printJson({ cycleId, ...Schema.encodeSync(Cycle.AgentCycleData.LearnOutput)(learn) })
