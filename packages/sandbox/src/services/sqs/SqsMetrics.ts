@@ -21,7 +21,7 @@
 import type { MetricSource } from "../../EstateContract.js"
 import { statistic } from "../cloudwatch/MetricStore.js"
 import { periodOf, periodStart, periodWindow } from "../cloudwatch/PeriodWindow.js"
-import { counts, type Queue, queueKey } from "./SqsQueues.js"
+import { countsAt, type Queue, queueKey } from "./SqsQueues.js"
 
 const MINUTE_MS = 60_000
 /** One-minute samples are kept 15 days (MetricRetention). */
@@ -43,8 +43,9 @@ interface History {
 
 const minuteOf = (t: number): number => Math.floor(t / MINUTE_MS) * MINUTE_MS
 
+/** Reads the queue only: a gauge never changes what SQS answers. */
 const sampleOf = (queue: Queue, at: number): Sample => {
-  const c = counts(queue, at)
+  const c = countsAt(queue, at)
   return {
     ApproximateNumberOfMessagesVisible: c.visible,
     ApproximateNumberOfMessagesNotVisible: c.notVisible,

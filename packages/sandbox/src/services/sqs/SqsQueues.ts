@@ -197,17 +197,25 @@ export const receive = (
   return out
 }
 
-export const counts = (queue: Queue, now: number) => {
-  expire(queue, now)
+/** The queue's gauges at `now`, reading it only: messages past their retention at `now` are not counted (and not removed). */
+export const countsAt = (queue: Queue, now: number) => {
+  const retentionMs = intAttribute(queue, "MessageRetentionPeriod") * 1000
   let visible = 0
   let notVisible = 0
   let delayed = 0
   let oldest: number | undefined
   for (const m of queue.messages) {
+    if (now - m.sentAt >= retentionMs) continue
     if (m.visibleAt <= now) visible += 1
     else if (m.receiveCount > 0) notVisible += 1
     else delayed += 1
     oldest = oldest === undefined ? m.sentAt : Math.min(oldest, m.sentAt)
   }
   return { visible, notVisible, delayed, ageOfOldestSeconds: oldest === undefined ? 0 : Math.floor((now - oldest) / 1000) }
+}
+
+/** The queue's gauges at `now`, after removing the messages past their retention. */
+export const counts = (queue: Queue, now: number) => {
+  expire(queue, now)
+  return countsAt(queue, now)
 }
