@@ -99,6 +99,13 @@ describe("CurSource", () => {
         expect(error.reason).toBe("UnknownFormat")
         const empty = yield* Effect.flip((yield* CurSource).read({ path: join(dir, "nothing-here") }))
         expect(empty.reason).toBe("NoFiles")
+        // A broken file is said in one line that names it, without DuckDB's echo of the query.
+        const garbage = join(dir, "garbage.parquet")
+        yield* Effect.promise(() => writeFile(garbage, "not parquet\n"))
+        const broken = yield* Effect.flip((yield* CurSource).read({ path: garbage }))
+        expect(broken.reason).toBe("QueryFailed")
+        expect(broken.message).toMatch(new RegExp(`^${garbage}: not a readable parquet file: \\S`))
+        expect(broken.message).not.toMatch(/SELECT|LINE \d|\n/)
       }))
 
     it.scoped("counts malformed rows as skipped with their reasons, and fails on them when asked", () =>

@@ -84,6 +84,17 @@ export const make = Effect.gen(function* () {
       Effect.mapError(failed(path))
     )
 
+  // A file DuckDB cannot read at all (truncated, not Parquet, bad gzip): one
+  // line naming it, without the "LINE 1: DESCRIBE SELECT ..." echo DuckDB adds.
+  const describeFile = (file: string, kind: "csv" | "parquet"): Effect.Effect<ReadonlyArray<ColumnInfo>, CurError> =>
+    describe(readerFor([file], kind), file).pipe(
+      Effect.mapError((error) =>
+        error.reason === "QueryFailed"
+          ? new CurError({ reason: "QueryFailed", path: file, detail: `not a readable ${kind} file: ${error.detail.replace(/\s*LINE \d+:[\s\S]*$/, "").replace(/\s+/g, " ").trim()}` })
+          : error
+      )
+    )
+
   // The tag keys of a map column vary by estate; a sample of the first file
   // finds their spelling without a second pass over the month.
   const sampleMapKeys = (file: string, kind: "csv" | "parquet"): Effect.Effect<ReadonlyArray<string>, CurError> =>
@@ -107,7 +118,7 @@ export const make = Effect.gen(function* () {
       // Check each file on its own, so that an error names the file at fault.
       let format: CurFormat | undefined
       for (const file of files) {
-        const columns = yield* describe(readerFor([file], kind), file)
+        const columns = yield* describeFile(file, kind)
         const detected = detectFormat(columns)
         if (detected === undefined) {
           return yield* new CurError({
