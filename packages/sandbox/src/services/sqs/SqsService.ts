@@ -31,6 +31,7 @@ export interface SqsOptions {
 export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Date()) => {
   const queues = new Map<string, Queue>()
   const recentlyDeleted = new Map<string, number>()
+  const gauges = makeSqsMetrics(queues, now)
   const byArn = (arn: string) => [...queues.values()].find((q) => q.arn === arn)
   const key = queueKey
 
@@ -260,7 +261,12 @@ export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Da
         const waitMs = Math.min(wait * 1000, options.maxWaitMs ?? 20_000)
         // The sandbox clock may run ahead of wall time; polling re-reads it.
         const offset = ctx.now.getTime() - Date.now()
-        const attempt = Effect.sync(() => receive(queue, Date.now() + offset, max, visibility, byArn))
+        const attempt = Effect.sync(() => {
+          const at = Date.now() + offset
+          // A long poll receives later than it was asked: the gauges' minutes up to then are measured first.
+          gauges.beforeOperation(new Date(at))
+          return receive(queue, at, max, visibility, byArn)
+        })
         const messages = waitMs === 0
           ? yield* attempt
           : yield* attempt.pipe(
@@ -355,7 +361,6 @@ export const makeSqs = (options: SqsOptions = {}, now: () => Date = () => new Da
       })
   }
 
-  const gauges = makeSqsMetrics(queues, now)
   // The CloudWatch gauges measure the minutes that ended on the queues as they were, before an operation changes them.
   const measured: Record<string, Operation> = Object.fromEntries(
     Object.entries(operations).map(([name, operation]): [string, Operation] => [name, (input, ctx) => Effect.suspend(() => {
