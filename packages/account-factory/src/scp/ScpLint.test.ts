@@ -45,6 +45,19 @@ const cases: ReadonlyArray<readonly [string, string, Expected]> = [
     policy(deny({ Sid: "Regions", NotAction: ["iam:*"], Condition: { StringNotEquals: { "aws:RequestedRegion": ["us-east-1"] }, ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole" } } })),
     [["region-deny-global-services", "warning", "Sid Regions"]]],
   ["a region deny of one service only", policy(deny({ Action: "ec2:*", Condition: { StringNotEquals: { "aws:RequestedRegion": ["us-east-1"] } } })), []],
+  // Only denies can lock the platform out: an Allow of everything is no finding.
+  ["an allow of everything", policy({ Effect: "Allow", Action: "*", Resource: "*" }), []],
+  // sts:AssumeRole's resource is an IAM role ARN: a deny scoped to roles still covers the platform's.
+  ["a deny of sts:AssumeRole on IAM roles", policy(deny({ Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/*" })), [["platform-lockout", "error", "statement #1"]]],
+  // NotResource: everything but one bucket, which includes the organization's resources.
+  ["a deny of organizations:* on everything but one bucket", policy({ Effect: "Deny", Action: "organizations:*", NotResource: "arn:aws:s3:::public/*" }), [["platform-lockout", "error", "statement #1"]]],
+  // A positive principal condition that matches the platform role applies the deny to it.
+  ["a deny of organizations:* for the platform role itself",
+    policy(deny({ Action: "organizations:*", Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole" } } })),
+    [["platform-lockout", "warning", "statement #1"]]],
+  ["a region deny by StringNotLike",
+    policy(deny({ Sid: "Regions", Action: "*", Condition: { StringNotLike: { "aws:RequestedRegion": ["eu-*"] }, ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/OrganizationAccountAccessRole" } } })),
+    [["region-deny-global-services", "warning", "Sid Regions"]]],
   ["a document over the size limit",
     policy(deny({ Action: Array.from({ length: 300 }, (_, i) => `ec2:CreateSomething${String(i).padStart(4, "0")}`) })), [["size", "error"]]]
 ]
@@ -139,5 +152,22 @@ describe("ScpLint", () => {
       expect(report.errors).toBe(1)
       expect(report.findings[0]).toMatchObject({ rule: "policies-per-target", source: "six.yaml" })
       expect(report.findings[0]?.message).toMatch(/ou:Production has 6 SCPs attached; AWS allows at most 5/)
+    }))
+  it("names up to three denied platform actions, and counts the rest", () => {
+    const message = (actions: ReadonlyArray<string>) => lintPolicy({ name: "p", source: "p.json", content: policy(deny({ Action: actions })) })[0]?.message
+    expect(message(["organizations:ListAccounts", "organizations:ListRoots", "sts:AssumeRole"])).toMatch(/^denies organizations:ListAccounts, organizations:ListRoots, sts:AssumeRole to every principal/)
+    expect(message(["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListRoots", "sts:AssumeRole"])).toMatch(
+      /^denies organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListRoots and 1 more to every principal/
+    )
+  })
+
+  it.effect("lets the caller's platform role win over the spec's", () =>
+    Effect.gen(function* () {
+      const content = policy(deny({ Action: "*", Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/Miyabi*" } } })).replace(/\n\s*/g, "")
+      const yaml = ["version: 1", "platformRoleArn: arn:aws:iam::*:role/SpecRole", "policies:", `  - { name: p, content: '${content}' }`].join("\n")
+      const spec = yield* parseSpec(yaml, "role.yaml", () => Effect.fail(new Error("no files")))
+      // The spec's SpecRole is not exempted by role/Miyabi*: a warning; the caller's MiyabiPlatform is: nothing.
+      expect(lintSpec(spec).findings.map((f) => [f.rule, f.severity])).toEqual([["platform-lockout", "warning"]])
+      expect(lintSpec(spec, { platformRoleArn: "arn:aws:iam::*:role/MiyabiPlatform" }).findings).toEqual([])
     }))
 })

@@ -42,6 +42,29 @@ describe("adviseTenancy", () => {
     expect(report.totals).toEqual({ Silo: Money.fromUsd(50), Pool: Money.fromUsd(510), Bridge: Money.fromUsd(15) })
   })
 
+  it("shares a pool's fixed cost by its members, rounded to the nearest micro-dollar, and by capacity for a new customer", () => {
+    const three = new PoolState({ accountId: POOL, model: "Pool", capacity: 100, members: ["a", "b", "c"].map((m) => CustomerId.make(m)) })
+    const empty = new PoolState({ accountId: AccountId.make("200000000009"), model: "Pool", capacity: 100, members: [] })
+    const poolCost = (id: string, placements: ReadonlyArray<Placement>) =>
+      adviseTenancy({ customers: [customer(id)], placements, pools: [three, empty], settings: defaultTenancySettings }).customers[0]!.modelCosts.Pool
+    // $5 + $500 / 3 = 171,666,666.67 micro-dollars -> 171,666,667.
+    expect(poolCost("a", [placed("a", "Pool")])).toBe(171_666_667)
+    // A pool whose member list is stale (empty) charges its whole $500 to the one customer placed there: $505, not infinity.
+    expect(poolCost("z", [placed("z", "Pool", AccountId.make("200000000009"))])).toBe(Money.fromUsd(505))
+    // Not placed yet: it would share $500 with a full pool of 100 -> $5 + $5.
+    expect(poolCost("new", [])).toBe(Money.fromUsd(10))
+  })
+
+  it("judges a customer by where it is placed, not the model it asked for, and counts fixed cost of pool accounts only", () => {
+    const wantsSilo = new Customer({ id: CustomerId.make("w"), name: "w", model: "Silo", monthlyCost: Money.fromUsd(1_200) })
+    const bridge = new PoolState({ accountId: AccountId.make("200000000002"), model: "Bridge", capacity: 20, members: [] })
+    const result = adviseTenancy({ customers: [wantsSilo], placements: [placed("w", "Pool")], pools: [pools[0]!, bridge], settings: defaultTenancySettings })
+    // Placed in a pool at $1,200/month: above the $1,000 threshold, so it should move.
+    expect(result.moveToSilo).toEqual(["w"])
+    // Pool total: $5 for the one customer + $500 for the one pool account (the bridge account adds no pool fixed cost).
+    expect(result.totals.Pool).toBe(Money.fromUsd(505))
+  })
+
   it("advises a silo exactly when a non-silo customer costs more than the threshold", () => {
     fc.assert(fc.property(
       fc.array(fc.record({ cents: fc.integer({ min: 0, max: 300_000 }), model: fc.constantFrom<TenancyModel>("Pool", "Silo", "Bridge") }), { maxLength: 30 }),

@@ -46,6 +46,36 @@ describe("placeCustomers", () => {
     expect(accountLabel(plan, "gamma")).toBe("bridge-1")
   })
 
+  it("numbers and reasons a new pool by pool accounts only, and gives a bridge account the bridge capacity", () => {
+    // One full pool account and one bridge account exist: the next pool account is pool-2 (bridges do not count), and
+    // "all 1 pool accounts are full". A new bridge account holds settings.bridgeCapacity (20), not the pool's 100.
+    const plan = placeCustomers({
+      customers: [customer("p1"), customer("b1", "Bridge")],
+      pools: [pool("200000000001", 1, ["old"]), pool("200000000002", 1, ["oldb"], "Bridge")],
+      placements: [],
+      settings: defaultTenancySettings
+    })
+    expect(plan.actions.filter((a) => a._tag === "VendPoolAccount").map((a) => (a._tag === "VendPoolAccount" ? [a.name, a.capacity, a.reason] : []))).toEqual([
+      ["pool-2", 100, "all 1 pool accounts are full"],
+      ["bridge-2", 20, "all 1 bridge accounts are full"]
+    ])
+  })
+
+  it("places a customer listed twice in one request once", () => {
+    const plan = placeCustomers({ customers: [customer("c1"), customer("c1")], pools: [], placements: [], settings: defaultTenancySettings })
+    expect(plan.placements.map((p) => p.customerId)).toEqual(["c1"])
+    expect(plan.pools.map((p) => p.members)).toEqual([["c1"]])
+  })
+
+  it("keeps where a customer was even when its old record has no history of its own", () => {
+    const old = new Placement({ customerId: CustomerId.make("c1"), model: "Pool", accountId: AccountId.make("200000000001"), since: new Date(0), history: [] })
+    const next = recordPlacement(old, { customerId: CustomerId.make("c1"), model: "Silo", accountId: AccountId.make("300000000001"), reason: "moved" }, new Date(1000))
+    expect(next.history.map((h) => [h.at.getTime(), h.model, h.accountId, h.reason])).toEqual([
+      [0, "Pool", "200000000001", "earlier placement"],
+      [1000, "Silo", "300000000001", "moved"]
+    ])
+  })
+
   it("does not move a customer that is already placed", () => {
     const existing = new Placement({ customerId: CustomerId.make("c1"), model: "Pool", accountId: AccountId.make("200000000001"), since: new Date(0), history: [] })
     const plan = placeCustomers({ customers: customers(2), pools: [pool("200000000001", 100, ["c1"])], placements: [existing], settings: defaultTenancySettings })
