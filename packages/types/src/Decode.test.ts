@@ -50,4 +50,12 @@ describe("decode errors", () => {
       expect(error.message).toBe("plan.json, line 2:14, field version: Expected 1, actual 2 (and 2 more)")
     })
   )
+
+  it("do not offer undefined as an allowed value of an optional field", () => {
+    const Payload = Schema.Struct({ failTimes: Schema.optional(Schema.Number.pipe(Schema.between(0, 100))), level: Schema.optional(Schema.Literal("a", "b")) })
+    const bad = decodeInputEither(Payload, "p.json")({ failTimes: -1 })
+    expect(bad._tag === "Left" ? bad.left.message : "decoded").toBe("p.json, field failTimes: Expected a number between 0 and 100, actual -1")
+    const level = decodeInputEither(Payload, "p.json")({ level: "c" })
+    expect(level._tag === "Left" ? level.left.message : "decoded").toBe('p.json, field level: Expected "a" | "b", actual "c"')
+  })
 })

@@ -30,8 +30,9 @@ const firstProblem = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>) =>
   const head = EXPECTED.exec(first.message)
   const alternatives = issues.filter((issue) => pathKey(issue.path) === firstKey && EXPECTED.exec(issue.message)?.[2] === head?.[2])
   if (head === null || alternatives.length < 2) return { message: first.message, otherFields }
-  const expected = alternatives.map((issue) => EXPECTED.exec(issue.message)?.[1] ?? "")
-  return { message: `Expected ${expected.join(" | ")}, actual ${head[2]}`, otherFields }
+  // An optional field is a union with undefined; a value that is there was not meant to be left out.
+  const expected = alternatives.map((issue) => EXPECTED.exec(issue.message)?.[1] ?? "").filter((e) => e !== "undefined")
+  return { message: `Expected ${expected.length === 0 ? "undefined" : expected.join(" | ")}, actual ${head[2]}`, otherFields }
 }
 
 /** The first problem of a parse error as an `InvalidInput`; `locate` adds the field's line and column. */
