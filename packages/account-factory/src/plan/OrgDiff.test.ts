@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as nodePath from "node:path"
 import { fileURLToPath } from "node:url"
-import { Account, Organization, OrganizationalUnit, OrgNodeId, Policy } from "@miyabi/types"
+import { Account, Organization, OrganizationalUnit, OrgNodeId, PermissionSet, Policy } from "@miyabi/types"
 import { Effect, Schema } from "effect"
 import { loadSpec } from "../spec/SpecLoader.js"
 import type { OrgSpec } from "../spec/OrgSpec.js"
@@ -154,5 +154,79 @@ describe("planOrganization", () => {
     const json = JSON.parse(renderPlanJson(plan)) as { summary: unknown }
     expect(json.summary).toEqual({ add: 50, change: 0, destroy: 0 })
     expect(Schema.decodeUnknownSync(OrgPlan)(json)).toEqual(plan)
+  })
+  describe("edges mutants found", () => {
+    const live = applied()
+    const ou = (id: string, name: string, parentId: string) => new OrganizationalUnit({ id: OrgNodeId.make(id), name, parentId: OrgNodeId.make(parentId), tags: {} })
+    const stray = (id: string, parentId: string) => new Account({ id: id as Account["id"], name: `stray-${id}`, email: `${id}@example.com`, status: "ACTIVE", parentId: OrgNodeId.make(parentId), tags: {} })
+
+    it("records no previous value for a tag that did not exist", () => {
+      const untagged = edit(live, (org) => ({ accounts: org.accounts.map((a) => (a.name === "production" ? new Account({ ...a, tags: {} }) : a)) }))
+      const [step] = planOrganization(reference, untagged).steps
+      expect(step).toMatchObject({ _tag: "SetTags", target: "account:production" })
+      expect(step?._tag === "SetTags" ? step.previous : undefined).toEqual({})
+    })
+
+    it("finds an account by e-mail in any case, else by name, and never creates it twice", () => {
+      // Renamed in the console but same e-mail (in upper case): the same account. Same name, other e-mail: the same account.
+      const renamed = edit(live, (org) => ({ accounts: org.accounts.map((a) => (a.name === "staging" ? new Account({ ...a, name: "staging-old", email: a.email.toUpperCase() }) : a)) }))
+      expect(tags(planOrganization(reference, renamed).steps)).toEqual([])
+      const rehomed = edit(live, (org) => ({ accounts: org.accounts.map((a) => (a.name === "staging" ? new Account({ ...a, email: "other@example.com" }) : a)) }))
+      expect(tags(planOrganization(reference, rehomed).steps)).toEqual([])
+    })
+
+    it("with prune deletes extra OUs children first, keeps ones holding unmanaged accounts and their parents, and tells Prod from Production", () => {
+      const root = live.organization.rootId
+      const extra = edit(live, (org) => ({
+        organizationalUnits: [
+          ...org.organizationalUnits,
+          ou("ou-ab12-legacy01", "Legacy", root),
+          ou("ou-ab12-legacy02", "Old", "ou-ab12-legacy01"),
+          ou("ou-ab12-keep0001", "Keep", root),
+          ou("ou-ab12-keep0002", "Inner", "ou-ab12-keep0001"),
+          ou("ou-ab12-prod0001", "Prod", root)
+        ],
+        accounts: [...org.accounts, stray("999999999999", "ou-ab12-keep0002")]
+      }))
+      const plan = planOrganization({ ...reference, prune: true }, extra)
+      expect(plan.steps.flatMap((step) => (step._tag === "DeleteOrganizationalUnit" ? [step.path] : []))).toEqual(["Legacy/Old", "Legacy", "Prod"])
+      expect(plan.notes.filter((n) => n.startsWith("OU "))).toEqual([
+        "OU Keep/Inner is not in the spec but is not empty (unmanaged accounts or OUs); not deleted",
+        "OU Keep is not in the spec but is not empty (unmanaged accounts or OUs); not deleted"
+      ])
+    })
+
+    it("removes extra OU tags only with prune", () => {
+      const tagged = edit(live, (org) => ({ organizationalUnits: org.organizationalUnits.map((o) => (o.name === "Production" ? new OrganizationalUnit({ ...o, tags: { ...o.tags, Extra: "x" } }) : o)) }))
+      expect(planOrganization(reference, tagged).steps).toEqual([])
+      expect(planOrganization({ ...reference, prune: true }, tagged).steps).toMatchObject([{ _tag: "UntagResource", target: "ou:Production", keys: ["Extra"] }])
+    })
+
+    it("updates a changed policy description, never an AWS-managed policy", () => {
+      const described = edit(live, (org) => ({ policies: org.policies.map((p) => (p.name === "deny-regions" ? new Policy({ ...p, description: "edited in the console" }) : p)) }))
+      expect(planOrganization(reference, described).steps).toMatchObject([{ _tag: "UpdatePolicy", name: "deny-regions", changes: ["description"] }])
+      const claimsManaged = { ...reference, policies: [...reference.policies, { ...reference.policies[0]!, name: "FullAWSAccess" }] }
+      expect(tags(planOrganization(claimsManaged, live).steps)).not.toContain("UpdatePolicy")
+    })
+
+    it("compares a permission set's managed policies as a set", () => {
+      const two = ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+      const spec = { ...reference, permissionSets: reference.permissionSets.map((p) => (p.name === "administrator" ? { ...p, managedPolicies: two } : p)) }
+      const state = applied(spec)
+      const reordered: LiveState = {
+        ...state,
+        identityCenter: {
+          permissionSets: (state.identityCenter?.permissionSets ?? []).map((p) => (p.name === "administrator" ? new PermissionSet({ ...p, managedPolicies: [...two].reverse() }) : p)),
+          assignments: state.identityCenter?.assignments ?? []
+        }
+      }
+      expect(planOrganization(spec, reordered).steps).toEqual([])
+    })
+
+    it("does not loop on a corrupt OU tree whose parents form a cycle", () => {
+      const cyclic = edit(live, (org) => ({ organizationalUnits: [...org.organizationalUnits, ou("ou-ab12-cycle001", "A", "ou-ab12-cycle002"), ou("ou-ab12-cycle002", "B", "ou-ab12-cycle001")] }))
+      // The cycle resolves to no path: those OUs are invisible to the plan, which otherwise plans nothing.
+      expect(planOrganization(reference, cyclic).steps).toEqual([])
+    })
   })
 })
