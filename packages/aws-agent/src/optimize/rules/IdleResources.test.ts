@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Ec2InstanceDetails, Resource } from "@miyabi/types"
+import { EbsVolumeDetails, Ec2InstanceDetails, Resource } from "@miyabi/types"
 import { address, changesOf, ec2, proposals, volume } from "../World.testkit.js"
 import { idleInstance } from "./IdleInstance.js"
 import { unassociatedAddress } from "./UnassociatedAddress.js"
@@ -39,6 +39,10 @@ describe("idle resources", () => {
     expect(c?.rollback).toEqual({ _tag: "RestoreVolumeFromSnapshot", snapshotId: pendingSnapshotId("vol-free"), volumeType: "gp2" })
     expect(c?.expectedMonthlySavings).toBe(r.monthlyCost - 50 * SNAPSHOT_GB_MONTH)
     expect(proposals(unattachedVolume, [volume("vol-used", "gp2", 50, true)])).toEqual([])
+    // Only an "available" volume is unattached: one still being created (or deleted) is left alone.
+    const creating = volume("vol-new", "gp2", 50, false)
+    const creatingDetails = creating.details._tag === "ebs-volume" ? EbsVolumeDetails.make({ ...creating.details, awsState: "creating" }) : creating.details
+    expect(proposals(unattachedVolume, [Resource.make({ ...creating, details: creatingDetails })])).toEqual([])
   })
 
   it("releases an unassociated address and not an associated one", () => {
