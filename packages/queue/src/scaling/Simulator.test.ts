@@ -270,4 +270,23 @@ describe("Simulator", () => {
     const r = simulate({ policy: fixed(1), arrivals: burstAt(0, 4, 10), service: fifteenMinutes, startDelaySeconds: startDelay, seed: 1 })
     expect(r.waitSeconds).toEqual({ p50: 10, p99: 30, max: 30, mean: 15 })
   })
+  it("inside a scale-out cooldown, a smaller step does not lower what the cooldown already added", () => {
+    // Steps +1 from depth 5 and +3 from depth 10, cooldown 10,000 s; new workers never get ready, so only the first
+    // worker drains the queue. Depth at the alarms: 7 (+1), 12 (+3, excess 2), 7 (+1: nothing), 12 (+3: still nothing,
+    // the cooldown has already added 3).
+    const policy: ScalingPolicy = {
+      ...specPolicy,
+      capacity: { min: 1, max: 100 },
+      rules: [{ name: "out", direction: "out", when: [{ signal: "queueDepth", op: ">", value: 5 }], stepOn: "queueDepth", steps: [{ at: 5, change: 1 }, { at: 10, change: 3 }], cooldownSeconds: 10_000, aggregation: "Maximum" }]
+    }
+    const arrivals: ReadonlyArray<Arrival> = [
+      // The worker holds a 130 s task while 7 and then 5 more wait: depth 7 at 60 s, 12 at 120 s; it drains them by 142 s.
+      { at: 0, serviceSeconds: 130 }, ...burstAt(0, 7, 1), ...burstAt(100, 5, 1),
+      // Again: a 100 s task from 150 s while 7 and then 5 more wait: depth 7 at 180 s, 12 at 240 s.
+      { at: 150, serviceSeconds: 100 }, ...burstAt(150, 7, 1), ...burstAt(200, 5, 1)
+    ]
+    const r = simulate({ policy, arrivals, service: fifteenMinutes, startDelaySeconds: { min: 100_000, max: 100_000 }, seed: 1, horizonSeconds: 240 })
+    expect(moves(r)).toEqual([[60, 1, 2], [120, 2, 4]])
+    expect(r.scaleEvents.map((e) => e.signals.queueDepth)).toEqual([7, 12])
+  })
 })
