@@ -77,6 +77,16 @@ describe("miyabi command tree", () => {
     })
   )
 
+  it.effect("a bad duration names its flag", () =>
+    Effect.gen(function* () {
+      expect(yield* miyabi("worker", "run", "--lease", "soon")).toBe(2)
+      expect(stderr.join("").trim()).toBe("--lease must be a duration such as 30s, 2 minutes or 1500 millis")
+      stderr = []
+      expect(yield* miyabi("worker", "run", "--drain", "-5s")).toBe(2)
+      expect(stderr.join("").trim()).toBe("--drain must be a duration such as 30s, 2 minutes or 1500 millis")
+    })
+  )
+
   it.effect("exits 1 with one `miyabi:` line on an expected failure", () =>
     Effect.gen(function* () {
       expect(yield* miyabi("tasks", "show", "NOPE", "--store", path.join(tmp, "c.db"))).toBe(1)

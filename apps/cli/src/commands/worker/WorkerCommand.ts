@@ -24,7 +24,7 @@ const durationOption = (name: string, fallback: Duration.DurationInput, descript
           },
           encode: (ms) => `${ms} millis`
         }),
-        Schema.filter((ms) => Number.isFinite(ms) && ms >= 0, { message: () => `${name} must be a duration such as 30s` })
+        Schema.filter((ms) => Number.isFinite(ms) && ms >= 0, { message: () => `--${name} must be a duration such as 30s, 2 minutes or 1500 millis` })
       )
     ),
     Options.withDefault(Duration.toMillis(fallback))
