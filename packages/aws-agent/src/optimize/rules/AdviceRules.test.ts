@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Resource, S3BucketDetails } from "@miyabi/types"
+import { Ec2InstanceDetails, Resource, S3BucketDetails } from "@miyabi/types"
 import { adviceOf, bucket, changesOf, database, ec2, proposals } from "../World.testkit.js"
 import { commitments } from "./Commitments.js"
 import { S3_INFREQUENT_GB_MONTH, S3_STANDARD_GB_MONTH, s3Lifecycle } from "./S3Lifecycle.js"
@@ -43,5 +43,27 @@ describe("advice rules", () => {
     expect(rulesOf(versioned)[0]).toHaveProperty("NoncurrentVersionExpiration", { NoncurrentDays: 90 })
     expect(rulesOf(suspended)[0]).not.toHaveProperty("NoncurrentVersionExpiration")
     expect(proposals(s3Lifecycle, [bucket("one-rule", { lifecycleRules: 1 })])).toEqual([])
+  })
+  it("commitments: only running, on-demand, non-Auto-Scaling instances; coverage counted inclusively", () => {
+    const steadyUse = { avg: 40, peak: 70 }
+    const spot = ec2("i-spot", "m5.large", steadyUse)
+    const spotDetails = spot.details._tag === "ec2-instance" ? Ec2InstanceDetails.make({ ...spot.details, lifecycle: "spot" }) : spot.details
+    expect(proposals(commitments, [Resource.make({ ...spot, details: spotDetails })])).toEqual([])
+    expect(proposals(commitments, [ec2("i-asg", "m5.large", steadyUse, { tags: { "aws:autoscaling:groupName": "web" } })])).toEqual([])
+    expect(proposals(commitments, [ec2("i-stopped", "m5.large", steadyUse, { state: "stopped" })])).toEqual([])
+    // Coverage 0.5 of 14 days is exactly 168 hours of data: enough.
+    expect(adviceOf(proposals(commitments, [ec2("i-half", "m5.large", { ...steadyUse, hours: 168 })], { steadyCoverage: 0.5 }))).toHaveLength(1)
+  })
+
+  it("commitments: a Multi-AZ database reserves both instances at the RDS discount", () => {
+    // db.m5.large $0.171/hour x 2 (Multi-AZ) x 730 hours x 35 % = $87.381; single-AZ half of it.
+    const savings = (multiAz: boolean) => adviceOf(proposals(commitments, [database("db-1", "db.m5.large", { avg: 30, peak: 50 }, { multiAz })]))[0]?.expectedMonthlySavings
+    expect([savings(true), savings(false)]).toEqual([87_381_000, 43_690_500])
+  })
+
+  it("commitments: the hourly commitment is rounded to the nearest micro-dollar", () => {
+    // m5.large $0.096/hour at a 33.3337 % discount: 96,000 x 0.666663 = 63,999.65 -> 64,000 (not 63,999).
+    const [a] = adviceOf(proposals(commitments, [ec2("i-steady", "m5.large", { avg: 40, peak: 70 })], { savingsPlanDiscount: 0.333337 }))
+    expect(a?.action).toMatchObject({ hourlyCommitment: 64_000 })
   })
 })
