@@ -170,4 +170,24 @@ describe("bad input is refused before anything is touched", () => {
       expect(stderr.join("")).toBe("miyabi: --resume: cycle nope: NotFound: no stored cycle with this id\n")
     })
   )
+
+  it.effect("cost --strict fails on a CUR file with a malformed row, naming the file; without it the row is skipped with a note", () =>
+    Effect.gen(function* () {
+      const cur = path.join(tmp, "bad-row.csv")
+      fs.writeFileSync(
+        cur,
+        [
+          "lineItem/UsageStartDate,lineItem/UsageAccountId,lineItem/ProductCode,lineItem/UnblendedCost,resourceTags/user:CostCenter",
+          "2026-10-01T00:00:00Z,111111111111,AmazonEC2,1.25,acme",
+          "2026-10-02T00:00:00Z,111111111111,AmazonS3,twelve,acme"
+        ].join("\n")
+      )
+      expect(yield* miyabi("cost", "report", "--cur", cur, "--month", "2026-10", "--strict")).toBe(1)
+      expect(stdout.join("")).toBe("")
+      expect(stderr.join("")).toBe(`miyabi: ${cur}: skipped 1 row(s): malformed cost\n`)
+      stderr = []
+      expect(yield* miyabi("cost", "report", "--cur", cur, "--month", "2026-10", "--json")).toBe(0)
+      expect(JSON.parse(stdout.join(""))).toMatchObject({ ingest: { rowsRead: 2, rowsSkipped: 1, skipped: [{ reason: "malformed cost", rows: 1 }] } })
+    })
+  )
 })

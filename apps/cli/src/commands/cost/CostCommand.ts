@@ -29,6 +29,9 @@ export const sourceOptions = {
   accounts: Options.text("accounts").pipe(
     Options.withDescription("A JSON file of allocation accounts ([{account, kind: silo|pool|bridge|shared-platform, customers, key?}]); without it only tagged cost reaches customers."),
     Options.optional
+  ),
+  strict: Options.boolean("strict").pipe(
+    Options.withDescription("Fail (exit 1) when a CUR file has malformed or incomplete rows, instead of skipping them with a note.")
   )
 }
 

@@ -34,7 +34,7 @@ export const loadMonth = (flags: SourceFlags) =>
     const policy = AllocationPolicy.make({ accounts, customerTag: flags.tag, measure: "unblended", defaultKey: { _tag: "even" } })
     const result: CostReports.MonthlyReport =
       source._tag === "cur"
-        ? yield* CostReports.fromCur({ month, path: source.path, policy }).pipe(Effect.provide(CurFiles.layerWithDuckDb()))
+        ? yield* CostReports.fromCur({ month, path: source.path, policy, failOnSkipped: flags.strict }).pipe(Effect.provide(CurFiles.layerWithDuckDb()))
         : yield* CostReports.fromCostExplorer({ month, policy }).pipe(
             Effect.provide(CostExplorer.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
             Effect.mapError((error) => (ConfigError.isConfigError(error) ? awsSettings(error) : error))
