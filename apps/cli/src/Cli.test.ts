@@ -105,11 +105,15 @@ const aws = {
   MIYABI_AWS_MAX_ATTEMPTS: "2"
 }
 
-describe("library logs", () => {
+const withAwsThatReachesNothing = () => {
   beforeEach(() => {
     for (const [name, value] of Object.entries(aws)) vi.stubEnv(name, value)
   })
   afterEach(() => vi.unstubAllEnvs())
+}
+
+describe("library logs", () => {
+  withAwsThatReachesNothing()
 
   it.live("never reach stdout: an AWS retry's log line stays off `--json` output", () =>
     Effect.gen(function* () {
@@ -122,10 +126,7 @@ describe("library logs", () => {
 })
 
 describe("bad input is refused before anything is touched", () => {
-  beforeEach(() => {
-    for (const [name, value] of Object.entries(aws)) vi.stubEnv(name, value)
-  })
-  afterEach(() => vi.unstubAllEnvs())
+  withAwsThatReachesNothing()
 
   it.effect("a rejected enqueue creates no store", () =>
     Effect.gen(function* () {

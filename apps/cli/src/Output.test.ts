@@ -29,30 +29,16 @@ const run = (json: boolean) =>
   }).pipe(Effect.provide(Output.layer({ json })))
 
 describe("Output", () => {
-  it.effect("shows progress on a terminal, on stderr only", () =>
+  it.effect.each([
+    ["on a terminal: progress on stderr, the result on stdout", true, false, ["\r\x1b[2Kstep 1/2..."], "done\n"],
+    ["in a pipe or a CI log: no progress", false, false, [], "done\n"],
+    ["with --json, even on a terminal: one JSON document and no progress", true, true, [], '{\n  "done": true\n}\n']
+  ] as const)("%s", ([, terminal, json, progress, result]) =>
     Effect.gen(function* () {
-      setTty(true)
-      yield* run(false)
-      expect(stderr).toEqual(["\r\x1b[2Kstep 1/2..."])
-      expect(stdout).toEqual(["done\n"])
-    })
-  )
-
-  it.effect("shows no progress when stderr is not a terminal (a pipe, a CI log)", () =>
-    Effect.gen(function* () {
-      setTty(false)
-      yield* run(false)
-      expect(stderr).toEqual([])
-      expect(stdout).toEqual(["done\n"])
-    })
-  )
-
-  it.effect("with --json prints one JSON document and no progress, even on a terminal", () =>
-    Effect.gen(function* () {
-      setTty(true)
-      yield* run(true)
-      expect(stderr).toEqual([])
-      expect(JSON.parse(stdout.join(""))).toEqual({ done: true })
+      setTty(terminal)
+      yield* run(json)
+      expect(stderr).toEqual(progress)
+      expect(stdout.join("")).toBe(result)
     })
   )
 })
