@@ -191,4 +191,17 @@ describe("bad input is refused before anything is touched", () => {
       expect(JSON.parse(stdout.join(""))).toMatchObject({ ingest: { rowsRead: 2, rowsSkipped: 1, skipped: [{ reason: "malformed cost", rows: 1 }] } })
     })
   )
+
+  it.effect.each([
+    [["org", "show"], "MIYABI_AWS_MAX_ATTEMPTS", "abc", 'miyabi: env MIYABI_AWS_MAX_ATTEMPTS: Expected an integer value but received "abc"\n'],
+    [["discover"], "MIYABI_AWS_MAX_ATTEMPTS", "-1", "miyabi: env MIYABI_AWS_MAX_ATTEMPTS: must be a positive integer\n"],
+    [["cost", "report", "--month", "2026-10"], "MIYABI_AWS_MAX_ATTEMPTS", "0", "miyabi: env MIYABI_AWS_MAX_ATTEMPTS: must be a positive integer\n"]
+  ] as const)("a bad AWS setting in the environment names the variable: %j", ([args, name, value, line]) =>
+    Effect.gen(function* () {
+      vi.stubEnv(name, value)
+      expect(yield* miyabi(...args, "--json")).toBe(1)
+      expect(stdout.join("")).toBe("")
+      expect(stderr.join("")).toBe(line)
+    })
+  )
 })

@@ -8,6 +8,7 @@ import { InvalidInput } from "@miyabi/types"
 import { ConfigError, Effect, Layer } from "effect"
 import type { StoreOptions } from "./QueueStore.js"
 import type { StoreConfig } from "./StoreConfig.js"
+import { envSettingsError } from "./EnvSettings.js"
 
 export const storeLayer = (config: StoreConfig, options: StoreOptions): Layer.Layer<TaskQueue, InvalidInput | QueueError> => {
   switch (config._tag) {
@@ -33,7 +34,7 @@ export const awsStoreLayer = (
       return (
       QueueStore.layerFromStore(parsed, options).pipe(
         Layer.catchAll((error) =>
-          Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source, reason: `aws: ${String(error)}` }) : error)
+          Layer.fail(ConfigError.isConfigError(error) ? envSettingsError(error, source) : error)
         )
       ))
     })

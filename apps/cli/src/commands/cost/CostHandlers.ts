@@ -16,6 +16,7 @@ import type { budgetsOptions, customerOptions, modelOptions, perTaskOptions, rep
 import { parseAsOf, parseBudgets, parseBy, parseFormat, parseMonth, parseSize, parseSource, parseUsd, CostSourceError } from "./CostInputs.js"
 import { specScalePoints } from "./SpecScalePoints.js"
 import { decodeJsonFile, replaceFile } from "../world/WorldFiles.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 type SourceFlags = Command.Command.ParseConfig<typeof sourceOptions>
 
@@ -23,7 +24,6 @@ const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
 const readAccounts = (path: string) => decodeJsonFile(Schema.Array(AllocationAccount), path)
 
-const awsSettings = (error: ConfigError.ConfigError) => new InvalidInput({ source: "AWS settings", reason: String(error) })
 
 /** A month's report from the source the flags name. */
 export const loadMonth = (flags: SourceFlags) =>
@@ -37,7 +37,7 @@ export const loadMonth = (flags: SourceFlags) =>
         ? yield* CostReports.fromCur({ month, path: source.path, policy, failOnSkipped: flags.strict }).pipe(Effect.provide(CurFiles.layerWithDuckDb()))
         : yield* CostReports.fromCostExplorer({ month, policy }).pipe(
             Effect.provide(CostExplorer.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
-            Effect.mapError((error) => (ConfigError.isConfigError(error) ? awsSettings(error) : error))
+            Effect.mapError((error) => (ConfigError.isConfigError(error) ? envSettingsError(error) : error))
           )
     return { month, ...result }
   }).pipe(Effect.mapError((error) => (error instanceof InvalidInput ? error : new CostSourceError({ reason: "SourceFailed", detail: error.message }))))

@@ -16,11 +16,12 @@ import type { discoverOptions } from "./DiscoverCommand.js"
 import { withCommandLogs } from "./CommandLogs.js"
 import { parseScope } from "./ScopeParse.js"
 import { renderWorldSummary } from "./WorldSummary.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 type DiscoverFlags = Command.Command.ParseConfig<typeof discoverOptions>
 
 /** The AWS runtime from the environment; a bad setting is one line. */
-export const awsRuntime = AwsRuntime.layerConfig().pipe(Layer.mapError((error) => new InvalidInput({ source: "AWS settings", reason: ConfigError.isConfigError(error) ? String(error) : "invalid" })))
+export const awsRuntime = AwsRuntime.layerConfig().pipe(Layer.mapError((error) => (ConfigError.isConfigError(error) ? envSettingsError(error) : new InvalidInput({ source: "AWS settings", reason: "invalid" }))))
 
 export const discover = (flags: DiscoverFlags) =>
   withOutput(

@@ -22,6 +22,7 @@ import { ConfigError, Effect, Layer, Option, Schedule } from "effect"
 import * as path from "node:path"
 import { resolveGlobals, type GlobalFlags } from "../../Global.js"
 import { dataDirectory, parseStore, processEnvironment, type StoreConfig } from "../../StoreConfig.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 /**
  * Organizations (and Identity Center, for specs with permission sets) on AWS
@@ -30,7 +31,7 @@ import { dataDirectory, parseStore, processEnvironment, type StoreConfig } from 
 export const organizationsLive: Layer.Layer<Organizations | IdentityCenter, InvalidInput> = Layer.merge(OrganizationsSdk.layer, IdentityCenterSdk.layer()).pipe(
   Layer.provide(AwsRuntime.layerConfig()),
   Layer.catchAll((error) =>
-    Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error)
+    Layer.fail(ConfigError.isConfigError(error) ? envSettingsError(error) : error)
   )
 )
 
@@ -47,7 +48,7 @@ export const tenancyLive: Layer.Layer<Organizations | IdentityCenter | BridgePro
 ).pipe(
   Layer.provide(AwsRuntime.layerConfig()),
   Layer.catchAll((error) =>
-    Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error)
+    Layer.fail(ConfigError.isConfigError(error) ? envSettingsError(error) : error)
   )
 )
 

@@ -14,6 +14,7 @@ import { InvalidInput } from "@miyabi/types"
 import { ConfigError, Effect, Either, Layer } from "effect"
 import { resolveGlobals, type GlobalFlags } from "../../Global.js"
 import { parseStore } from "../../StoreConfig.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 export interface OrgJournal {
   /** "sqlite:/path/miyabi.db" or "dynamodb:<table>", for messages and --json. */
@@ -37,7 +38,7 @@ export const orgJournal = (flags: GlobalFlags) =>
     const table = full.tableName !== undefined && full.tableName !== "" ? full.tableName : AwsQueueResources.namesFor(full.prefix ?? "miyabi").tableName
     const layer = ApplyJournalDynamo.layer(table).pipe(
       Layer.provide(AwsRuntime.layerConfig()),
-      Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error))
+      Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? envSettingsError(error) : error))
     )
     const dynamo: OrgJournal = { location: `dynamodb:${table}`, layer }
     return dynamo

@@ -10,6 +10,7 @@ import { Output } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import type { simulateOptions, statusOptions } from "./ScaleCommand.js"
 import { renderSummary, summarize } from "./ScaleReport.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 type SimulateFlags = Command.Command.ParseConfig<typeof simulateOptions>
 
@@ -102,7 +103,7 @@ const NO_ECS = "pass --cluster and --service (or MIYABI_ECS_CLUSTER and MIYABI_E
 const describeService = (target: { readonly cluster: string; readonly service: string }) =>
   Effect.flatMap(EcsServiceStatus.EcsServiceStatus, (ecs) => ecs.serviceStatus(target.cluster, target.service)).pipe(
     Effect.provide(EcsServiceStatus.layerConfig()),
-    Effect.catchTag("ConfigError", (error) => Effect.fail(invalid("AWS settings", String(error))))
+    Effect.catchTag("ConfigError", (error) => Effect.fail(envSettingsError(error)))
   )
 
 const ecsJson = (ecs: ServiceStatus) => ({

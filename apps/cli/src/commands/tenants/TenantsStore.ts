@@ -27,6 +27,7 @@ import { ConfigError, Context, Effect, Either, Layer } from "effect"
 import { resolveGlobals, type GlobalFlags } from "../../Global.js"
 import { parseStore, type StoreConfig } from "../../StoreConfig.js"
 import { besideStoreConfig } from "../org/OrgContext.js"
+import { envSettingsError } from "../../EnvSettings.js"
 
 export interface TenantsStore {
   /** "sqlite:/path/miyabi.db" or "dynamodb:<table>", for messages and --json. */
@@ -87,7 +88,7 @@ export const tenantsStoreAt = (store: StoreConfig, legacy: string = besideStoreC
   const layer = importing(
     TenancyStoreDynamo.layer(table.right, { actor }).pipe(
       Layer.provide(AwsRuntime.layerConfig()),
-      Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? new InvalidInput({ source: "environment", reason: `AWS settings: ${String(error)}` }) : error))
+      Layer.catchAll((error) => Layer.fail(ConfigError.isConfigError(error) ? envSettingsError(error) : error))
     )
   )
   return { location: `dynamodb:${table.right}`, layer }
