@@ -77,6 +77,19 @@ describe("miyabi command tree", () => {
     })
   )
 
+  it.effect.each([
+    [["tasks", "list", "--status", "Done"], '--status: "Done" is not one of Pending, InProgress, Completed, Failed, Cancelled, Blocked'],
+    [["tasks", "enqueue", "echo", "--priority", "urgent"], '--priority: "urgent" is not one of high, standard'],
+    [["scale", "simulate", "--pattern", "bursty"], '--pattern: "bursty" is not one of uniform, poisson, diurnal'],
+    [["tenants", "place", "acme", "--model", "shared"], '--model: "shared" is not one of pool, silo, bridge'],
+    [["sandbox", "up", "--size", "huge"], '--size: "huge" is not one of tiny, small, medium, large']
+  ] as const)("a value outside a flag's choices names the flag: %j", ([args, line]) =>
+    Effect.gen(function* () {
+      expect(yield* miyabi(...args)).toBe(2)
+      expect(stderr.join("").trim()).toBe(line)
+    })
+  )
+
   it.effect("a bad duration names its flag", () =>
     Effect.gen(function* () {
       expect(yield* miyabi("worker", "run", "--lease", "soon")).toBe(2)

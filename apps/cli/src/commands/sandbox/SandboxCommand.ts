@@ -7,13 +7,14 @@ import * as Options from "@effect/cli/Options"
 import { Effect } from "effect"
 import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
+import { choiceOption } from "../../ChoiceOption.js"
 
 export const estateSizes = ["tiny", "small", "medium", "large"] as const
 
 export const upOptions = {
   ...globalOptions,
   seed: Options.integer("seed").pipe(Options.withDescription("Seed of the generated estate (same seed, same estate)."), Options.withDefault(1)),
-  size: Options.choice("size", estateSizes).pipe(Options.withDescription("Size of the generated estate."), Options.withDefault("small" as const)),
+  size: choiceOption("size", estateSizes).pipe(Options.withDescription("Size of the generated estate."), Options.withDefault("small" as const)),
   port: intOption("port", { min: 0, max: 65_535 }).pipe(
     Options.withDescription("Port on 127.0.0.1 (0 picks a free one)."),
     Options.withDefault(0)

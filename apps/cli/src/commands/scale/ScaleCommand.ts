@@ -8,6 +8,7 @@ import * as Options from "@effect/cli/Options"
 import { Effect } from "effect"
 import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
+import { choiceOption } from "../../ChoiceOption.js"
 
 export const patterns = ["uniform", "poisson", "diurnal"] as const
 export const capacities = ["on-demand", "spot"] as const
@@ -29,15 +30,15 @@ export const simulateOptions = {
     Options.withDescription("Days of generated arrivals (1-30)."),
     Options.withDefault(1)
   ),
-  pattern: Options.choice("pattern", patterns).pipe(
+  pattern: choiceOption("pattern", patterns).pipe(
     Options.withDescription("Generated arrivals: evenly spaced, Poisson, or Poisson with a day/night swing of 50 %."),
     Options.withDefault("uniform" as const)
   ),
-  max: Options.choice("max", ["100", "500"] as const).pipe(
+  max: choiceOption("max", ["100", "500"] as const).pipe(
     Options.withDescription("Fleet maximum: the SPEC policy (100) or its hyper-scale variant (500)."),
     Options.withDefault("100" as const)
   ),
-  capacity: Options.choice("capacity", capacities).pipe(
+  capacity: choiceOption("capacity", capacities).pipe(
     Options.withDescription("Price workers on-demand (the SPEC's figures) or as Fargate Spot."),
     Options.withDefault("on-demand" as const)
   )

@@ -10,6 +10,7 @@ import * as Options from "@effect/cli/Options"
 import { Effect } from "effect"
 import { intOption } from "../../IntOption.js"
 import { globalOptions } from "../../Global.js"
+import { choiceOption } from "../../ChoiceOption.js"
 
 const handlers = Effect.promise(() => import("./TasksHandlers.js"))
 
@@ -23,7 +24,7 @@ export const enqueueOptions = {
   kind: Args.text({ name: "kind" }).pipe(Args.withDescription("The task kind, e.g. echo.")),
   payload: Options.text("payload").pipe(Options.withDescription("The payload as JSON text."), Options.optional),
   payloadFile: Options.file("payload-file").pipe(Options.withDescription("Read the payload JSON from a file."), Options.optional),
-  priority: Options.choice("priority", priorities).pipe(Options.withDefault("standard" as const)),
+  priority: choiceOption("priority", priorities).pipe(Options.withDefault("standard" as const)),
   tenant: Options.text("tenant").pipe(Options.withDescription("The customer the task is done for."), Options.optional),
   idempotencyKey: Options.text("idempotency-key").pipe(
     Options.withDescription("A second enqueue with the same key returns the first task."),
@@ -33,7 +34,7 @@ export const enqueueOptions = {
 
 export const listOptions = {
   ...globalOptions,
-  status: Options.choice("status", statuses).pipe(Options.optional),
+  status: choiceOption("status", statuses).pipe(Options.optional),
   kind: Options.text("kind").pipe(Options.optional),
   limit: intOption("limit", { min: 1, max: 10_000 }).pipe(
     Options.withDescription("At most this many tasks (1-10000)."),

@@ -9,6 +9,7 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Effect } from "effect"
 import { globalOptions } from "../../Global.js"
+import { choiceOption } from "../../ChoiceOption.js"
 
 const specOption = Options.file("spec").pipe(
   Options.withDescription("An org spec whose tenancy: section sets pool capacity, naming and OUs (default: pool of 100 in Workloads/Pools, silos in Workloads/VIP)."),
@@ -18,7 +19,7 @@ const specOption = Options.file("spec").pipe(
 export const placeConfig = {
   ...globalOptions,
   spec: specOption,
-  model: Options.choice("model", ["pool", "silo", "bridge"] as const).pipe(Options.withDescription("The tenancy model asked for."), Options.withDefault("pool" as const)),
+  model: choiceOption("model", ["pool", "silo", "bridge"] as const).pipe(Options.withDescription("The tenancy model asked for."), Options.withDefault("pool" as const)),
   monthlyCost: Options.text("monthly-cost").pipe(
     Options.withDescription("The customers' expected monthly AWS cost in USD (e.g. 1200.50), used by tenants advise."),
     Options.optional
