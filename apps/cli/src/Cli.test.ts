@@ -69,7 +69,9 @@ describe("miyabi command tree", () => {
     [["discover", "--utilization-days", "64"], "--utilization-days: 64 is out of range; use an integer from 0 to 63"],
     [["cost", "model", "--workers", "0"], "--workers: 0 is out of range; use an integer from 1 to 100000"],
     [["deploy", "--plan", "p.json", "--max-changes", "-3"], "--max-changes: -3 is out of range; use an integer from 1 to 10000"],
-    [["scale", "simulate", "--days", "31"], "--days: 31 is out of range; use an integer from 1 to 30"]
+    [["scale", "simulate", "--days", "31"], "--days: 31 is out of range; use an integer from 1 to 30"],
+    [["tasks", "list", "--limit", "ten"], '--limit: "ten" is not an integer; use an integer from 1 to 10000'],
+    [["worker", "run", "--concurrency", "2.5"], '--concurrency: "2.5" is not an integer; use an integer from 1 to 256']
   ] as const)("an out-of-range number names its flag and the range: %j", ([args, line]) =>
     Effect.gen(function* () {
       expect(yield* miyabi(...args)).toBe(2)
