@@ -8,7 +8,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { estate as sandboxEstates, Sandbox, sandboxEstate, type SandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { AccountId, CycleId, DeploymentId, MicroUsd } from "@miyabi/types"
-import { Deferred, Effect, Fiber, Layer, Option, Schedule } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option, Ref, Schedule } from "effect"
+import type { DeployProgressEvent } from "./DeployProgress.js"
 import { deploy, resume } from "./Deployer.js"
 import { rollbackChanges } from "./Rollback.js"
 import * as DeploymentStore from "./DeploymentStore.js"
@@ -319,5 +320,63 @@ describe("rollbackChanges against the sandbox (θ5's per-change rollback)", () =
       expect(all.status).toBe("rolled-back")
       expect(all.executions.map((e) => e.status)).toEqual(["rolled-back", "rolled-back"])
       expect(dataOf(estate).functions.find((f) => f.name === p.fn.name)?.memorySize).toBe(memoryBefore)
+    }).pipe(Effect.provide(stack)))
+})
+
+describe("Deployer progress", () => {
+  /** The events as one line each, the way a display would show them. */
+  const collect = Effect.map(Ref.make<ReadonlyArray<string>>([]), (ref) => ({
+    onProgress: (e: DeployProgressEvent) =>
+      Ref.update(ref, (all) => [...all, e._tag === "Reading" ? `reading ${e.total}` : `${e.index}/${e.total} ${e.action} ${e.resource} ${e.step}`]),
+    events: Ref.get(ref)
+  }))
+
+  it.scopedLive("an applied deployment tells each change applying, waiting and applied, in the order it ran", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const { onProgress, events } = yield* collect
+      const record = yield* deploy(plan([p.memory, p.gp3]), { approve: true, validation: VALIDATION, onProgress })
+      expect(record.status).toBe("succeeded")
+      const [first, second] = record.executions.map((e) => `${e.action._tag} ${e.resource.id}`)
+      expect(yield* events).toEqual([
+        "reading 2",
+        `1/2 ${first} applying`,
+        `1/2 ${first} waiting`,
+        `1/2 ${first} applied`,
+        `2/2 ${second} applying`,
+        `2/2 ${second} waiting`,
+        `2/2 ${second} applied`
+      ])
+    }).pipe(Effect.provide(stack)))
+
+  it.scopedLive("a failed change is told failed, then the applied ones rolling back newest first; a dry run tells only the reading", () =>
+    Effect.gen(function* () {
+      const estate = freshEstate()
+      const sandbox = yield* sandboxInEnv(estate)
+      const p = picks(estate)
+      const memory = `${p.memory.action._tag} ${p.fn.name}`
+      const gp3 = `${p.gp3.action._tag} ${p.volume.id}`
+      const dry = yield* collect
+      yield* deploy(plan([p.memory, p.gp3]), { validation: VALIDATION, onProgress: dry.onProgress })
+      expect(yield* dry.events).toEqual(["reading 2"])
+      const { onProgress, events } = yield* collect
+      sandbox.faults.set({ seed: 1, rules: [{ service: "ec2", operation: "ModifyVolume", errorRate: 1 }] })
+      const record = yield* deploy(plan([p.memory, p.gp3]), { approve: true, validation: VALIDATION, onProgress })
+      sandbox.faults.reset()
+      expect(record.status).toBe("rolled-back")
+      expect(yield* events).toEqual([
+        "reading 2",
+        `1/2 ${memory} applying`,
+        `1/2 ${memory} waiting`,
+        `1/2 ${memory} applied`,
+        `2/2 ${gp3} applying`,
+        `2/2 ${gp3} failed`,
+        `1/2 ${gp3} rolling-back`,
+        `1/2 ${gp3} rolled-back`,
+        `2/2 ${memory} rolling-back`,
+        `2/2 ${memory} rolled-back`
+      ])
     }).pipe(Effect.provide(stack)))
 })

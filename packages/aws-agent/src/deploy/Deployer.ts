@@ -24,6 +24,7 @@ import {
 import { Effect, Option, Ref } from "effect"
 import { notExecutable, order, reachedLike } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
+import type { OnDeployProgress } from "./DeployProgress.js"
 import { DeploymentStore } from "./DeploymentStore.js"
 import { DEFAULT_VALIDATION, finish, now, type Observed, observeAll, observeForRecord, put, rollbackAll, type Run, runAll, save } from "./Execution.js"
 import { LiveResources, type WaitPolicy } from "./LiveResources.js"
@@ -50,6 +51,8 @@ export interface DeployOptions {
   readonly override?: { readonly protectedResources?: boolean; readonly production?: boolean }
   /** Validation polling after each change; default every 5 s for 15 minutes (an RDS class change takes minutes). */
   readonly validation?: WaitPolicy
+  /** Told of each step: the resources read, then each change applying, waiting until done, applied or failed, and any rollback. */
+  readonly onProgress?: OnDeployProgress
 }
 
 export const DEFAULT_PROTECTED_TAGS: Readonly<Record<string, string>> = { "miyabi:protected": "true" }
@@ -107,6 +110,7 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
     // What the deployer cannot execute is decided from the plan alone: it is recorded skipped and
     // never read as a precondition, so a resource it has no reader for cannot stale the plan.
     const cannot = new Map(plan.changes.flatMap((c) => Option.toArray(Option.map(notExecutable(c), (why) => [c.id as string, why] as const))))
+    if (options.onProgress !== undefined) yield* options.onProgress({ _tag: "Reading", total: plan.changes.length })
     const observed = yield* observeAll(plan.changes.filter((c) => !cannot.has(c.id)))
     // Read only for the record; one that could not be read is recorded without a before-state.
     const recordOnly = yield* observeForRecord(plan.changes.filter((c) => cannot.has(c.id)))
@@ -141,7 +145,7 @@ export const deploy = (plan: ExecutionPlan, options: DeployOptions = {}): Effect
         executions: apply ? executions.filter((e) => e.status === "skipped") : executions
       })
     )
-    const run: Run = { plan, record, validation: options.validation ?? DEFAULT_VALIDATION }
+    const run: Run = { plan, record, validation: options.validation ?? DEFAULT_VALIDATION, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) }
     if (!apply) return yield* finish(run, "dry-run")
     yield* save(run)
     return yield* runAll(run, executions.filter((e): e is ReadExecution => e.status !== "skipped" && wasRead(e)))
@@ -151,6 +155,7 @@ export interface ResumeOptions {
   /** "complete": finish the remaining changes; "rollback": undo what was applied. */
   readonly mode: "complete" | "rollback"
   readonly validation?: WaitPolicy
+  readonly onProgress?: OnDeployProgress
 }
 
 /** Recorded "running" before its action was sent, never confirmed: the process died around it. (Read, as every change that ran.) */
@@ -170,7 +175,7 @@ export const resume = (id: DeploymentId, options: ResumeOptions): Effect.Effect<
     if (Option.isNone(stored)) return yield* new DeployError({ reason: "NotFound", message: `no deployment ${id}` })
     const { plan, record } = stored.value
     if (record.status !== "running") return record
-    const run: Run = { plan, record: yield* Ref.make(record), validation: options.validation ?? DEFAULT_VALIDATION }
+    const run: Run = { plan, record: yield* Ref.make(record), validation: options.validation ?? DEFAULT_VALIDATION, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) }
     for (const e of record.executions.filter(inFlight)) {
       const current = yield* Effect.mapError(live.observe(e.resource), (err) => new DeployError({ reason: "StalePlan", message: `cannot read ${e.resource.id}: ${err.message}` }))
       if (reachedLike(e.action, e.before, current)) {

@@ -9,6 +9,7 @@ import { type Change, type ChangeAction, type ChangeExecution, DeploymentRecord,
 import { Clock, Duration, Effect, Option, Ref, Schedule } from "effect"
 import { reachedLike } from "./Actions.js"
 import { DeployError } from "./DeployError.js"
+import type { DeployStep, OnDeployProgress } from "./DeployProgress.js"
 import { DeploymentStore, StoredDeployment } from "./DeploymentStore.js"
 import { type ApplyError, LiveResources, type WaitPolicy } from "./LiveResources.js"
 
@@ -16,7 +17,20 @@ export interface Run {
   readonly plan: ExecutionPlan
   readonly record: Ref.Ref<DeploymentRecord>
   readonly validation: WaitPolicy
+  readonly onProgress?: OnDeployProgress
 }
+
+/** Where a change is within the changes being applied (or rolled back), 1-based. */
+export interface Position {
+  readonly index: number
+  readonly total: number
+}
+
+/** Tells the run's progress callback, if any, that `execution` reached `step`. */
+export const progress = (run: Run, execution: ChangeExecution, step: DeployStep, at: Position): Effect.Effect<void> =>
+  run.onProgress === undefined
+    ? Effect.void
+    : run.onProgress({ _tag: "Change", step, ...at, changeId: execution.changeId, action: execution.action._tag, resource: execution.resource.id })
 
 /** Validation polling after each change: every 5 s for 15 minutes (an RDS class change takes minutes). */
 export const DEFAULT_VALIDATION: WaitPolicy = { spacing: Duration.seconds(5), timeout: Duration.minutes(15) }
@@ -58,13 +72,14 @@ const validate = (run: Run, execution: ReadExecution, action: ChangeAction) =>
   )
 
 /** Applies one change: recorded "running" first (with its inverse), then applied, validated and recorded applied. Only a read change can be applied. */
-export const applyOne = (run: Run, execution: ReadExecution): Effect.Effect<ReadExecution, { readonly execution: ReadExecution; readonly error: ApplyError }, LiveResources | DeploymentStore> =>
+export const applyOne = (run: Run, execution: ReadExecution, at: Position): Effect.Effect<ReadExecution, { readonly execution: ReadExecution; readonly error: ApplyError }, LiveResources | DeploymentStore> =>
   Effect.gen(function* () {
     const live = yield* LiveResources
     const store = yield* DeploymentStore
     const startedAt = yield* now
     let current = readExecution({ ...execution, status: "running", startedAt })
     yield* Effect.mapError(put(run, current), (error) => ({ execution: current, error }))
+    yield* progress(run, current, "applying", at)
     // The snapshot id is the inverse of the deletion: recorded before the volume is deleted.
     const snapshotTaken = (snapshotId: string) => {
       const volumeType = current.before.details._tag === "ebs-volume" ? current.before.details.volumeType : "gp3"
@@ -72,17 +87,20 @@ export const applyOne = (run: Run, execution: ReadExecution): Effect.Effect<Read
       return Effect.orDie(Effect.provideService(put(run, current), DeploymentStore, store))
     }
     const after = yield* live.apply(execution.resource, execution.action, { wait: run.validation, before: execution.before, snapshotTaken }).pipe(
+      Effect.zipRight(progress(run, current, "waiting", at)),
       Effect.zipRight(validate(run, current, execution.action)),
       Effect.mapError((error) => ({ execution: current, error }))
     )
     const applied = readExecution({ ...current, status: "applied", finishedAt: yield* now, ...Option.match(after, { onNone: () => ({}), onSome: (a) => ({ after: a }) }) })
     yield* Effect.mapError(put(run, applied), (error) => ({ execution: applied, error }))
+    yield* progress(run, applied, "applied", at)
     return applied
   })
 
 /** Undoes one execution with its inverse, unless the live resource already is as before; recorded rolled-back or rollback-failed with `why`. Only a read change (one that ran) can be undone. */
-export const rollbackOne = (run: Run, execution: ReadExecution, why: string) =>
+export const rollbackOne = (run: Run, execution: ReadExecution, why: string, at: Position) =>
   Effect.gen(function* () {
+    yield* progress(run, execution, "rolling-back", at)
     const live = yield* LiveResources
     const inverse = execution.inverse
     const current = yield* Effect.either(live.observe(execution.resource))
@@ -102,6 +120,7 @@ export const rollbackOne = (run: Run, execution: ReadExecution, why: string) =>
       reason: outcome._tag === "Right" ? `${why}; ${outcome.right}` : `${why}; rollback failed: ${describe(outcome.left).reason}`
     })
     yield* put(run, rolled)
+    yield* progress(run, rolled, rolled.status === "rolled-back" ? "rolled-back" : "rollback-failed", at)
     return rolled
   })
 
@@ -117,7 +136,7 @@ export const rollbackEach = (run: Run, executions: ReadonlyArray<ReadExecution>,
   Effect.gen(function* () {
     const order = (yield* Ref.get(run.record)).executions.map((e) => e.changeId)
     const newestFirst = [...executions].sort((a, b) => order.indexOf(b.changeId) - order.indexOf(a.changeId))
-    return yield* Effect.forEach(newestFirst, (e) => rollbackOne(run, e, why))
+    return yield* Effect.forEach(newestFirst, (e, i) => rollbackOne(run, e, why, { index: i + 1, total: newestFirst.length }))
   })
 
 /** Rolls back every touched execution of the record (and `failed`, the change that just failed), newest first. */
@@ -131,12 +150,14 @@ export const rollbackAll = (run: Run, why: string, failed?: ReadExecution) =>
 /** Runs the given executions in order; on the first failure, rolls everything back. */
 export const runAll = (run: Run, pending: ReadonlyArray<ReadExecution>) =>
   Effect.gen(function* () {
-    for (const execution of pending) {
-      const result = yield* Effect.either(applyOne(run, execution))
+    for (const [i, execution] of pending.entries()) {
+      const at = { index: i + 1, total: pending.length }
+      const result = yield* Effect.either(applyOne(run, execution, at))
       if (result._tag === "Left") {
         const { reason, errorCode } = describe(result.left.error)
         const failed = readExecution({ ...result.left.execution, status: "failed", reason, ...(errorCode === undefined ? {} : { errorCode }) })
         yield* put(run, failed)
+        yield* progress(run, failed, "failed", at)
         // The failed change may have half-happened (a stop without the start): it is rolled back too.
         return yield* rollbackAll(run, `deployment failed at ${failed.changeId}: ${reason}`, failed)
       }

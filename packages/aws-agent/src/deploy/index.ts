@@ -10,6 +10,7 @@
  */
 export { type Approval, checkBlastRadius, DEFAULT_PROTECTED_TAGS, deploy, type DeployOptions, resume, type ResumeOptions, skipReason } from "./Deployer.js"
 export { DeployError } from "./DeployError.js"
+export type { DeployProgressEvent, DeployStep, OnDeployProgress } from "./DeployProgress.js"
 export { rollbackChanges, type RollbackOptions } from "./Rollback.js"
 export * as DeploymentStore from "./DeploymentStore.js"
 export * as LiveResources from "./LiveResources.js"

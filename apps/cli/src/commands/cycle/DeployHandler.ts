@@ -9,7 +9,7 @@ import { type ChangeExecution, ExecutionPlan, type DeploymentRecord, DeploymentR
 import { Effect, Layer, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { resolveGlobals } from "../../Global.js"
-import { Output } from "../../Output.js"
+import { Output, type OutputShape } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
 import { awsRuntime } from "../discover/DiscoverHandlers.js"
@@ -50,6 +50,23 @@ export const renderRecord = (record: DeploymentRecord, plan: ExecutionPlan, opti
   ].join("\n")
 }
 
+const STEP_TEXT: Readonly<Record<Deployment.DeployStep, string>> = {
+  applying: "applying",
+  waiting: "waiting until the live resource shows it",
+  applied: "applied",
+  failed: "failed",
+  "rolling-back": "rolling back",
+  "rolled-back": "rolled back",
+  "rollback-failed": "rollback failed"
+}
+
+/** One progress line per deployer step, e.g. `deploy 3/12 SetLambdaMemory fn-x: waiting until the live resource shows it`. */
+export const deployProgressLine = (e: Deployment.DeployProgressEvent): string =>
+  e._tag === "Reading" ? `deploy: reading the resources of ${e.total} changes (preconditions)` : `deploy ${e.index}/${e.total} ${e.action} ${e.resource}: ${STEP_TEXT[e.step]}`
+
+/** The deployer's progress on the output's progress line (a terminal only, never with --json). */
+export const reportDeployProgress = (output: OutputShape): Deployment.OnDeployProgress => (e) => output.progress(deployProgressLine(e))
+
 export const deploy = (flags: DeployFlags) =>
   withOutput(
     flags,
@@ -58,11 +75,13 @@ export const deploy = (flags: DeployFlags) =>
       const plan = Optimize.topChanges(yield* decodeJsonFile(ExecutionPlan, flags.plan), Option.getOrUndefined(flags.top))
       const record = yield* Deployment.deploy(plan, {
         approve: flags.approve,
-        ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {})
+        ...(Option.isSome(flags.maxChanges) ? { maxChanges: flags.maxChanges.value } : {}),
+        onProgress: reportDeployProgress(output)
       }).pipe(
         withCommandLogs(output.json),
         Effect.mapError((error) => new DeployFailed({ reason: error.reason === "BlastRadiusExceeded" || error.reason === "ApprovalMismatch" || error.reason === "StalePlan" ? "Refused" : "Failed", detail: error.message })),
-        Effect.provide(Layer.merge(Deployment.LiveResources.layer.pipe(Layer.provide(awsRuntime)), deploymentStoreLayer((yield* resolveGlobals(flags)).store, flags.records)))
+        Effect.provide(Layer.merge(Deployment.LiveResources.layer.pipe(Layer.provide(awsRuntime)), deploymentStoreLayer((yield* resolveGlobals(flags)).store, flags.records))),
+        Effect.ensuring(output.progress(""))
       )
       if (output.json) return yield* output.printJson(Schema.encodeSync(DeploymentRecordSchema)(record))
       yield* output.print(renderRecord(record, plan, { colour: output.colour }))
