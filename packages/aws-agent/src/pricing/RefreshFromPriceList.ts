@@ -6,7 +6,7 @@
  */
 import type { AwsError } from "@miyabi/aws-runtime"
 import { Money } from "@miyabi/types"
-import { Chunk, Clock, Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Clock, Effect, Option, Ref, Schema, Stream } from "effect"
 import { PriceList, type PriceFilter } from "../adapters/PriceList.js"
 import { REFERENCE_REGIONS } from "./ListPrices.js"
 import { InstanceTypeInfo, PriceCatalog, shipped } from "./PricingCatalog.js"
@@ -42,10 +42,25 @@ export const parseProduct = (json: string): Option.Option<PricedProduct> =>
 /** "8 GiB", "0.5 GiB", "1,952 GiB" -> GiB. */
 const gib = (memory: string | undefined): number => Number((memory ?? "0").replace(/[^\d.]/g, "")) || 0
 
+/** One page of GetProducts read: which service code, product family and region, the page's number and the products read so far. */
+export interface RefreshProgressEvent {
+  readonly serviceCode: string
+  readonly productFamily: string
+  readonly region: string
+  /** 1 for the first page of this (service code, product family, region). */
+  readonly page: number
+  /** Products (priced or not) read so far over this read's pages. */
+  readonly products: number
+}
+
+export type OnRefreshProgress = (event: RefreshProgressEvent) => Effect.Effect<void>
+
 export interface RefreshOptions {
   readonly regions?: ReadonlyArray<string>
   /** What to keep where the API has no answer; default the shipped catalog. */
   readonly base?: PriceCatalog
+  /** Told after each page of GetProducts (the reads run concurrently: events of different reads interleave). */
+  readonly onProgress?: OnRefreshProgress
 }
 
 export const refreshFromPriceList = (options: RefreshOptions = {}): Effect.Effect<PriceCatalog, AwsError, PriceList> =>
@@ -53,8 +68,26 @@ export const refreshFromPriceList = (options: RefreshOptions = {}): Effect.Effec
     const priceList = yield* PriceList
     const base = options.base ?? shipped
     const regions = options.regions ?? REFERENCE_REGIONS
+    const onProgress = options.onProgress
+    // The adapter's stream holds one chunk per GetProducts page (aws-runtime's paginate), so a chunk is a page
+    // (a Stream drops empty chunks: an empty last page is not told).
+    const pages = (serviceCode: string, filters: ReadonlyArray<PriceFilter>) => (products: Stream.Stream<string, AwsError>) => {
+      if (onProgress === undefined) return products
+      const field = (name: string) => filters.find((f) => f.field === name)?.value ?? ""
+      return Stream.unwrap(
+        Effect.map(Ref.make({ page: 0, products: 0 }), (seen) =>
+          Stream.mapChunksEffect(products, (chunk) =>
+            Ref.updateAndGet(seen, (s) => ({ page: s.page + 1, products: s.products + Chunk.size(chunk) })).pipe(
+              Effect.flatMap((s) => onProgress({ serviceCode, productFamily: field("productFamily"), region: field("regionCode"), ...s })),
+              Effect.as(chunk)
+            )
+          )
+        )
+      )
+    }
     const read = (serviceCode: string, filters: ReadonlyArray<PriceFilter>) =>
       priceList.products(serviceCode, filters).pipe(
+        pages(serviceCode, filters),
         Stream.filterMap(parseProduct),
         Stream.runCollect,
         Effect.map(Chunk.toReadonlyArray)

@@ -1,9 +1,9 @@
 /** What `miyabi pricing refresh` does; loaded on first use (see PricingCommand.ts). */
 import type * as Command from "@effect/cli/Command"
-import { PriceList, PricingCatalog, refreshFromPriceList } from "@miyabi/aws-agent"
+import { PriceList, PricingCatalog, refreshFromPriceList, type RefreshOptions } from "@miyabi/aws-agent"
 import { Effect, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
-import { Output } from "../../Output.js"
+import { Output, type OutputShape } from "../../Output.js"
 import { renderFields } from "../../render/Table.js"
 import { withCommandLogs } from "../discover/CommandLogs.js"
 import { awsRuntime } from "../discover/DiscoverHandlers.js"
@@ -12,6 +12,14 @@ import { writeJsonFile } from "../world/WorldFiles.js"
 import type { refreshOptions } from "./PricingCommand.js"
 
 type RefreshFlags = Command.Command.ParseConfig<typeof refreshOptions>
+type OnRefreshProgress = NonNullable<RefreshOptions["onProgress"]>
+
+/** One progress line per Price List page, e.g. `pricing refresh AmazonEC2 Compute Instance us-east-1: page 4 (400 products)`. */
+export const refreshProgressLine = (e: Parameters<OnRefreshProgress>[0]): string =>
+  `pricing refresh ${e.serviceCode} ${e.productFamily} ${e.region}: page ${e.page} (${e.products} products)`
+
+/** The refresh's progress on the output's progress line (a terminal only, never with --json). */
+export const reportRefreshProgress = (output: OutputShape): OnRefreshProgress => (e) => output.progress(refreshProgressLine(e))
 
 export const refresh = (flags: RefreshFlags) =>
   withOutput(
@@ -20,8 +28,12 @@ export const refresh = (flags: RefreshFlags) =>
       const output = yield* Output
       const regions = yield* parseList("--regions", flags.regions)
       yield* output.progress("reading the Price List API...")
-      const catalog = yield* refreshFromPriceList(regions === undefined ? {} : { regions }).pipe(withCommandLogs(output.json), Effect.provide(PriceList.layer), Effect.provide(awsRuntime))
-      yield* output.progress("")
+      const catalog = yield* refreshFromPriceList({ ...(regions === undefined ? {} : { regions }), onProgress: reportRefreshProgress(output) }).pipe(
+        withCommandLogs(output.json),
+        Effect.provide(PriceList.layer),
+        Effect.provide(awsRuntime),
+        Effect.ensuring(output.progress(""))
+      )
       const encoded = Schema.encodeSync(PricingCatalog.PriceCatalog)(catalog)
       if (Option.isSome(flags.out)) yield* writeJsonFile(flags.out.value, encoded)
       const shipped = PricingCatalog.shipped.prices
