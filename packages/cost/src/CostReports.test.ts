@@ -1,9 +1,10 @@
 import { join } from "node:path"
-import { mkdtemp, rm } from "node:fs/promises"
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { describe, expect, it } from "@effect/vitest"
 import { AllocationPolicy, Placement } from "@miyabi/types"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Ref, Schema } from "effect"
+import type { CostProgressEvent } from "./CostProgress.js"
 import { accountsFromPlacements, accountsFromRoles, fromCur, monthDays } from "./CostReports.js"
 import { layer as curLayer } from "./adapters/CurFiles.js"
 import { layer as duckDbLayer } from "./adapters/DuckDb.js"
@@ -76,5 +77,25 @@ describe("CostReports", () => {
       expect(none.report.allocation.billTotal).toBe(0)
       expect(none.report.allocation.notes.join()).toMatch(/2000 row\(s\) skipped \(outside period\)/)
     }).pipe(Effect.provide(curLayer.pipe(Layer.provideMerge(duckDbLayer({ config: { threads: "1" } }))))))
-})
 
+  it.scoped("tells its progress: each CUR file checked in order, then the one read of them all", () =>
+    Effect.gen(function* () {
+      const dir = yield* Effect.acquireRelease(Effect.promise(() => mkdtemp(join(tmpdir(), "miyabi-cost-progress-"))), (d) =>
+        Effect.promise(() => rm(d, { recursive: true, force: true }))
+      )
+      const fixture = yield* writeFixture({ dir, rows: 500, month: "2026-10", formats: ["cur2-parquet-columns"] })
+      const first = fixture.files["cur2-parquet-columns"] ?? ""
+      // A second month's export of the same bill, in a sub-folder: two files, twice the cost.
+      const second = join(dir, "part-2", "cur2-columns.parquet")
+      yield* Effect.promise(() => mkdir(join(dir, "part-2")).then(() => copyFile(first, second)))
+      const seen = yield* Ref.make<ReadonlyArray<CostProgressEvent>>([])
+      const policy = Schema.decodeUnknownSync(AllocationPolicy)(FIXTURE_POLICY)
+      const { report } = yield* fromCur({ month: "2026-10", path: dir, policy, onProgress: (e) => Ref.update(seen, (all) => [...all, e]) })
+      expect(report.allocation.billTotal).toBe(2 * fixture.totalMicros)
+      expect(yield* Ref.get(seen)).toEqual([
+        { _tag: "CurFile", index: 1, total: 2, file: first },
+        { _tag: "CurFile", index: 2, total: 2, file: second },
+        { _tag: "CurQuery", path: dir, files: 2 }
+      ])
+    }).pipe(Effect.provide(curLayer.pipe(Layer.provideMerge(duckDbLayer({ config: { threads: "1" } }))))))
+})

@@ -16,6 +16,7 @@ import {
 } from "@miyabi/types"
 import { Effect, Either } from "effect"
 import { compareIds } from "./Apportion.js"
+import type { OnCostProgress } from "./CostProgress.js"
 import type { DailyCost } from "./Budgets.js"
 import { CostExplorerSource } from "./adapters/CostExplorer.js"
 import { CurSource } from "./adapters/CurFiles.js"
@@ -41,7 +42,13 @@ const finish = (lines: ReadonlyArray<CostLine>, policy: AllocationPolicy, source
   )
 
 /** A month from CUR files (a file or a folder); lines outside the month are reported as skipped. */
-export const fromCur = (options: { readonly month: CostMonth; readonly path: string; readonly policy: AllocationPolicy; readonly failOnSkipped?: boolean }) =>
+export const fromCur = (options: {
+  readonly month: CostMonth
+  readonly path: string
+  readonly policy: AllocationPolicy
+  readonly failOnSkipped?: boolean
+  readonly onProgress?: OnCostProgress
+}) =>
   Effect.gen(function* () {
     const cur = yield* CurSource
     const { from, to } = monthDays(options.month)
@@ -50,16 +57,17 @@ export const fromCur = (options: { readonly month: CostMonth; readonly path: str
       customerTag: options.policy.customerTag,
       from,
       to,
-      ...(options.failOnSkipped === undefined ? {} : { failOnSkipped: options.failOnSkipped })
+      ...(options.failOnSkipped === undefined ? {} : { failOnSkipped: options.failOnSkipped }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress })
     })
     return yield* finish(read.lines, options.policy, `cur:${options.path}`, read.ingest)
   }).pipe(Effect.withSpan("CostReports.fromCur"))
 
 /** A month from Cost Explorer, by day. */
-export const fromCostExplorer = (options: { readonly month: CostMonth; readonly policy: AllocationPolicy }) =>
+export const fromCostExplorer = (options: { readonly month: CostMonth; readonly policy: AllocationPolicy; readonly onProgress?: OnCostProgress }) =>
   Effect.gen(function* () {
     const ce = yield* CostExplorerSource
-    const read = yield* ce.read({ ...monthDays(options.month), customerTag: options.policy.customerTag })
+    const read = yield* ce.read({ ...monthDays(options.month), customerTag: options.policy.customerTag, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) })
     const result = yield* finish(read.lines, options.policy, "cost-explorer")
     return { ...result, calls: { sent: read.calls, cached: read.cachedCalls } } satisfies MonthlyReport
   }).pipe(Effect.withSpan("CostReports.fromCostExplorer"))

@@ -6,8 +6,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { AwsRuntime } from "@miyabi/aws-runtime"
 import { Sandbox, sandboxEstate, useSandboxEnv } from "@miyabi/sandbox"
 import { AllocationPolicy } from "@miyabi/types"
-import { Duration, Effect, Either, Layer, Schema } from "effect"
+import { Duration, Effect, Either, Layer, Ref, Schema } from "effect"
 import { allocate } from "../Allocation.js"
+import type { CostProgressEvent } from "../CostProgress.js"
 import { accountsFromRoles, fromCostExplorer, monthDays } from "../CostReports.js"
 import { CostExplorerError, CostExplorerSource, layer as costExplorerLayer } from "./CostExplorer.js"
 
@@ -76,6 +77,30 @@ describe("CostExplorerSource", () => {
       expect(second?.cachedCalls).toBe(first?.calls)
       expect(second?.lines).toEqual(first?.lines)
       expect(sandbox.log.requests().filter((r) => r.operation === "GetCostAndUsage")).toHaveLength(first?.calls ?? -1)
+    }))
+
+  it.scoped("tells each query's pages: the accounts first, then each account in order; a repeated read from the cache", () =>
+    Effect.gen(function* () {
+      const { sandbox, from, to } = yield* withSandbox(25)
+      const seen = yield* Ref.make<ReadonlyArray<CostProgressEvent>>([])
+      const onProgress = (e: CostProgressEvent) => Ref.update(seen, (all) => [...all, e])
+      const [first] = yield* Effect.provide(
+        Effect.flatMap(CostExplorerSource, (ce) => Effect.all([ce.read({ from, to, onProgress }), ce.read({ from, to, onProgress })])),
+        source
+      )
+      const events = yield* Ref.get(seen)
+      const accounts = [...new Set(first?.lines.map((l) => l.account))].sort()
+      const n = accounts.length
+      const shape = (cached: boolean) => [
+        { index: 0, total: 0, account: undefined, cached },
+        ...accounts.map((account, i) => ({ index: i + 1, total: n, account, cached }))
+      ]
+      const asShape = (e: CostProgressEvent) => (e._tag === "CostExplorerQuery" ? { index: e.index, total: e.total, account: e.account, cached: e.cached } : e)
+      expect(events.map(asShape)).toEqual([...shape(false), ...shape(true)])
+      // The pages told are the requests sent, and the cached read tells the same pages again.
+      const pages = (xs: ReadonlyArray<CostProgressEvent>) => xs.reduce((s, e) => s + (e._tag === "CostExplorerQuery" ? e.pages : 0), 0)
+      expect(pages(events.slice(0, n + 1))).toBe(sandbox.log.requests().filter((r) => r.operation === "GetCostAndUsage").length)
+      expect(pages(events.slice(n + 1))).toBe(pages(events.slice(0, n + 1)))
     }))
 
   it.effect("refuses a period that is not one", () =>

@@ -21,6 +21,7 @@ import {
 import { type AwsError, AwsClients, paginate, ServiceDescriptor, type AwsTarget } from "@miyabi/aws-runtime"
 import { CostLine, Money, Region } from "@miyabi/types"
 import { Chunk, Context, Effect, Layer, Ref, Schema, Stream } from "effect"
+import type { OnCostProgress } from "../CostProgress.js"
 
 export const CostExplorer = ServiceDescriptor.make("cost-explorer", (config) => new CostExplorerClient(config))
 
@@ -42,6 +43,8 @@ export interface CostExplorerReadOptions {
   readonly granularity?: "DAILY" | "MONTHLY"
   /** The payer (management) account that sees the organization's bill; default the caller's own. */
   readonly account?: AwsTarget["account"]
+  /** Told as each query's pages are answered: the accounts with cost, then each account. */
+  readonly onProgress?: OnCostProgress
 }
 
 export interface CostExplorerRead {
@@ -80,13 +83,26 @@ export const make = Effect.gen(function* () {
   const clients = yield* AwsClients.AwsClients
   const cache = yield* Ref.make(new Map<string, CachedQuery>())
 
+  /** Which query of a read, for its progress: the accounts with cost (index 0), or account `index` of `total`. */
+  interface QueryProgress {
+    readonly onProgress: OnCostProgress | undefined
+    readonly account?: string
+    readonly index: number
+    readonly total: number
+  }
+  const told = (at: QueryProgress, pages: number, cached: boolean) =>
+    at.onProgress === undefined
+      ? Effect.void
+      : at.onProgress({ _tag: "CostExplorerQuery", ...(at.account === undefined ? {} : { account: at.account }), index: at.index, total: at.total, pages, cached })
+
   /** All pages of one query, from the cache when it was asked before. */
-  const query = (target: AwsTarget, input: GetCostAndUsageCommandInput, counter: Ref.Ref<{ calls: number; cached: number }>) =>
+  const query = (target: AwsTarget, input: GetCostAndUsageCommandInput, counter: Ref.Ref<{ calls: number; cached: number }>, at: QueryProgress) =>
     Effect.gen(function* () {
       const key = JSON.stringify([target.account ?? "self", input])
       const hit = (yield* Ref.get(cache)).get(key)
       if (hit !== undefined) {
         yield* Ref.update(counter, (c) => ({ ...c, cached: c.cached + hit.pages }))
+        yield* told(at, hit.pages, true)
         return hit.results
       }
       const pages = yield* Ref.make(0)
@@ -99,6 +115,7 @@ export const make = Effect.gen(function* () {
       const sent = yield* Ref.get(pages)
       yield* Ref.update(cache, (m) => new Map(m).set(key, { results, pages: sent }))
       yield* Ref.update(counter, (c) => ({ ...c, calls: c.calls + sent }))
+      yield* told(at, sent, false)
       return results
     })
 
@@ -115,15 +132,16 @@ export const make = Effect.gen(function* () {
         Granularity: options.granularity ?? "DAILY",
         Metrics: METRICS
       } satisfies GetCostAndUsageCommandInput
-      const byAccount = yield* query(target, { ...base, GroupBy: [{ Type: "DIMENSION", Key: "LINKED_ACCOUNT" }] }, counter)
+      const byAccount = yield* query(target, { ...base, GroupBy: [{ Type: "DIMENSION", Key: "LINKED_ACCOUNT" }] }, counter, { onProgress: options.onProgress, index: 0, total: 0 })
       const accounts = [...new Set(byAccount.flatMap((r) => (r.Groups ?? []).map((g) => g.Keys?.[0] ?? "")).filter((a) => a !== ""))].sort()
       const lines: Array<CostLine> = []
-      for (const account of accounts) {
+      for (const [i, account] of accounts.entries()) {
         const filter: Expression = { Dimensions: { Key: "LINKED_ACCOUNT", Values: [account] } }
         const results = yield* query(
           target,
           { ...base, Filter: filter, GroupBy: [{ Type: "DIMENSION", Key: "SERVICE" }, { Type: "TAG", Key: tag }] },
-          counter
+          counter,
+          { onProgress: options.onProgress, account, index: i + 1, total: accounts.length }
         )
         for (const result of results) {
           for (const group of result.Groups ?? []) {

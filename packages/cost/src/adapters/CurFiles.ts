@@ -8,6 +8,7 @@ import { readdir, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { CostLine, IngestSummary, MicroUsd } from "@miyabi/types"
 import { Context, Effect, Layer, Schema } from "effect"
+import type { OnCostProgress } from "../CostProgress.js"
 import { type ColumnInfo, type CurFormat, detectFormat, missingColumns, planQuery, quoteString } from "../CurColumns.js"
 import { DuckDb, type DuckDbError, type DuckDbOptions, layer as duckDbLayer } from "./DuckDb.js"
 
@@ -33,6 +34,8 @@ export interface CurReadOptions {
   readonly to?: string
   /** Fail with SkippedRows instead of returning when any row was malformed or incomplete. */
   readonly failOnSkipped?: boolean
+  /** Told as each file is checked, then when the one read of all files starts. */
+  readonly onProgress?: OnCostProgress
 }
 
 export interface CurRead {
@@ -117,7 +120,8 @@ export const make = Effect.gen(function* () {
       const kind = [...kinds][0] as "csv" | "parquet"
       // Check each file on its own, so that an error names the file at fault.
       let format: CurFormat | undefined
-      for (const file of files) {
+      for (const [i, file] of files.entries()) {
+        if (options.onProgress !== undefined) yield* options.onProgress({ _tag: "CurFile", index: i + 1, total: files.length, file })
         const columns = yield* describeFile(file, kind)
         const detected = detectFormat(columns)
         if (detected === undefined) {
@@ -152,6 +156,7 @@ export const make = Effect.gen(function* () {
         ...(options.from === undefined ? {} : { from: options.from }),
         ...(options.to === undefined ? {} : { to: options.to })
       })
+      if (options.onProgress !== undefined) yield* options.onProgress({ _tag: "CurQuery", path: options.path, files: files.length })
       const { rows } = yield* db.query(plan.sql).pipe(Effect.mapError(failed(options.path)))
       const lines: Array<CostLine> = []
       const skipped: Array<{ reason: string; rows: number; cost: MicroUsd }> = []

@@ -4,12 +4,12 @@
  */
 import type * as Command from "@effect/cli/Command"
 import { AwsRuntime } from "@miyabi/aws-runtime"
-import { Budgets, CostExplorer, CostPerTask, CostReports, CurFiles, FleetModel, HtmlReport, ReportView } from "@miyabi/cost"
+import { Budgets, CostExplorer, type CostProgressEvent, CostPerTask, CostReports, CurFiles, FleetModel, HtmlReport, type OnCostProgress, ReportView } from "@miyabi/cost"
 import { TaskQueue } from "@miyabi/queue"
 import { AllocationAccount, AllocationPolicy, InvalidInput, MicroUsd, Money, NotFound, type Task } from "@miyabi/types"
 import { Clock, ConfigError, Effect, Layer, Option, Schema } from "effect"
 import { withOutput, withQueue } from "../../CommandContext.js"
-import { Output } from "../../Output.js"
+import { Output, type OutputShape } from "../../Output.js"
 import { renderFields, renderTable } from "../../render/Table.js"
 import { parseSince } from "../kpi/Kpi.js"
 import type { budgetsOptions, customerOptions, modelOptions, perTaskOptions, reportOptions, sourceOptions } from "./CostCommand.js"
@@ -25,19 +25,40 @@ const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 const readAccounts = (path: string) => decodeJsonFile(Schema.Array(AllocationAccount), path)
 
 
+/** One progress line per step of reading the bill, e.g. `cost 2026-10: checking CUR file 2/3 (.../part-2.parquet)`. */
+export const costProgressLine = (month: string, e: CostProgressEvent): string => {
+  switch (e._tag) {
+    case "CurFile":
+      return `cost ${month}: checking CUR file ${e.index}/${e.total} (${e.file})`
+    case "CurQuery":
+      return `cost ${month}: reading CUR (${e.files} file${e.files === 1 ? "" : "s"})`
+    case "CostExplorerQuery": {
+      const what = e.account === undefined ? "accounts with cost" : `account ${e.index}/${e.total} ${e.account}`
+      return `cost ${month}: Cost Explorer ${what}, ${e.pages} page${e.pages === 1 ? "" : "s"}${e.cached ? " (cached)" : ""}`
+    }
+  }
+}
+
+/** Reading the bill on the output's progress line (a terminal only, never with --json). */
+export const reportCostProgress = (output: OutputShape, month: string): OnCostProgress => (e) => output.progress(costProgressLine(month, e))
+
 /** A month's report from the source the flags name. */
 export const loadMonth = (flags: SourceFlags) =>
   Effect.gen(function* () {
+    const output = yield* Output
     const month = yield* parseMonth(flags.month, yield* now)
     const source = yield* parseSource(flags.source, flags.cur)
     const accounts = yield* Option.match(flags.accounts, { onNone: () => Effect.succeed([]), onSome: readAccounts })
     const policy = AllocationPolicy.make({ accounts, customerTag: flags.tag, measure: "unblended", defaultKey: { _tag: "even" } })
+    const onProgress = reportCostProgress(output, month)
+    const cleared = Effect.ensuring(output.progress(""))
     const result: CostReports.MonthlyReport =
       source._tag === "cur"
-        ? yield* CostReports.fromCur({ month, path: source.path, policy, failOnSkipped: flags.strict }).pipe(Effect.provide(CurFiles.layerWithDuckDb()))
-        : yield* CostReports.fromCostExplorer({ month, policy }).pipe(
+        ? yield* CostReports.fromCur({ month, path: source.path, policy, failOnSkipped: flags.strict, onProgress }).pipe(Effect.provide(CurFiles.layerWithDuckDb()), cleared)
+        : yield* CostReports.fromCostExplorer({ month, policy, onProgress }).pipe(
             Effect.provide(CostExplorer.layer.pipe(Layer.provide(AwsRuntime.layerConfig()))),
-            Effect.mapError((error) => (ConfigError.isConfigError(error) ? envSettingsError(error) : error))
+            Effect.mapError((error) => (ConfigError.isConfigError(error) ? envSettingsError(error) : error)),
+            cleared
           )
     return { month, ...result }
   }).pipe(Effect.mapError((error) => (error instanceof InvalidInput ? error : new CostSourceError({ reason: "SourceFailed", detail: error.message }))))
