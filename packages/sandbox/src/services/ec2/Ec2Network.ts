@@ -8,6 +8,7 @@ import type { EstateData } from "../../estate/EstateData.js"
 import type { Tags } from "../../estate/Tags.js"
 import { awsError, type Operation, type RequestContext } from "../../ServiceHandler.js"
 import { inScope } from "./Ec2Instances.js"
+import { regionsOf } from "./AwsRegions.js"
 import { filtersOf, matcher, records, str, strings, tagAttributes, tagSet } from "./Ec2Filters.js"
 
 const ADDRESS_FILTERS = new Set(["allocation-id", "association-id", "instance-id", "public-ip", "private-ip-address", "domain", "tag-key", "tag-value"])
@@ -91,16 +92,21 @@ export const makeNetworkOperations = (data: EstateData): Record<string, Operatio
         return { return: true }
       }),
 
+    // The estate's Regions are the accounts' enabled ones; with AllRegions, every Region AWS lists (AwsRegions.ts).
+    // Simplification: the default Regions outside the estate are listed only with AllRegions (AWS lists them always).
     DescribeRegions: (input) =>
       Effect.gen(function* () {
+        const known = regionsOf(data.regions)
         const names = strings(input["RegionName"])
-        const unknown = names.find((n) => !data.regions.includes(n))
+        const unknown = names.find((n) => !known.has(n))
         if (unknown !== undefined) return yield* Effect.fail(awsError("InvalidParameterValue", `Invalid region: ${unknown}`))
+        const all = str(input["AllRegions"]) === "true"
         const match = yield* matcher(filtersOf(input), new Set(["region-name", "endpoint", "opt-in-status"]))
         return {
-          regionInfo: data.regions
-            .filter((r) => (names.length === 0 || names.includes(r)) && match({ "region-name": [r], endpoint: [`ec2.${r}.amazonaws.com`], "opt-in-status": ["opt-in-not-required"] }))
-            .map((r) => ({ regionName: r, regionEndpoint: `ec2.${r}.amazonaws.com`, optInStatus: "opt-in-not-required" }))
+          regionInfo: [...known]
+            .filter(([r]) => (names.length > 0 ? names.includes(r) : all || data.regions.includes(r)))
+            .filter(([r, status]) => match({ "region-name": [r], endpoint: [`ec2.${r}.amazonaws.com`], "opt-in-status": [status] }))
+            .map(([r, status]) => ({ regionName: r, regionEndpoint: `ec2.${r}.amazonaws.com`, optInStatus: status }))
         }
       }),
 

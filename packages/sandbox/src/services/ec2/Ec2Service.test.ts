@@ -192,5 +192,18 @@ describe("EC2", () => {
 
       const regions = yield* call(() => client.send(new DescribeRegionsCommand({})))
       expect((regions.Regions ?? []).map((r) => r.RegionName)).toEqual(["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"])
+      // AllRegions: every Region AWS lists, the estate's enabled, an opt-in one outside it not opted in.
+      const all = new Map(((yield* call(() => client.send(new DescribeRegionsCommand({ AllRegions: true })))).Regions ?? []).map((r) => [r.RegionName, r.OptInStatus]))
+      expect(all.get("eu-west-1")).toBe("opt-in-not-required")
+      expect(all.get("us-east-2")).toBe("opt-in-not-required")
+      expect(all.get("af-south-1")).toBe("not-opted-in")
+      expect(all.size).toBe(34)
+      const optedOut = yield* call(() => client.send(new DescribeRegionsCommand({ AllRegions: true, Filters: [{ Name: "opt-in-status", Values: ["not-opted-in"] }] })))
+      expect((optedOut.Regions ?? []).length).toBe(17)
+      // Any Region may be named, enabled or not; a name AWS does not know is refused.
+      const named = yield* call(() => client.send(new DescribeRegionsCommand({ RegionNames: ["me-south-1"] })))
+      expect(named.Regions?.map((r) => [r.RegionName, r.OptInStatus])).toEqual([["me-south-1", "not-opted-in"]])
+      const bad = errorOf(yield* callError(() => client.send(new DescribeRegionsCommand({ RegionNames: ["us-east-9"] }))))
+      expect(bad.name).toBe("InvalidParameterValue")
     }))
 })
