@@ -172,6 +172,27 @@ describe("Discovery against the sandbox", () => {
   )
 
   it.scopedLive(
+    "given regions are checked against every Region AWS lists: a typo is refused before any inventory call, a Region outside the estate is walked",
+    () =>
+      Effect.gen(function* () {
+        const sandbox = yield* sandboxInEnv()
+        const error = yield* Effect.flip(Discovery.run({ regions: ["us-east-1", "us-esat-1"], services: ["ec2"], utilization: false }))
+        expect(error._tag).toBe("DiscoveryScopeError")
+        if (error._tag !== "DiscoveryScopeError") return
+        expect(error.regions).toEqual(["us-esat-1"])
+        expect(error.known).toContain("us-east-1")
+        expect(error.message).toMatch(/^unknown region us-esat-1: not among the 34 regions/)
+        expect(sandbox.log.requests().filter((r) => r.operation === "DescribeInstances")).toEqual([])
+        // us-east-2 is a Region AWS lists; the estate has nothing there, so it is walked and found empty.
+        const { world } = yield* Discovery.run({ regions: ["us-east-2"], services: ["ec2"], utilization: false })
+        expect(world.resources).toEqual([])
+        expect(world.coverage.length).toBe(estate.data.organization.accounts.length)
+        expect(world.coverage.every((c) => c.region === "us-east-2" && c.status === "ok")).toBe(true)
+      }).pipe(Effect.provide(stack())),
+    60_000
+  )
+
+  it.scopedLive(
     "a second run within the TTL reuses the cache and says so",
     () =>
       Effect.gen(function* () {
@@ -183,9 +204,10 @@ describe("Discovery against the sandbox", () => {
         expect(second.world.coverage.every((c) => c.reused)).toBe(true)
         expect(second.world.resources.map((r) => r.arn)).toEqual(first.world.resources.map((r) => r.arn))
         expect(second.world.monthlyCost).toBe(first.world.monthlyCost)
-        // Only identity is asked again: no Describe call went to AWS.
+        // Only identity and the list of regions (to check the ones given) are asked again: no inventory call went to AWS.
         const again = sandbox.log.requests().slice(calls)
-        expect(again.filter((r) => r.operation.startsWith("Describe") || r.operation === "GetMetricData")).toEqual([])
+        expect(again.filter((r) => r.operation === "DescribeRegions")).toHaveLength(1)
+        expect(again.filter((r) => (r.operation.startsWith("Describe") && r.operation !== "DescribeRegions") || r.operation === "GetMetricData")).toEqual([])
       }).pipe(Effect.provide(stack(DiscoveryCache.layerMemory))),
     60_000
   )

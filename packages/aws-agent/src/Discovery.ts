@@ -23,7 +23,6 @@ import { Ec2Inventory } from "./adapters/Ec2Inventory.js"
 import { EcsInventory } from "./adapters/EcsInventory.js"
 import type { InventoryTarget, ServiceInventory } from "./adapters/Inventory.js"
 import { LambdaInventory } from "./adapters/LambdaInventory.js"
-import { OrganizationsDirectory } from "./adapters/OrganizationsDirectory.js"
 import { RdsInventory } from "./adapters/RdsInventory.js"
 import { S3Inventory } from "./adapters/S3Inventory.js"
 import { ScalingInventory } from "./adapters/ScalingInventory.js"
@@ -31,6 +30,7 @@ import type { DiscoveryAdapters } from "./discovery/Adapters.js"
 import { coverageStatus } from "./discovery/Coverage.js"
 import { CacheEntry, cacheKey, DiscoveryCache } from "./discovery/DiscoveryCache.js"
 import type { OnProgress } from "./discovery/Progress.js"
+import { discoveryScope, type DiscoveryScopeError } from "./discovery/Scope.js"
 import { makeUtilizationPass, placeKey } from "./discovery/UtilizationPass.js"
 import { evaluate, securityScore } from "./findings/Findings.js"
 import { CurrentCatalog, monthlyCost, type PriceCatalog, shipped } from "./pricing/PricingCatalog.js"
@@ -40,6 +40,7 @@ import { DEFAULT_WINDOW_DAYS } from "./utilization/UtilizationReader.js"
 
 export { layer as adaptersLayer, type DiscoveryAdapters } from "./discovery/Adapters.js"
 export type { OnProgress, ProgressEvent } from "./discovery/Progress.js"
+export { DiscoveryScopeError } from "./discovery/Scope.js"
 
 export const DEFAULT_CONCURRENCY = 256
 
@@ -49,7 +50,7 @@ export const ALL_SERVICES = ["ec2", "s3", "rds", "lambda", "ecs", "dynamodb", "e
 export interface DiscoveryOptions {
   /** Default: the organization's ACTIVE accounts (ListAccounts), or the caller's own account outside an organization. */
   readonly accounts?: ReadonlyArray<string>
-  /** Default: the regions enabled in the caller's account (DescribeRegions). */
+  /** Default: the regions enabled in the caller's account (DescribeRegions). Given ones must be Regions AWS lists (else DiscoveryScopeError). */
   readonly regions?: ReadonlyArray<string>
   /** Default: ALL_SERVICES. */
   readonly services?: ReadonlyArray<string>
@@ -106,30 +107,6 @@ const inventories = Effect.gen(function* () {
 })
 
 /** Accounts and regions to walk, asked from AWS when not given. */
-const scope = (options: DiscoveryOptions) =>
-  Effect.gen(function* () {
-    const aws = yield* AwsClients.AwsClients
-    const me = yield* aws.callerIdentity
-    const self = AccountId.make(me.account)
-    const accounts =
-      options.accounts !== undefined
-        ? options.accounts.map((a) => AccountId.make(a))
-        : yield* (yield* OrganizationsDirectory).activeAccounts.pipe(
-            Effect.map((as) => (as.length === 0 ? [self] : as.map((a) => a.id))),
-            // Not in an organization, or not allowed to list it: this account alone.
-            Effect.catchAll((error) => Effect.as(Effect.logWarning(`cannot list the organization's accounts (${error.reason}); discovering ${self} only`), [self]))
-          )
-    const regions =
-      options.regions !== undefined
-        ? options.regions.map((r) => Region.make(r))
-        : yield* (yield* Ec2Inventory).enabledRegions({ account: self }).pipe(
-            Effect.catchAll((error) =>
-              Effect.as(Effect.logWarning(`cannot list enabled regions (${error.reason}); using ${aws.defaultRegion}`), [Region.make(aws.defaultRegion)])
-            )
-          )
-    return { accounts, regions }
-  })
-
 const readUnit = (unit: Unit, regions: ReadonlySet<string>): Effect.Effect<UnitOutcome> =>
   unit.inventory.discover(unit.target).pipe(
     Effect.map((found): UnitOutcome => {
@@ -186,9 +163,9 @@ export const assemble = (input: {
 
 export const run = (
   options: DiscoveryOptions = {}
-): Effect.Effect<DiscoveryResult, AwsError, DiscoveryAdapters | AwsClients.AwsClients> =>
+): Effect.Effect<DiscoveryResult, AwsError | DiscoveryScopeError, DiscoveryAdapters | AwsClients.AwsClients> =>
   Effect.gen(function* () {
-    const { accounts, regions } = yield* scope(options)
+    const { accounts, regions } = yield* discoveryScope(options)
     const wanted = new Set(options.services ?? ALL_SERVICES)
     const all = (yield* inventories).filter((i) => wanted.has(i.service))
     const catalog = Option.getOrElse(yield* Effect.serviceOption(CurrentCatalog), () => shipped)

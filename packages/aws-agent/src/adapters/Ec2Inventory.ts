@@ -42,6 +42,8 @@ export interface Ec2InventoryShape {
   readonly securityGroups: (target: InventoryTarget) => Effect.Effect<ReadonlyArray<Resource>, AwsError>
   /** Regions the account can use (opted in or not requiring opt-in). */
   readonly enabledRegions: (target: { readonly account?: AccountId | undefined; readonly region?: Region | undefined }) => Effect.Effect<ReadonlyArray<Region>, AwsError>
+  /** Every Region AWS lists for the account, enabled or not (DescribeRegions with AllRegions). */
+  readonly regionNames: (target: { readonly account?: AccountId | undefined; readonly region?: Region | undefined }) => Effect.Effect<ReadonlyArray<Region>, AwsError>
   /** All four, as one inventory for discovery. */
   readonly inventory: ServiceInventory
 }
@@ -223,6 +225,10 @@ export const make: Effect.Effect<Ec2InventoryShape, never, AwsClients.AwsClients
     Effect.map(aws.call(Ec2, target, new DescribeRegionsCommand({ AllRegions: false })), (out) =>
       (out.Regions ?? []).flatMap((r) => (r.RegionName === undefined || r.OptInStatus === "not-opted-in" ? [] : [Region.make(r.RegionName)]))
     ).pipe(Effect.withSpan("Ec2Inventory.enabledRegions"))
+  const regionNames: Ec2InventoryShape["regionNames"] = (target) =>
+    Effect.map(aws.call(Ec2, target, new DescribeRegionsCommand({ AllRegions: true })), (out) =>
+      (out.Regions ?? []).flatMap((r) => (r.RegionName === undefined ? [] : [Region.make(r.RegionName)]))
+    ).pipe(Effect.withSpan("Ec2Inventory.regionNames"))
   const inventory: ServiceInventory = {
     service: "ec2",
     scope: "regional",
@@ -231,7 +237,7 @@ export const make: Effect.Effect<Ec2InventoryShape, never, AwsClients.AwsClients
     discover: (target) =>
       Effect.map(Effect.all([instances(target), volumes(target), addresses(target), securityGroups(target)], { concurrency: 4 }), (lists) => lists.flat())
   }
-  return { instances, volumes, addresses, securityGroups, enabledRegions, inventory }
+  return { instances, volumes, addresses, securityGroups, enabledRegions, regionNames, inventory }
 })
 
 export const layer: Layer.Layer<Ec2Inventory, never, AwsClients.AwsClients> = Layer.effect(Ec2Inventory, make)

@@ -45,7 +45,7 @@ import { execute, type ExternalExecutor, type PhaseConfig, type PhaseExecutorErr
 import { type CycleMark, type InfinityCriteria, worldInfinity } from "./WorldInfinity.js"
 
 /** What a phase may fail with; the runner wraps it in CycleError "PhaseFailed". */
-export type AgentPhaseError = CycleError | AwsError | Deployment.DeployError | Monitoring.MonitorError | PhaseExecutorError
+export type AgentPhaseError = CycleError | AwsError | Discovery.DiscoveryScopeError | Deployment.DeployError | Monitoring.MonitorError | PhaseExecutorError
 
 /** The services the phases use: discovery adapters, θ4's live resources and records, CloudWatch. */
 export type AgentPhaseContext =
