@@ -24,6 +24,9 @@ const miyabi = (...args: Array<string>) => miyabiAsync(args, { XDG_DATA_HOME: pa
 
 const json = <A>(text: string): A => JSON.parse(text) as A
 
+// Whole runs of the built CLI (the demo; a dozen commands one after another): a hang guard that holds on a loaded machine.
+const HEAVY = 120_000
+
 describe("miyabi (built)", () => {
   it("prints help listing the command groups, and its version", async () => {
     const help = await miyabi("--help")
@@ -59,7 +62,7 @@ describe("miyabi (built)", () => {
     const shown = await miyabi("tasks", "show", String(report.steps.queue["deadLetteredTaskId"]), "--store", report.store, "--json")
     expect(json<{ task: { status: string; attempts: number } }>(shown.stdout).task).toMatchObject({ status: "Failed", attempts: 3 })
     fs.rmSync(path.dirname(report.store), { recursive: true, force: true })
-  })
+  }, HEAVY)
 
   it("enqueues, lists, shows, counts, cancels and retries tasks on one store", async () => {
     const store = `sqlite:${path.join(tmp, "round-trip.db")}`
@@ -95,7 +98,7 @@ describe("miyabi (built)", () => {
     expect(json<{ completed: number; reason: string }>(worked.stdout)).toMatchObject({ completed: 2, reason: "Idle" })
     const done = json<{ task: { status: string; result: unknown } }>((await miyabi("tasks", "show", id, "--store", store, "--json")).stdout)
     expect(done.task).toMatchObject({ status: "Completed", result: { echo: "one" } })
-  })
+  }, HEAVY)
 
   it.each([
     ["a directory", () => tmp, `miyabi: --store: ${tmp} is a directory, not a SQLite file`],

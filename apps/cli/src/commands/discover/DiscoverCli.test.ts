@@ -146,6 +146,14 @@ describe("miyabi discover / world diff / optimize / plan (built CLI against a sa
     expect(catalog.prices["ec2:us-east-1:m5.large"]).toBeGreaterThan(0)
   })
 
+  it("refuses a region AWS does not list, naming --regions, in one line", async () => {
+    const r = await run("discover", "--regions", "us-east-1,us-esat-1", "--services", "ec2")
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe("")
+    expect(r.stderr.trim().split("\n")).toHaveLength(1)
+    expect(r.stderr).toMatch(/^miyabi: --regions: unknown region us-esat-1: not among the 34 regions EC2 DescribeRegions lists \(af-south-1, /)
+  })
+
   it("names a bad flag in one line", async () => {
     const r = await run("discover", "--regions", "not a region")
     expect(r.code).toBe(1)

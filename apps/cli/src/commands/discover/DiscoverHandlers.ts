@@ -37,7 +37,12 @@ export const discover = (flags: DiscoverFlags) =>
         utilization: flags.utilizationDays === 0 ? false : { windowDays: flags.utilizationDays },
         onProgress: (e) =>
           output.progress(`discovering: ${e.done}/${e.total} account x region x service units done (${e.account} ${e.region} ${e.service}: ${e.status}${e.reused ? ", reused" : ""})`)
-      }).pipe(withCommandLogs(output.json), Effect.provide(Layer.merge(Discovery.adaptersLayer, cacheLayer).pipe(Layer.provideMerge(awsRuntime))))
+      }).pipe(
+        // A region AWS does not list is the flag's fault: say so against it.
+        Effect.catchTag("DiscoveryScopeError", (error) => Effect.fail(new InvalidInput({ source: "--regions", reason: error.message }))),
+        withCommandLogs(output.json),
+        Effect.provide(Layer.merge(Discovery.adaptersLayer, cacheLayer).pipe(Layer.provideMerge(awsRuntime)))
+      )
       yield* output.progress("")
       const world = result.world
       if (Option.isSome(flags.out)) yield* writeJsonFile(flags.out.value, encodeWorld(world))
