@@ -80,10 +80,15 @@ describe("the agent cycle on the sandbox", () => {
       Effect.gen(function* () {
         const { sandbox, env, scope } = yield* setup()
         const id = CycleId.make("approved-1")
-        yield* AgentCycle.start({ cycleId: id, scope, approvedBy: "test", top: 8, watch: Duration.minutes(30) }, env)
+        const steps: Array<string> = []
+        const onDeployProgress: AgentCycleEnv["onDeployProgress"] = (e) => Effect.sync(() => void steps.push(e._tag === "Change" ? `${e.changeId}:${e.step}` : "reading"))
+        yield* AgentCycle.start({ cycleId: id, scope, approvedBy: "test", top: 8, watch: Duration.minutes(30) }, { ...env, onDeployProgress })
         const r = yield* AgentCycle.report(id)
         const applied = r.deployment.executions.filter((e) => e.status === "applied")
         expect(applied.length).toBeGreaterThan(0)
+        // θ4's progress reached the cycle's caller: the reading first, then each applied change ending "applied".
+        expect(steps[0]).toBe("reading")
+        expect(applied.every((e) => steps.includes(`${e.changeId}:applying`) && steps.includes(`${e.changeId}:applied`))).toBe(true)
         expect(sandbox.log.changes().length).toBeGreaterThan(0)
         const realized = r.learn.record.outcomes.reduce((s, o) => s + o.realizedMonthlySavings, 0)
         expect(r.world0.world.monthlyCost - r.world1.world.monthlyCost).toBe(realized)

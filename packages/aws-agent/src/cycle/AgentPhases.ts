@@ -68,6 +68,8 @@ export interface AgentCycleEnv {
   readonly monitor?: Pick<Monitoring.WatchOptions, "waitUntil" | "now">
   readonly criteria?: InfinityCriteria
   readonly onProgress?: OnProgress
+  /** θ4: each change's steps as the deployment (or the resume of a crashed one) goes. */
+  readonly onDeployProgress?: Deployment.OnDeployProgress
   /**
    * Phases delegated to an external program over JSON-RPC 2.0 stdio (SPEC's
    * `execute_phase`): it gets θ1's world as `world_state` and the previous
@@ -152,7 +154,11 @@ const deployPhase = (env: AgentCycleEnv): AgentPhase => ({
       const production = yield* Effect.forEach(input.productionOus ?? [], (ou) => directory.accountsUnder(ou))
       const productionAccounts = [...new Set(production.flat().map((a) => a.id)), ...(env.productionAccounts ?? [])]
       const record: DeploymentRecord = Option.isSome(earlier)
-        ? yield* Deployment.resume(id, { mode: "complete", ...(env.validation === undefined ? {} : { validation: env.validation }) })
+        ? yield* Deployment.resume(id, {
+          mode: "complete",
+          ...(env.validation === undefined ? {} : { validation: env.validation }),
+          ...(env.onDeployProgress === undefined ? {} : { onProgress: env.onDeployProgress })
+        })
         : yield* Deployment.deploy(plan, {
             id,
             ...(input.approvedBy === undefined ? {} : { approval: { approvedBy: input.approvedBy, cycleId: input.cycleId } }),
@@ -160,7 +166,8 @@ const deployPhase = (env: AgentCycleEnv): AgentPhase => ({
             ...(env.validation === undefined ? {} : { validation: env.validation }),
             ...(env.protectedTags === undefined ? {} : { protectedTags: env.protectedTags }),
             ...(productionAccounts.length === 0 ? {} : { productionAccounts }),
-            ...(input.allowProduction === true ? { override: { production: true } } : {})
+            ...(input.allowProduction === true ? { override: { production: true } } : {}),
+            ...(env.onDeployProgress === undefined ? {} : { onProgress: env.onDeployProgress })
           })
       return encoded(DeployOutput, record)
     })

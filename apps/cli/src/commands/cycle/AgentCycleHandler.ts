@@ -20,6 +20,7 @@ import { parseSince } from "../kpi/Kpi.js"
 import { writeTextFile } from "../world/WorldFiles.js"
 import type { cycleOptions, historyOptions } from "./AgentCycleCommand.js"
 import { cycleStoreLayer, deploymentStoreLayer } from "./CycleStoreLayer.js"
+import { deployProgressLine } from "./DeployHandler.js"
 
 type CycleFlags = Command.Command.ParseConfig<typeof cycleOptions>
 type HistoryFlags = Command.Command.ParseConfig<typeof historyOptions>
@@ -105,7 +106,8 @@ export const cycle = (flags: CycleFlags) =>
       const env: Cycle.AgentPhases.AgentCycleEnv = {
         catalog: PricingCatalog.shipped,
         onPhase: (phase) => output.progress(`${PHASE_TITLES[phase] ?? phase}...`),
-        onProgress: (e) => output.progress(`θ1: ${e.done}/${e.total} units (${e.account} ${e.region} ${e.service}: ${e.status})`)
+        onProgress: (e) => output.progress(`θ1: ${e.done}/${e.total} units (${e.account} ${e.region} ${e.service}: ${e.status})`),
+        onDeployProgress: (e) => output.progress(`θ4: ${deployProgressLine(e)}`)
       }
       const result = yield* Option.match(flags.resume, {
         onSome: (id) => Cycle.AgentCycle.resume(id, env),

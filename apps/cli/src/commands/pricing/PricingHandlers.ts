@@ -1,6 +1,6 @@
 /** What `miyabi pricing refresh` does; loaded on first use (see PricingCommand.ts). */
 import type * as Command from "@effect/cli/Command"
-import { PriceList, PricingCatalog, refreshFromPriceList, type RefreshOptions } from "@miyabi/aws-agent"
+import { type OnRefreshProgress, PriceList, PricingCatalog, refreshFromPriceList, type RefreshProgressEvent } from "@miyabi/aws-agent"
 import { Effect, Option, Schema } from "effect"
 import { withOutput } from "../../CommandContext.js"
 import { Output, type OutputShape } from "../../Output.js"
@@ -12,10 +12,9 @@ import { writeJsonFile } from "../world/WorldFiles.js"
 import type { refreshOptions } from "./PricingCommand.js"
 
 type RefreshFlags = Command.Command.ParseConfig<typeof refreshOptions>
-type OnRefreshProgress = NonNullable<RefreshOptions["onProgress"]>
 
 /** One progress line per Price List page, e.g. `pricing refresh AmazonEC2 Compute Instance us-east-1: page 4 (400 products)`. */
-export const refreshProgressLine = (e: Parameters<OnRefreshProgress>[0]): string =>
+export const refreshProgressLine = (e: RefreshProgressEvent): string =>
   `pricing refresh ${e.serviceCode} ${e.productFamily} ${e.region}: page ${e.page} (${e.products} products)`
 
 /** The refresh's progress on the output's progress line (a terminal only, never with --json). */
