@@ -39,6 +39,15 @@ export interface CallOptions {
   readonly operation?: string
 }
 
+/** A list operation: the service and target, a page's command from its input, the first input, and where pages keep their token and items. */
+export type ListOperation<C extends SdkClient, I extends object, O extends MetadataBearer, K extends ArrayKeys<O>> = readonly [
+  descriptor: ServiceDescriptor.ServiceDescriptor<C>,
+  target: AwsTarget,
+  command: (input: I) => CommandIO<I, O>,
+  input: NoInfer<I>,
+  keys: PageKeys<NoInfer<I>, NoInfer<O>, K>
+]
+
 export interface AwsClientsShape {
   /** The region used for targets that name none. */
   readonly defaultRegion: string
@@ -59,20 +68,10 @@ export interface AwsClientsShape {
     options?: CallOptions
   ) => Effect.Effect<O, AwsError>
   /** A list operation as a stream of items; each page is one `call`. */
-  readonly paginate: <C extends SdkClient, I extends object, O extends MetadataBearer, K extends ArrayKeys<O>>(
-    descriptor: ServiceDescriptor.ServiceDescriptor<C>,
-    target: AwsTarget,
-    command: (input: I) => CommandIO<I, O>,
-    input: NoInfer<I>,
-    keys: PageKeys<NoInfer<I>, NoInfer<O>, K>
-  ) => Stream.Stream<ItemOf<O[K]>, AwsError>
+  readonly paginate: <C extends SdkClient, I extends object, O extends MetadataBearer, K extends ArrayKeys<O>>(...list: ListOperation<C, I, O, K>) => Stream.Stream<ItemOf<O[K]>, AwsError>
   /** Every page's items as one array (`collectPages`): for callers that want the whole list, at a fraction of a Stream's cost. */
   readonly paginateAll: <C extends SdkClient, I extends object, O extends MetadataBearer, K extends ArrayKeys<O>>(
-    descriptor: ServiceDescriptor.ServiceDescriptor<C>,
-    target: AwsTarget,
-    command: (input: I) => CommandIO<I, O>,
-    input: NoInfer<I>,
-    keys: PageKeys<NoInfer<I>, NoInfer<O>, K>
+    ...list: ListOperation<C, I, O, K>
   ) => Effect.Effect<ReadonlyArray<ItemOf<O[K]>>, AwsError>
 }
 
